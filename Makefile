@@ -1,0 +1,50 @@
+# Ratsgraph developer commands. Every target creates/uses .venv by itself.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+STORE   ?= ratsgraph-data
+
+.PHONY: demo test test-heavy lint eval bench bench-quick clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install -q -e . --group dev
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -rf exports/demo-store
+	$(BIN)/kg ingest examples/ --store exports/demo-store
+	$(BIN)/kg stats --store exports/demo-store
+	$(BIN)/kg export --format ttl -o exports/demo.ttl --store exports/demo-store
+	$(BIN)/kg export --format trig -o exports/demo.trig --store exports/demo-store
+	$(BIN)/kg export --format jsonld -o exports/demo.jsonld --store exports/demo-store
+	$(BIN)/kg viz --view all -o exports/demo-network.html --store exports/demo-store
+	@echo ""
+	@echo "Demo store:    exports/demo-store"
+	@echo "Exports:       exports/demo.ttl exports/demo.trig exports/demo.jsonld"
+	@echo "Network view:  exports/demo-network.html (open it in a browser)"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-heavy: $(STAMP)
+	$(BIN)/python -m pytest -m heavy
+
+lint: $(STAMP)
+	$(BIN)/ruff check kg tests bench
+	$(BIN)/ruff format --check kg tests bench
+	$(BIN)/mypy
+
+eval: $(STAMP)
+	$(BIN)/kg eval tests/gold
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench.run --quick
+
+clean:
+	rm -rf $(VENV) ratsgraph-data exports/demo-store
