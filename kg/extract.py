@@ -1,0 +1,309 @@
+"""Protocol -> Extraction: mentions, statements with speech acts, relation claims and votes.
+
+Rules only; the German words they use live in `kg/patterns/*.yaml`. Every mention, claim,
+statement and vote carries a span of the document text, so nothing is invented.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kg.extract_entities import MentionIndex, collect_mentions
+from kg.extract_votes import find_votes
+from kg.ids import fold
+from kg.lexicon import Lexicon, lexicon
+from kg.models import (
+    Claim,
+    Extraction,
+    Protocol,
+    Span,
+    Statement,
+    Turn,
+)
+from kg.parse import person_refs
+
+_SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+_WORD_RE = re.compile(r"[\wäöüÄÖÜß-]+")
+_ANSWERISH = {"Information", "Confirmation", "Presentation", "Opposition", "Support"}
+_ON_BEHALF_RE = re.compile(
+    r"(?:\b(?:seine|ihre|unsere|seiner|ihrer|unserer)\s+(?=\S*[Ff]raktion)|"
+    r"\b(?:für|namens|im Namen)\s+(?:die|der|seine|ihre)\s+(?=\S*[Ff]raktion|Fraktion))"
+)
+_HEAD_OF_AFTER_RE = re.compile(
+    r"\bals\s+(?:neue[rn]?\s+|kommissarische[rn]?\s+)?(?:Fachbereichs|Amts|Abteilungs)?"
+    r"[Ll]eiter(?:in)?\s+(?:des|der|vom)\s+"
+)
+_HEAD_OF_BEFORE_RE = re.compile(r"\bunter\s+(?:der\s+)?Leitung\s+(?:von|des|der)\s+")
+_RESPONSIBLE_RE = re.compile(
+    r"\b(?:eingegliedert|angesiedelt|zugeordnet|verortet|angegliedert|zuständig|"
+    r"federführend)\b"
+)
+
+
+def extract(protocol: Protocol) -> Extraction:
+    """Extract everything the protocol states.
+
+    >>> from kg.models import EXAMPLE_PROTOCOL
+    >>> ex = extract(EXAMPLE_PROTOCOL)
+    >>> [(ex.mentions[s.speaker].label, s.acts) for s in ex.statements]
+    [('Meier', ('Support', 'Question')), ('Keller', ('Answer',))]
+    """
+    lex = lexicon()
+    text = protocol.document.text
+    index = collect_mentions(protocol, lex)
+    statements = _statements(protocol, index, lex)
+    claims = [*_membership_claims(protocol, index, statements, lex)]
+    claims += _head_of_claims(text, index)
+    claims += _responsible_claims(text, index)
+    attendees = tuple(
+        (index.person_at(entry.person.span.start), entry.status)
+        for entry in protocol.attendance
+        if index.person_at(entry.person.span.start) is not None
+    )
+    return Extraction(
+        protocol=protocol,
+        mentions=index.mentions,
+        statements=tuple(statements),
+        claims=_unique_claims(claims, index),
+        votes=tuple(find_votes(protocol, index, lex)),
+        attendees=tuple((m, s) for m, s in attendees if m is not None),
+    )
+
+
+# ---------------------------------------------------------------- statements
+
+
+def _statements(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> list[Statement]:
+    text = protocol.document.text
+    statements: list[Statement] = []
+    for item_no, item in enumerate(protocol.items):
+        first_in_item = len(statements)
+        for position, turn in enumerate(item.turns, start=1):
+            speaker = index.person_at(turn.speaker.span.start)
+            if speaker is None:
+                continue
+            acts = speech_acts(text, turn, lex)
+            statement = Statement(
+                item=item_no,
+                position=position,
+                speaker=speaker,
+                span=turn.span,
+                acts=acts,
+                about=index.about(turn.span, exclude=speaker),
+                on_behalf_of=_on_behalf_of(text, turn, index),
+                addressee=_addressee(text, turn, index),
+            )
+            statements.append(_with_reply(statement, statements, first_in_item, index))
+    return statements
+
+
+def speech_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[str, ...]:
+    """Speech acts of a turn, from cue verbs and question marks, in scheme order.
+
+    Indicative cue verbs count in main clauses (sentence start or after the speaker);
+    Konjunktiv forms ("begrüße", "gratuliere") also in reported speech.
+    """
+    acts: set[str] = set()
+    body = text[turn.span.start : turn.span.end]
+    for sentence in _SENTENCE_RE.finditer(body):
+        words = _WORD_RE.findall(sentence.group(0))
+        acts |= _sentence_acts(sentence.group(0), words, lex)
+        if sentence.group(0).rstrip().endswith("?"):
+            acts.add("Question")
+    if len(acts) > 1:
+        acts.discard("Information")
+    order = list(dict.fromkeys(f.act for f in lex.cue_forms))
+    return tuple(sorted(acts, key=order.index)) or ("Information",)
+
+
+def _sentence_acts(sentence: str, words: list[str], lex: Lexicon) -> set[str]:
+    acts: set[str] = set()
+    main_positions = _main_clause_verb_positions(words)
+    for form in lex.cue_forms:
+        for i, word in enumerate(words):
+            if word != form.head:
+                continue
+            if form.head.endswith("t") and i not in main_positions:
+                continue
+            if not _rest_follows(words, i, form.rest):
+                continue
+            if form.needs and not _needs_ok(form.needs, words, i, sentence, lex):
+                continue
+            acts.add(form.act)
+    return acts
+
+
+def _main_clause_verb_positions(words: list[str]) -> set[int]:
+    """Word positions where a finite verb of the speaker's main clause can stand."""
+    positions = {0, 1, 2}
+    for i, word in enumerate(words[:-1]):
+        if word in ("er", "sie", "Er", "Sie") and i > 0:
+            positions.add(i - 1)
+        if word in ("und", "sowie") and i + 1 < len(words):
+            positions.add(i + 1)
+    for i, word in enumerate(words):
+        if word in ("Herr", "Frau", "Herrn") and i + 2 < len(words):
+            positions.update({i + 2, i + 3, i + 4})
+    return positions
+
+
+def _rest_follows(words: list[str], head: int, rest: tuple[str, ...]) -> bool:
+    pos = head + 1
+    for needed in rest:
+        try:
+            pos = words.index(needed, pos) + 1
+        except ValueError:
+            return False
+    return True
+
+
+def _needs_ok(needs: str, words: list[str], head: int, sentence: str, lex: Lexicon) -> bool:
+    following = words[head + 1 : head + 8]
+    welcomes = any(w in lex.audience_words or w in ("Herr", "Herrn", "Frau") for w in following)
+    welcomes = welcomes or any(w in lex.roles for w in following)
+    return welcomes if needs == "person_or_audience" else not welcomes
+
+
+def _with_reply(
+    statement: Statement, earlier: list[Statement], first_in_item: int, index: MentionIndex
+) -> Statement:
+    candidates = [
+        (i, s)
+        for i, s in enumerate(earlier)
+        if i >= first_in_item and _asks(s) and not _same_speaker(s, statement, index)
+    ]
+    if not candidates:
+        return statement
+    target: int | None = None
+    if statement.addressee is not None:
+        addressed = index.mentions[statement.addressee].key
+        target = next(
+            (i for i, s in reversed(candidates) if index.mentions[s.speaker].key == addressed),
+            None,
+        )
+    acts = statement.acts
+    previous_index = len(earlier) - 1
+    if "Answer" in acts:
+        target = target if target is not None else candidates[-1][0]
+    elif (
+        candidates[-1][0] == previous_index
+        and "Question" not in acts
+        and set(acts) <= _ANSWERISH
+    ):
+        target = previous_index
+        acts = ("Answer", *acts) if "Answer" not in acts else acts
+    if target is None:
+        return statement
+    order = ("Welcome", "Presentation", "Information", "Support", "Question", "Answer")
+    acts = tuple(sorted(set(acts), key=lambda a: (order.index(a) if a in order else 99, a)))
+    return _replace(statement, acts=acts, reply_to=target)
+
+
+def _replace(statement: Statement, **changes: object) -> Statement:
+    from dataclasses import replace
+
+    return replace(statement, **changes)  # type: ignore[arg-type]
+
+
+def _asks(statement: Statement) -> bool:
+    return "Question" in statement.acts or "Request" in statement.acts
+
+
+def _same_speaker(a: Statement, b: Statement, index: MentionIndex) -> bool:
+    return index.mentions[a.speaker].key == index.mentions[b.speaker].key
+
+
+def _on_behalf_of(text: str, turn: Turn, index: MentionIndex) -> int | None:
+    bracket = turn.speaker.faction
+    if bracket:
+        found = index.faction_in(Span(turn.speaker.span.start, turn.speaker.span.end))
+        if found is not None:
+            return found
+    body = text[turn.span.start : turn.span.end]
+    for m in _ON_BEHALF_RE.finditer(body):
+        start = turn.span.start + m.end()
+        found = index.faction_in(Span(start, min(turn.span.end, start + 60)), starting=True)
+        if found is not None:
+            return found
+    return None
+
+
+def _addressee(text: str, turn: Turn, index: MentionIndex) -> int | None:
+    """The person a turn answers or addresses ("Auf die Frage von Herrn X antwortet …")."""
+    head = text[turn.span.start : min(turn.span.end, turn.span.start + 160)]
+    m = re.search(r"\b(?:Frage|Fragen|Nachfrage|Anfrage|Anmerkung|Hinweis)\s+(?:von|des|der)\s+", head)
+    if m is None:
+        return None
+    ref = next(person_refs(text, turn.span.start + m.end(), turn.span.start + len(head)), None)
+    return index.person_at(ref.start) if ref else None
+
+
+# ---------------------------------------------------------------- claims
+
+
+def _membership_claims(
+    protocol: Protocol, index: MentionIndex, statements: list[Statement], lex: Lexicon
+) -> Iterator[Claim]:
+    for mention_no, mention in enumerate(index.mentions):
+        ref = mention.person
+        if mention.kind != "person" or ref is None or not ref.faction:
+            continue
+        faction = index.faction_for_person(mention_no)
+        if faction is not None:
+            yield Claim("member_of", mention_no, faction, mention.span)
+    for statement in statements:
+        if statement.on_behalf_of is not None:
+            span = Span(statement.span.start, index.mentions[statement.on_behalf_of].span.end)
+            yield Claim("member_of", statement.speaker, statement.on_behalf_of, span)
+
+
+def _head_of_claims(text: str, index: MentionIndex) -> Iterator[Claim]:
+    for m in _HEAD_OF_AFTER_RE.finditer(text):
+        person = index.nearest_before(m.start(), "person", window=80)
+        org = index.first_after(m.end(), ("department", "initiative"), window=5)
+        if person is not None and org is not None:
+            yield Claim("head_of", person, org, _cover(index, person, org))
+    for m in _HEAD_OF_BEFORE_RE.finditer(text):
+        person = index.first_after(m.end(), ("person",), window=5)
+        org = index.nearest_before(m.start(), ("department", "initiative"), window=60)
+        if person is not None and org is not None:
+            yield Claim("head_of", person, org, _cover(index, person, org))
+
+
+def _responsible_claims(text: str, index: MentionIndex) -> Iterator[Claim]:
+    for sentence in _SENTENCE_RE.finditer(text):
+        body = sentence.group(0)
+        if not _RESPONSIBLE_RE.search(body) or body.rstrip().endswith("?") or " ob " in body:
+            continue
+        span = Span(sentence.start(), sentence.end())
+        initiatives = index.in_span(span, "initiative")
+        units = index.in_span(span, "department")
+        if len(units) == 1 and initiatives:
+            yield Claim("responsible_unit", initiatives[0], units[0], _cover(index, initiatives[0], units[0]))
+
+
+def _unique_claims(claims: list[Claim], index: MentionIndex) -> tuple[Claim, ...]:
+    """The first claim of each (kind, subject entity, object entity)."""
+    seen: set[tuple[str, str, str]] = set()
+    unique = []
+    for claim in claims:
+        key = (claim.kind, index.mentions[claim.subject].key, index.mentions[claim.object].key)
+        if key not in seen:
+            seen.add(key)
+            unique.append(claim)
+    return tuple(unique)
+
+
+def _cover(index: MentionIndex, a: int, b: int) -> Span:
+    spans = (index.mentions[a].span, index.mentions[b].span)
+    return Span(min(s.start for s in spans), max(s.end for s in spans))
+
+
+def folded_surname(name: str) -> str:
+    """Resolution key of a surname.
+
+    >>> folded_surname("Müller") == folded_surname("Mueller")
+    True
+    """
+    return fold(name)

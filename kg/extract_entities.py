@@ -1,0 +1,383 @@
+"""Entity mentions of one protocol: persons, factions, departments, initiatives, places, papers.
+
+Part of the extract stage. Mentions are found with the gazetteers and head words of
+`kg/patterns/`; each keeps its span. `MentionIndex` answers the look-ups the statement,
+claim and vote rules need ("the faction inside this span", "the person just before here").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+
+from kg.ids import fold
+from kg.lexicon import Lexicon
+from kg.models import EntityKind, Mention, PersonRef, Protocol, Span
+from kg.parse import person_refs
+
+_CAP = r"[A-ZÄÖÜ][\wäöüß]*(?:-[A-ZÄÖÜ]?[\wäöüß]+)*"
+_JOIN = r"(?:,\s+|\s+und\s+|\s+&\s+|\s+)"
+_PAPER_RE = re.compile(
+    r"(?:Drucksache(?:n)?|Drucks\.|Vorlage|DS|Drs\.|Antrag|Anfrage|Beschlussvorlage)"
+    r"(?:[-\s]?Nr\.?)?:?\s*(?:Nr\.?:?\s*)?(?P<num>\d{1,5}[-/]\d{2,4}(?:[A-Z]\b)?)"
+)
+_TRUNCATED = ("...", "…")
+_NEUTER_HEADS = ("management", "konzept", "programm", "projekt")
+_ADJECTIVE_RE = re.compile(r"^(?P<stem>[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|ell|iv))(?:e|en|er|es|em)$")
+
+
+class MentionIndex:
+    """The mentions of one document, sorted by position, with look-up helpers."""
+
+    def __init__(self, mentions: Iterable[Mention]) -> None:
+        self.mentions = tuple(sorted(mentions, key=lambda m: (m.span.start, -m.span.end, m.kind)))
+        self._starts = [m.span.start for m in self.mentions]
+        self._person_by_start = {
+            m.span.start: i for i, m in enumerate(self.mentions) if m.kind == "person"
+        }
+
+    def person_at(self, start: int) -> int | None:
+        """Index of the person mention starting at `start`."""
+        return self._person_by_start.get(start)
+
+    def in_span(self, span: Span, *kinds: EntityKind) -> list[int]:
+        """Indexes of mentions (of `kinds`, or all) lying inside `span`."""
+        lo = bisect.bisect_left(self._starts, span.start)
+        hi = bisect.bisect_left(self._starts, span.end)
+        return [
+            i
+            for i in range(lo, hi)
+            if self.mentions[i].span.end <= span.end and (not kinds or self.mentions[i].kind in kinds)
+        ]
+
+    def about(self, span: Span, exclude: int) -> tuple[int, ...]:
+        """One mention per distinct entity inside `span`, the speaker excluded."""
+        speaker_key = self.mentions[exclude].key
+        seen: set[tuple[str, str]] = {("person", speaker_key)}
+        found = []
+        for i in self.in_span(span):
+            mention = self.mentions[i]
+            if (mention.kind, mention.key) not in seen:
+                seen.add((mention.kind, mention.key))
+                found.append(i)
+        return tuple(found)
+
+    def faction_in(self, span: Span, starting: bool = False) -> int | None:
+        """The first faction mention inside `span` (at its start when `starting`)."""
+        for i in self.in_span(span, "faction"):
+            if not starting or self.mentions[i].span.start - span.start <= 2:
+                return i
+        return None
+
+    def faction_for_person(self, person: int) -> int | None:
+        """The faction mention for a person's bracket or list-section faction."""
+        ref = self.mentions[person].person
+        if ref is None or not ref.faction:
+            return None
+        inside = self.faction_in(self.mentions[person].span)
+        if inside is not None:
+            return inside
+        key = _faction_key(ref.faction)
+        return next(
+            (i for i, m in enumerate(self.mentions) if m.kind == "faction" and m.key == key), None
+        )
+
+    def nearest_before(
+        self, pos: int, kinds: EntityKind | tuple[EntityKind, ...], window: int
+    ) -> int | None:
+        """The mention of `kinds` ending closest before `pos` within `window` characters."""
+        wanted = (kinds,) if isinstance(kinds, str) else kinds
+        best = None
+        for i in self.in_span(Span(max(0, pos - window), pos), *wanted):
+            best = i
+        return best
+
+    def first_after(self, pos: int, kinds: tuple[EntityKind, ...], window: int) -> int | None:
+        """The first mention of `kinds` starting within `window` characters after `pos`."""
+        lo = bisect.bisect_left(self._starts, pos)
+        for i in range(lo, len(self.mentions)):
+            mention = self.mentions[i]
+            if mention.span.start > pos + window:
+                return None
+            if mention.kind in kinds:
+                return i
+        return None
+
+
+_FACTION_KEYS: dict[str, str] = {}
+
+
+def _faction_key(text: str) -> str:
+    from kg.lexicon import lexicon
+
+    entry = lexicon().faction_entry(text)
+    return fold(entry.abbreviation) if entry else fold(text)
+
+
+def collect_mentions(protocol: Protocol, lex: Lexicon) -> MentionIndex:
+    """All entity mentions of a protocol."""
+    text = protocol.document.text
+    municipality = protocol.document.municipality
+    mentions: list[Mention] = []
+    mentions += _person_mentions(protocol)
+    mentions += _faction_mentions(text, mentions, lex)
+    mentions += _department_mentions(text, municipality, lex)
+    mentions += _initiative_mentions(text, lex)
+    mentions += _place_mentions(text, municipality, lex)
+    mentions += _paper_mentions(text)
+    return MentionIndex(_drop_overlaps(mentions))
+
+
+def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """Keep persons always; among other kinds a longer mention wins over one inside it."""
+    ordered = sorted(mentions, key=lambda m: (m.kind != "person", -(m.span.end - m.span.start)))
+    taken: list[Span] = []
+    kept = []
+    for mention in ordered:
+        inside = any(s.start <= mention.span.start and mention.span.end <= s.end for s in taken)
+        if mention.kind != "person" and inside:
+            continue
+        kept.append(mention)
+        if mention.kind != "person":
+            taken.append(mention.span)
+    return kept
+
+
+# ---------------------------------------------------------------- persons
+
+
+def _person_mentions(protocol: Protocol) -> Iterator[Mention]:
+    refs: dict[int, PersonRef] = {}
+    for entry in protocol.attendance:
+        refs[entry.person.span.start] = entry.person
+    for item in protocol.items:
+        for turn in item.turns:
+            refs.setdefault(turn.speaker.span.start, turn.speaker)
+    for match in person_refs(protocol.document.text):
+        refs.setdefault(match.start, match.ref)
+    for ref in refs.values():
+        yield person_mention(ref)
+
+
+def person_mention(ref: PersonRef) -> Mention:
+    """A person mention keyed by the folded surname; the label is the fullest name given."""
+    label = " ".join(p for p in (ref.given, ref.surname) if p)
+    return Mention(kind="person", span=ref.span, key=fold(ref.surname), label=label, person=ref)
+
+
+# ---------------------------------------------------------------- factions
+
+
+def _faction_mentions(text: str, persons: list[Mention], lex: Lexicon) -> Iterator[Mention]:
+    for m in lex.faction_re.finditer(text):
+        variant = m.group("a") or m.group("b")
+        entry = lex.faction_entry(variant)
+        if entry is None:
+            continue
+        yield Mention(
+            kind="faction",
+            span=Span(m.start(), m.end()),
+            key=fold(entry.abbreviation),
+            label=entry.label,
+        )
+    known_spans = {(m.start(), m.end()) for m in lex.faction_re.finditer(text)}
+    for person in persons:
+        yield from _unknown_bracket_faction(text, person, known_spans, lex)
+
+
+def _unknown_bracket_faction(
+    text: str, person: Mention, known: set[tuple[int, int]], lex: Lexicon
+) -> Iterator[Mention]:
+    """A local group in brackets that the gazetteer does not know ("Herr X (WGH)")."""
+    ref = person.person
+    if ref is None or not ref.faction or lex.faction_entry(ref.faction) is not None:
+        return
+    bracket = text.rfind("(", person.span.start, person.span.end)
+    if bracket < 0 or fold(ref.faction) in lex.non_factions:
+        return
+    name = ref.faction.strip()
+    local_group = re.fullmatch(r"[A-ZÄÖÜ][A-ZÄÖÜ&./ -]{1,12}|.+-(?:Rats)?[Ff]raktion", name)
+    start = bracket + 1 + text[bracket + 1 :].index(name)
+    if local_group and (start, start + len(name)) not in known:
+        label = name if "raktion" in name else f"Fraktion {name}"
+        yield Mention("faction", Span(start, start + len(name)), fold(name), label)
+
+
+# ---------------------------------------------------------------- departments
+
+
+def _department_regex(lex: Lexicon) -> re.Pattern[str]:
+    heads = sorted(
+        (f for spec in lex.departments["head_words"].values() for f in spec["forms"]),
+        key=len,
+        reverse=True,
+    )
+    alt = "|".join(re.escape(h) for h in heads)
+    name = rf"(?:{_CAP}(?:{_JOIN}{_CAP}){{0,4}})"
+    return re.compile(
+        rf"\b(?P<head>{alt})(?P<rest>\s+(?:des|der)\s+(?:Ober)?[Bb]ürgermeisters?(?:in)?"
+        rf"|\s+(?:Nr\.\s*)?(?P<num>\d{{1,3}}(?:/\d+)?)(?:\s+{name})?|\s+für\s+{name}|\s+{name})?"
+        rf"(?P<trunc>\.\.\.|…)?"
+        rf"|\b(?P<compound>[A-ZÄÖÜ][a-zäöüß]+amt(?:es|s)?)\b"
+    )
+
+
+_REGEX_CACHE: dict[int, re.Pattern[str]] = {}
+
+
+def _department_mentions(text: str, municipality: str, lex: Lexicon) -> Iterator[Mention]:
+    pattern = _REGEX_CACHE.setdefault(id(lex), _department_regex(lex))
+    numbers = lex.departments.get("numbers", {}).get(fold(municipality).replace(" ", "-"), {})
+    found: list[tuple[Mention, bool, bool]] = []
+    for m in pattern.finditer(text):
+        mention = _department_mention(m, numbers, lex)
+        if mention is not None:
+            neu = bool(re.search(r"\bneue[nrs]?\s+(?:\w+\s+)?(?:des\s+|der\s+)?$", text[max(0, m.start() - 40) : m.start()]))
+            found.append((mention, bool(m.group("trunc")), neu))
+    yield from _resolve_department_variants(found)
+
+
+def _department_mention(
+    m: re.Match[str], numbers: dict[str, str], lex: Lexicon
+) -> Mention | None:
+    span = Span(m.start(), m.end())
+    if m.group("compound"):
+        word = m.group("compound")
+        if word in lex.departments["not_units"] or fold(word).startswith(("insgesamt", "gesamt")):
+            return None
+        label = re.sub(r"(es|s)$", "", word) if not word.endswith("amt") else word
+        return Mention("department", span, fold(label), label)
+    head, rest = m.group("head"), (m.group("rest") or "").strip()
+    canonical_head = _canonical_head(head, lex)
+    number = m.group("num")
+    if number and number.zfill(2) in numbers:
+        label = numbers[number.zfill(2)]
+    elif rest:
+        label = f"{canonical_head} {_nominative(rest)}"
+    elif head in ("FB",):
+        return None
+    else:
+        label = ""  # an unnamed "der neue Fachbereich": resolved by context below
+    return Mention("department", span, fold(label.replace("&", "und")), label)
+
+
+def _canonical_head(head: str, lex: Lexicon) -> str:
+    for canonical, spec in lex.departments["head_words"].items():
+        if head in spec["forms"]:
+            return str(canonical)
+    return head
+
+
+def _nominative(name: str) -> str:
+    name = re.sub(r"^(des|der)\s+Oberbürgermeisters", "des Oberbürgermeisters", name)
+    return name
+
+
+def _resolve_department_variants(found: list[tuple[Mention, bool, bool]]) -> Iterator[Mention]:
+    """Complete truncated names ("Integration...") and anaphora ("der neue Fachbereich")."""
+    full = [m for m, trunc, _ in found if m.label and not trunc]
+    new_named: list[Mention] = []
+    for mention, truncated, neu in found:
+        if truncated:
+            longer = {f.key: f for f in full if f.key.startswith(mention.key)}
+            if len(longer) == 1:
+                target = next(iter(longer.values()))
+                mention = Mention("department", mention.span, target.key, target.label)
+        if mention.label and neu:
+            new_named.append(mention)
+        if not mention.label:
+            if len({m.key for m in new_named}) != 1:
+                continue
+            target = new_named[-1]
+            mention = Mention("department", mention.span, target.key, target.label)
+        yield mention
+
+
+# ---------------------------------------------------------------- initiatives
+
+
+def _initiative_regexes(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    canon: dict[str, str] = {}
+    for entry in lex.initiatives["known"]:
+        for variant in (entry["label"], *entry["variants"]):
+            canon[variant] = entry["label"]
+    known = re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(v) for v in sorted(canon, key=len, reverse=True))})(?![\w-])")
+    suffixes = "|".join(sorted(lex.initiatives["suffixes"], key=len, reverse=True))
+    heads = "|".join(lex.initiatives["named_heads"])
+    compound = re.compile(
+        rf"(?P<adj>\b[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|ell|iv)(?:e|en|er|es|em)\s+)?"
+        rf"\b(?P<word>[A-ZÄÖÜ][\wäöüß-]*(?:{suffixes}))\b"
+        rf"|\b(?P<head>{heads})\s+(?:„(?P<quoted>[^“\"\n]{{3,60}})[“\"]|(?P<name>{_CAP}(?:\s+{_CAP})?))"
+    )
+    return known, compound, canon
+
+
+_INITIATIVE_CACHE: dict[int, tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]] = {}
+
+
+def _initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
+    known, compound, canon = _INITIATIVE_CACHE.setdefault(id(lex), _initiative_regexes(lex))
+    excluded = set(lex.initiatives["not_initiatives"])
+    found: list[Mention] = []
+    for m in known.finditer(text):
+        label = canon[m.group(0)]
+        found.append(Mention("initiative", Span(m.start(), m.end()), fold(label), label))
+    for m in compound.finditer(text):
+        label = _initiative_label(m)
+        if label is None or label in excluded or label.split()[-1] in excluded:
+            continue
+        found.append(Mention("initiative", Span(m.start(), m.end()), fold(label), label))
+    yield from _merge_initiative_variants(found)
+
+
+def _initiative_label(m: re.Match[str]) -> str | None:
+    if m.group("head"):
+        name = m.group("quoted") or m.group("name")
+        return f"{m.group('head')} {name}".strip() if name else None
+    word = m.group("word")
+    if word.endswith(("managements", "konzepts", "programms", "projekts")):
+        word = word[:-1]
+    elif word.endswith(("konzeptes", "programmes", "projektes")):
+        word = word[:-2]
+    adjective = m.group("adj")
+    if adjective:
+        adj = _ADJECTIVE_RE.match(adjective.strip())
+        if adj and word.lower().endswith(_NEUTER_HEADS):
+            return f"{adj.group('stem')}es {word}"
+        return f"{adjective.strip()} {word}"
+    return word
+
+
+def _merge_initiative_variants(found: list[Mention]) -> Iterator[Mention]:
+    """A bare "Konfliktmanagement" is the "Kommunales Konfliktmanagement" of the same text."""
+    labels = {m.label for m in found}
+    for mention in found:
+        longer = {lb for lb in labels if lb != mention.label and lb.endswith(" " + mention.label)}
+        if len(longer) == 1:
+            label = longer.pop()
+            mention = Mention("initiative", mention.span, fold(label), label)
+        yield mention
+
+
+# ---------------------------------------------------------------- places and papers
+
+
+def _place_mentions(text: str, municipality: str, lex: Lexicon) -> Iterator[Mention]:
+    names = list(lex.places["districts"].get(fold(municipality).replace(" ", "-"), []))
+    if municipality and municipality != "unbekannt":
+        names.append(municipality.split()[-1])
+    cue = "|".join(lex.places["cue_words"])
+    if names:
+        alt = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+        for m in re.finditer(rf"(?<![\w-])(?:{alt})(?![\w-])", text):
+            yield Mention("place", Span(m.start(), m.end()), fold(m.group(0)), m.group(0))
+    for m in re.finditer(rf"\b(?:{cue})\s+(?P<name>[A-ZÄÖÜ][\wäöüß-]+)", text):
+        name = m.group("name")
+        yield Mention("place", Span(m.start("name"), m.end("name")), fold(name), name)
+
+
+def _paper_mentions(text: str) -> Iterator[Mention]:
+    for m in _PAPER_RE.finditer(text):
+        number = m.group("num")
+        yield Mention("paper", Span(m.start("num"), m.end("num")), fold(number), number)

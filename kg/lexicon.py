@@ -1,0 +1,172 @@
+"""German protocol language as data: loads `kg/patterns/*.yaml` once and compiles it.
+
+Part of the kernel: parse and extract read their word lists from here, so a reviewer who
+reads protocols can change behaviour by editing YAML, not Python.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg.errors import ExtractError
+from kg.ids import fold
+
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+
+NAME = r"[A-ZÄÖÜ][a-zäöüßéèáàóòíìçñ]+(?:[-–][A-ZÄÖÜ][a-zäöüßéèáàóòíìçñ]+)*"
+INITIAL = r"[A-ZÄÖÜ]\."
+
+
+def load_yaml(name: str) -> dict[str, Any]:
+    """Load one pattern file.
+
+    Raises:
+        ExtractError: when the file is missing or not a YAML mapping.
+    """
+    path = PATTERNS_DIR / name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise ExtractError(f"pattern file {path}: {error}") from error
+    if not isinstance(data, dict):
+        raise ExtractError(f"pattern file {path}: expected a mapping")
+    return data
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@dataclass(frozen=True, slots=True)
+class RoleWord:
+    """A role word before a name: its category (member, chair, mayor, ...) and gender."""
+
+    word: str
+    category: str
+    address: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CueForm:
+    """A cue: head verb plus words that must follow later in the same sentence."""
+
+    act: str
+    head: str
+    rest: tuple[str, ...]
+    needs: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FactionEntry:
+    """A faction with its canonical label, party abbreviation and folded variants."""
+
+    abbreviation: str
+    label: str
+    variants: tuple[str, ...]
+
+
+class Lexicon:
+    """All word lists and compiled patterns; build it with `lexicon()` (cached)."""
+
+    def __init__(self) -> None:
+        persons = load_yaml("persons.yaml")
+        self.addresses: dict[str, str] = {
+            k: v["address"] for k, v in persons["forms_of_address"].items()
+        }
+        self.titles = tuple(t["title"] for t in persons["titles"])
+        self.roles = {
+            word: RoleWord(word, spec["category"], spec.get("address"))
+            for word, spec in persons["role_words"].items()
+        }
+        self.not_surnames = frozenset(persons["not_surnames"])
+        self.particles = frozenset(persons["particles"])
+        self.given_names = frozenset(_read_given_names())
+        self._load_cues(load_yaml("cues.yaml"))
+        self._load_factions(load_yaml("factions.yaml"))
+        self.departments = load_yaml("departments.yaml")
+        self.initiatives = load_yaml("initiatives.yaml")
+        self.places = load_yaml("places.yaml")
+        self.votes = load_yaml("votes.yaml")
+        self.layout = load_yaml("layout.yaml")
+        self.artefacts = frozenset(fold(a) for a in self.layout["artefacts"])
+        self._compile_person_patterns()
+
+    def _load_cues(self, cues: dict[str, Any]) -> None:
+        forms: list[CueForm] = []
+        for act, spec in cues["speech_verbs"].items():
+            for form in spec["forms"]:
+                words = form.split()
+                forms.append(CueForm(act, words[0], tuple(words[1:]), spec.get("needs")))
+        self.cue_forms = tuple(forms)
+        self.cue_heads = frozenset(f.head for f in forms)
+        self.audience_words = frozenset(cues["audience_words"])
+        self.inversion_openers = frozenset(cues["inversion_openers"])
+
+    def _load_factions(self, data: dict[str, Any]) -> None:
+        self.factions = tuple(
+            FactionEntry(f["abbreviation"], f["label"], tuple(f["variants"]))
+            for f in data["factions"]
+        )
+        self.non_factions = frozenset(fold(w) for w in data["non_factions"])
+        self.faction_by_variant: dict[str, FactionEntry] = {}
+        for entry in self.factions:
+            for variant in (*entry.variants, entry.abbreviation, entry.label):
+                self.faction_by_variant.setdefault(fold(variant), entry)
+        variants = [v for e in self.factions for v in (*e.variants, e.abbreviation)]
+        alt = _alternation(variants)
+        # "SPD-Fraktion", "Fraktion der SPD", "Fraktion Bündnis 90/Die Grünen", "(SPD)", "SPD"
+        self.faction_re = re.compile(
+            rf"(?<![\w/-])(?:(?:Rats|Kreistags|Bezirks)?[Ff]raktion(?:en)?\s+(?:der\s+|des\s+)?"
+            rf"(?P<a>{alt})|(?P<b>{alt})(?:-(?:Rats|Kreistags)?[Ff]raktion|-Gruppe)?)(?![\w-])"
+        )
+
+    def _compile_person_patterns(self) -> None:
+        roles = _alternation(list(self.roles))
+        titles = r"(?:(?:Prof\.|Dr\.)(?:\s*(?:med|rer\.\s*nat|phil|jur)\.)?\s*)+"
+        names = rf"(?:(?:{INITIAL}\s*)?{NAME}(?:\s+{NAME})?)"
+        particle = r"(?:(?:von|van|de|zu|vom|ten|ter)\s+(?:(?:der|den|dem)\s+)?)?"
+        faction = r"(?:\s*\((?P<bracket>[^()\n]{1,60})\))?"
+        body = rf"(?P<title>{titles})?(?P<names>{particle}{names})"
+        self.address_ref_re = re.compile(
+            rf"\b(?P<addr>Herrn|Herr|Frau)\s+(?:(?P<role>{roles})\s+)?{body}{faction}"
+        )
+        self.role_ref_re = re.compile(rf"(?<![\w.])(?P<role>{roles})\s+{body}{faction}")
+        self.surname_given_re = re.compile(
+            rf"(?P<surname>{particle}{NAME}),\s+(?P<given>{NAME}(?:-{NAME})?(?:\s+{NAME})??)"
+            rf"(?:\s+(?P<particle>von der|van der|von|van|de|zu)(?!\w))?"
+            rf"(?:\s*\((?P<bracket>[^()\n]{{1,60}})\))?"
+        )
+
+    def faction_entry(self, text: str) -> FactionEntry | None:
+        """The faction a bracket or phrase names, if it is a known faction.
+
+        >>> lexicon().faction_entry("Bündnis 90/Die Grünen").abbreviation
+        'GRÜNE'
+        """
+        key = fold(text).strip(" .:")
+        for suffix in ("-fraktion", " fraktion", "-ratsfraktion"):
+            key = key.removesuffix(suffix)
+        for prefix in ("fraktion der ", "fraktion ", "ratsfraktion "):
+            key = key.removeprefix(prefix)
+        return self.faction_by_variant.get(key) or self.faction_by_variant.get(key + ".")
+
+
+def _read_given_names() -> list[str]:
+    text = (PATTERNS_DIR / "given_names.txt").read_text(encoding="utf-8")
+    return [w for line in text.splitlines() if not line.startswith("#") for w in line.split()]
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    """The process-wide lexicon (loaded once).
+
+    Raises:
+        ExtractError: when a pattern file is missing or malformed.
+    """
+    return Lexicon()

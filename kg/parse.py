@@ -1,0 +1,479 @@
+"""SourceDocument -> Protocol: meeting metadata, attendance, agenda items and speaker turns.
+
+Works on the layouts of ALLRIS single-TOP pages ("15.02.2022 - 3.2 Titel"), whole-meeting
+Niederschriften (doRat, SessionNet, PDF) with "TOP 1"/"Ö 3"/"2.1" headings, and flattened text.
+Every span points into `SourceDocument.text`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kg.ids import fold
+from kg.lexicon import Lexicon, lexicon
+from kg.models import (
+    AgendaItem,
+    AttendanceEntry,
+    AttendanceStatus,
+    MeetingInfo,
+    PersonRef,
+    Protocol,
+    SourceDocument,
+    Span,
+    Turn,
+)
+
+MONTHS = {
+    "januar": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "mai": 5, "juni": 6,
+    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
+}  # fmt: skip
+_DATE_RE = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})\b")
+_LONG_DATE_RE = re.compile(
+    r"\b(\d{1,2})\.\s*(Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|"
+    r"November|Dezember)\s+(\d{4})\b"
+)
+_ALLRIS_HEADER_RE = re.compile(
+    r"^\s*(?P<date>\d{2}\.\d{2}\.\d{4})\s+-\s+(?:[ÖN]\s*)?(?P<num>[\dIVX]+(?:\.\d+)*)\.?\s+"
+    r"(?P<title>\S.*)$"
+)
+_HEADING_RE = re.compile(
+    r"^[ \t]*(?:(?P<top>TOP|Top|Punkt)\s*(?P<tpn>[ÖN]\s*)?|(?P<pn>[ÖN])\s+)?"
+    r"(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})\.?[ \t]+(?P<title>[A-ZÄÖÜ„\"(].{2,})$",
+    re.MULTILINE,
+)
+_TIME_RE = r"(\d{1,2})[.:](\d{2})"
+_DURATION_RE = re.compile(rf"Sitzungsdauer:?\s*{_TIME_RE}\s*(?:-|–|bis)\s*{_TIME_RE}")
+_BEGIN_RE = re.compile(rf"\bBeginn:?\s*{_TIME_RE}")
+_END_RE = re.compile(rf"\bEnde:?\s*{_TIME_RE}")
+_CLOCK_RE = re.compile(rf"(?:Uhrzeit:?\s*-?\s*|,\s*){_TIME_RE}\s*(?:Uhr)?")
+_BODY_RE = re.compile(
+    r"(?:Sitzung|Niederschrift|Protokoll)\s+(?:über die \d+\.\s+Sitzung\s+)?"
+    r"(?:des|der)\s+(?P<body>(?:Rates|Rats|Ausschusses|Bezirksvertretung|Stadtbezirksrates|"
+    r"Ortsrates|Kreistages|Beirates|Hauptausschusses|Schul-|Betriebsausschusses|"
+    r"[A-ZÄÖÜ][\w-]*ausschusses|[A-ZÄÖÜ][\w-]*beirates)[^\n,]{0,80}?)"
+    r"(?=\s+(?:am|vom|im|in)\b|,|\n|$)"
+)
+_GREMIUM_RE = re.compile(r"Gremium:\s*\n?\s*-?\s*(?P<body>[^\n]+)")
+_PLACE_RE = re.compile(
+    r"^(?P<place>(?:[^\n]{0,60},\s*)?(?:Rathaus|Ratssaal|Sitzungssaal|Saal|Bürgerhaus)[^\n]{0,80})$",
+    re.MULTILINE,
+)
+_SENTENCE_START = re.compile(r"(?:^|(?<=[.!?:;])\s+|\n\s*)(?=\S)", re.MULTILINE)
+_WORD = re.compile(r"[\wäöüÄÖÜß]+")
+_GENITIVE_BODY = (
+    ("Rates", "Rat"), ("Rats", "Rat"), ("Ausschusses", "Ausschuss"),
+    ("Stadtbezirksrates", "Stadtbezirksrat"), ("Ortsrates", "Ortsrat"),
+    ("Kreistages", "Kreistag"), ("Beirates", "Beirat"), ("ausschusses", "ausschuss"),
+    ("beirates", "beirat"),
+)  # fmt: skip
+
+
+def parse(document: SourceDocument) -> Protocol:
+    """Parse a normalised document into a protocol (never raises on odd text).
+
+    >>> from kg.models import EXAMPLE_DOCUMENT
+    >>> protocol = parse(EXAMPLE_DOCUMENT)
+    >>> [t.speaker.surname for t in protocol.items[0].turns]
+    ['Meier', 'Keller']
+    """
+    lex = lexicon()
+    text = document.text
+    attendance = tuple(parse_attendance(text, lex))
+    items = tuple(_with_turns(text, item, lex, attendance) for item in split_items(text, lex))
+    return Protocol(
+        document=document,
+        meeting=parse_meeting(document),
+        items=items,
+        attendance=attendance,
+    )
+
+
+# ---------------------------------------------------------------- meeting metadata
+
+
+def parse_meeting(document: SourceDocument) -> MeetingInfo:
+    """Body, date, times and place from the text, with sidecar metadata taking precedence."""
+    head = document.text[:4000]
+    duration = _DURATION_RE.search(head)
+    begin, end = _BEGIN_RE.search(head), _END_RE.search(head)
+    start_time = _hhmm(duration.group(1), duration.group(2)) if duration else None
+    end_time = _hhmm(duration.group(3), duration.group(4)) if duration else None
+    if begin and not start_time:
+        start_time = _hhmm(begin.group(1), begin.group(2))
+    if end and not end_time:
+        end_time = _hhmm(end.group(1), end.group(2))
+    if not start_time and (clock := _CLOCK_RE.search(head[:600])):
+        start_time = _hhmm(clock.group(1), clock.group(2))
+    place = _PLACE_RE.search(head)
+    return MeetingInfo(
+        body=document.body or find_body(head),
+        date=document.date or find_date(head),
+        start_time=start_time,
+        end_time=end_time,
+        place=place.group("place").strip() if place else None,
+    )
+
+
+def _hhmm(hours: str, minutes: str) -> str | None:
+    h, m = int(hours), int(minutes)
+    return f"{h:02d}:{m:02d}" if h < 24 and m < 60 else None
+
+
+def find_date(text: str) -> str | None:
+    """The first plausible meeting date in ISO form.
+
+    >>> find_date("Montag, 09. September 2019 , 18:00 Uhr")
+    '2019-09-09'
+    >>> find_date("am 21.04.2004")
+    '2004-04-21'
+    """
+    candidates: list[tuple[int, str]] = []
+    for m in _DATE_RE.finditer(text):
+        iso = _iso(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if iso:
+            candidates.append((m.start(), iso))
+    for m in _LONG_DATE_RE.finditer(text):
+        iso = _iso(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+        if iso:
+            candidates.append((m.start(), iso))
+    return min(candidates)[1] if candidates else None
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    if 1945 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31:
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return None
+
+
+def find_body(text: str) -> str | None:
+    """The council body (Gremium) in nominative form, if the text names it.
+
+    >>> find_body("Niederschrift über die 37. Sitzung des Ausschusses für Wirtschaft am 1.1.2004")
+    'Ausschuss für Wirtschaft'
+    >>> find_body("Sitzung des Rates der Stadt Hagen")
+    'Rat der Stadt Hagen'
+    """
+    gremium = _GREMIUM_RE.search(text)
+    if gremium:
+        return gremium.group("body").strip(" -")
+    match = _BODY_RE.search(text)
+    if not match:
+        return None
+    body = " ".join(match.group("body").split())
+    first, _, rest = body.partition(" ")
+    for genitive, nominative in _GENITIVE_BODY:
+        if first.endswith(genitive):
+            first = first[: -len(genitive)] + nominative
+            break
+    return f"{first} {rest}".strip()
+
+
+# ---------------------------------------------------------------- person references
+
+
+@dataclass(frozen=True, slots=True)
+class RefMatch:
+    """A person reference found at `start:end` (end includes a faction bracket)."""
+
+    ref: PersonRef
+    start: int
+    end: int
+
+
+def person_refs(text: str, start: int = 0, end: int | None = None) -> Iterator[RefMatch]:
+    """Person references ("Herr Dr. Meier (SPD)", "RM Grote") in `text[start:end]`, in order.
+
+    >>> [m.ref.surname for m in person_refs("Frau Keller dankt Herrn Oberbürgermeister Schulz.")]
+    ['Keller', 'Schulz']
+    """
+    lex = lexicon()
+    end = len(text) if end is None else end
+    found: list[RefMatch] = []
+    for pattern in (lex.address_ref_re, lex.role_ref_re):
+        for m in pattern.finditer(text, start, end):
+            ref = _ref_from_match(m, lex)
+            if ref is not None:
+                found.append(ref)
+    found.sort(key=lambda r: (r.start, -r.end))
+    last_end = -1
+    for ref in found:
+        if ref.start >= last_end:
+            last_end = ref.end
+            yield ref
+
+
+def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
+    offset = m.start("names")
+    tokens = [(t.group(0), offset + t.end()) for t in re.finditer(r"\S+", m.group("names"))]
+    particle: list[str] = []
+    while tokens and tokens[0][0] in lex.particles:
+        particle.append(tokens.pop(0)[0])
+    if not tokens:
+        return None
+    given: str | None = None
+    if len(tokens) >= 2 and _is_given(tokens[0][0], lex):
+        given = tokens.pop(0)[0]
+    surname, end = tokens[0]
+    if surname in lex.not_surnames or surname in lex.roles or len(surname) < 2:
+        return None
+    faction = None
+    bracket = m.group("bracket")
+    if bracket and len(tokens) == 1:
+        faction, end = bracket.strip(), m.end()
+    role = lex.roles.get(m.group("role") or "")
+    address = lex.addresses.get(m.groupdict().get("addr") or "") or (
+        role.address if role else None
+    )
+    ref = PersonRef(
+        surname=" ".join([*particle, surname]),
+        span=Span(m.start(), end),
+        given=given,
+        address=address,
+        title=(m.group("title") or "").strip() or None,
+        role=role.word if role else None,
+        faction=faction,
+    )
+    return RefMatch(ref, m.start(), end)
+
+
+def _is_given(word: str, lex: Lexicon) -> bool:
+    return word in lex.given_names or bool(re.fullmatch(r"[A-ZÄÖÜ]\.", word))
+
+
+# ---------------------------------------------------------------- attendance
+
+
+def parse_attendance(text: str, lex: Lexicon) -> Iterator[AttendanceEntry]:
+    """People on the attendance list with status (present/absent) and section."""
+    for start, end, status in _attendance_regions(text, lex):
+        yield from _attendance_entries(text, start, end, status, lex)
+
+
+def _attendance_regions(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceStatus]]:
+    headers: list[tuple[int, int, AttendanceStatus]] = []
+    layout = lex.layout
+    for status in ("present", "absent"):
+        for header in layout["attendance_headers"][status]:
+            for m in re.finditer(rf"(?<![\w(]){re.escape(header)}(?![\w])", text[:20000]):
+                headers.append((m.start(), m.end(), status))
+    if not headers:
+        return []
+    headers.sort()
+    limit = _attendance_end(text, headers[0][1], lex)
+    regions: list[tuple[int, int, AttendanceStatus]] = []
+    for i, (_, header_end, status) in enumerate(headers):
+        if header_end >= limit:
+            break
+        nxt = headers[i + 1][0] if i + 1 < len(headers) else limit
+        regions.append((header_end, min(nxt, limit), status))
+    return regions
+
+
+def _attendance_end(text: str, start: int, lex: Lexicon) -> int:
+    ends = [
+        m.start()
+        for marker in lex.layout["end_of_attendance"]
+        for m in [re.compile(rf"(?m)^\s*{re.escape(marker)}|{re.escape(marker)}:").search(text, start)]
+        if m
+    ]
+    return min([*ends, start + 6000, len(text)])
+
+
+def _attendance_entries(
+    text: str, start: int, end: int, status: AttendanceStatus, lex: Lexicon
+) -> Iterator[AttendanceEntry]:
+    faction: str | None = None
+    pos = start
+    section = None
+    while pos < end:
+        next_faction = lex.faction_re.search(text, pos, end)
+        person = next(person_refs(text, pos, end), None)
+        flipped = lex.surname_given_re.search(text, pos, end)
+        candidates = [c for c in (next_faction, flipped) if c is not None]
+        first_other = min(candidates, key=lambda c: c.start()) if candidates else None
+        if person and (first_other is None or person.start <= first_other.start()):
+            yield _entry(text, person.ref, status, faction, section)
+            pos = person.end
+            continue
+        if first_other is None:
+            return
+        if first_other is next_faction:
+            faction = first_other.group(0)
+            pos = first_other.end()
+            continue
+        yield _flipped_entry(first_other, status, faction)
+        pos = first_other.end()
+
+
+def _entry(
+    text: str, ref: PersonRef, status: AttendanceStatus, faction: str | None, section: str | None
+) -> AttendanceEntry:
+    line_start = text.rfind("\n", 0, ref.span.start) + 1
+    before = text[line_start : ref.span.start]
+    after = text[ref.span.end : text.find("\n", ref.span.end) % (len(text) + 1)]
+    if before.strip().startswith("(") and ")" in text[ref.span.start : ref.span.end + 2]:
+        status = "absent"
+        bracket = re.match(r"\)\s*\(([^()\n]{1,60})\)", text[ref.span.end :])
+        if bracket and ref.faction is None:
+            faction = bracket.group(1)
+    if re.match(r"\s*i\.\s?V\.", after) is None and re.search(r"i\.\s?V\.\s+für\s*$", before):
+        status = "absent"
+    if ref.faction is None and faction is not None:
+        ref = PersonRef(
+            surname=ref.surname, span=ref.span, given=ref.given, address=ref.address,
+            title=ref.title, role=ref.role, faction=faction,
+        )  # fmt: skip
+    return AttendanceEntry(person=ref, status=status, section=section)
+
+
+def _flipped_entry(
+    m: re.Match[str], status: AttendanceStatus, faction: str | None
+) -> AttendanceEntry:
+    surname = m.group("surname")
+    if m.group("particle"):
+        surname = f"{m.group('particle')} {surname}"
+    ref = PersonRef(
+        surname=surname,
+        span=Span(m.start(), m.end()),
+        given=m.group("given"),
+        faction=m.group("bracket") or faction,
+    )
+    return AttendanceEntry(person=ref, status=status)
+
+
+# ---------------------------------------------------------------- agenda items
+
+
+def split_items(text: str, lex: Lexicon) -> list[AgendaItem]:
+    """Agenda items with their text ranges; a single-TOP page is one item."""
+    header = _first_line_header(text)
+    if header is not None:
+        number, title = header
+        return [AgendaItem(number=number, title=title, span=Span(0, len(text)))]
+    headings = _headings(text, lex)
+    if not headings:
+        return [AgendaItem(number=None, title=None, span=Span(0, len(text)))]
+    items: list[AgendaItem] = []
+    if headings[0][0] > 0:
+        items.append(AgendaItem(number=None, title=None, span=Span(0, headings[0][0])))
+    for i, (start, number, title, public) in enumerate(headings):
+        end = headings[i + 1][0] if i + 1 < len(headings) else len(text)
+        items.append(AgendaItem(number=number, title=title, span=Span(start, end), public=public))
+    return items
+
+
+def _first_line_header(text: str) -> tuple[str, str] | None:
+    for line in text.split("\n", 5)[:5]:
+        if line.strip():
+            m = _ALLRIS_HEADER_RE.match(line)
+            return (m.group("num"), m.group("title").strip()) if m else None
+    return None
+
+
+def _headings(text: str, lex: Lexicon) -> list[tuple[int, str, str, bool]]:
+    nonpublic_at = min(
+        (text.find(m) for m in lex.layout["nonpublic_markers"] if m in text), default=len(text)
+    )
+    found = []
+    for m in _HEADING_RE.finditer(text):
+        prefix = m.group("pn") or (m.group("tpn") or "").strip()
+        if not m.group("top") and not prefix and not _isolated(text, m):
+            continue
+        if m.group("title").startswith("Sitzung"):
+            continue
+        public = prefix != "N" and m.start() < nonpublic_at
+        found.append((m.start(), m.group("num"), m.group("title").strip(), public))
+    return found
+
+
+def _isolated(text: str, m: re.Match[str]) -> bool:
+    """A bare "2.1 Titel" line counts as a heading only between blank lines or headings."""
+    before = text[max(0, m.start() - 2) : m.start()]
+    return before in ("", "\n\n") or before.endswith("\n\n") or m.start() == 0
+
+
+# ---------------------------------------------------------------- speaker turns
+
+
+def _with_turns(
+    text: str, item: AgendaItem, lex: Lexicon, attendance: tuple[AttendanceEntry, ...]
+) -> AgendaItem:
+    turns = find_turns(text, item.span, lex)
+    return AgendaItem(
+        number=item.number, title=item.title, span=item.span, turns=turns, public=item.public
+    )
+
+
+def find_turns(text: str, span: Span, lex: Lexicon) -> tuple[Turn, ...]:
+    """Speaker turns inside `span`: from a named speaker taking the floor to the next one."""
+    starts = list(_turn_starts(text, span, lex))
+    stops = sorted(_stop_positions(text, span, lex))
+    turns: list[Turn] = []
+    for i, (start, ref) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else span.end
+        end = min([s for s in stops if start < s < end] + [end])
+        end = _rstrip(text, start, end)
+        if turns and fold(turns[-1].speaker.surname) == fold(ref.surname):
+            turns[-1] = Turn(speaker=turns[-1].speaker, span=Span(turns[-1].span.start, end))
+            continue
+        turns.append(Turn(speaker=ref, span=Span(start, end)))
+    return tuple(turns)
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _stop_positions(text: str, span: Span, lex: Lexicon) -> Iterator[int]:
+    pos = span.start
+    for line in text[span.start : span.end].split("\n"):
+        stripped = fold(line.strip())
+        if stripped and (stripped in lex.artefacts or stripped.rstrip(":") in lex.artefacts):
+            yield pos
+        pos += len(line) + 1
+
+
+def _turn_starts(text: str, span: Span, lex: Lexicon) -> Iterator[tuple[int, PersonRef]]:
+    for m in _SENTENCE_START.finditer(text, span.start, span.end):
+        pos = m.end()
+        ref = _subject_speaker(text, pos, span.end, lex) or _inverted_speaker(
+            text, pos, span.end, lex
+        )
+        if ref is not None:
+            yield pos, ref
+
+
+def _subject_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef | None:
+    """'Herr Meier erklärt …', 'Der Ausschussvorsitzende, Rh. Stefan Hebbel (CDU), eröffnet …'."""
+    lead = re.match(r"(?:Der|Die)\s+[A-ZÄÖÜ]\w+\s*,\s*", text[pos : pos + 60])
+    start = pos + lead.end() if lead else pos
+    ref = next(person_refs(text, start, min(limit, start + 160)), None)
+    if ref is None or ref.start != start:
+        return None
+    rest = text[ref.end : min(limit, ref.end + 120)]
+    rest = re.sub(r"^\s*,[^,.;:]{1,80},", " ", rest) if lead or rest.lstrip().startswith(",") else rest
+    verb = _WORD.search(rest)
+    if verb and verb.start() <= 2 and verb.group(0) in lex.cue_heads:
+        return ref.ref
+    return None
+
+
+def _inverted_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef | None:
+    """'Auf die Frage von Herrn Meier antwortet Frau Keller …', 'Hierzu erklärt Herr X …'."""
+    first = _WORD.match(text, pos)
+    if first is None or first.group(0) not in lex.inversion_openers:
+        return None
+    window_end = min(limit, pos + 160)
+    sentence_end = re.search(r"[.!?]\s", text[pos:window_end])
+    window_end = pos + sentence_end.start() if sentence_end else window_end
+    for verb in _WORD.finditer(text, first.end(), window_end):
+        if verb.group(0) in lex.cue_heads:
+            ref = next(person_refs(text, verb.end(), window_end), None)
+            if ref is not None and not text[verb.end() : ref.start].strip():
+                return ref.ref
+            return None
+    return None
