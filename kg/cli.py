@@ -1,0 +1,264 @@
+"""Thin typer shell: one small function per command; `KgError` -> one-line message + exit code.
+
+Run `kg --help` for the commands; the README shows an example of each.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kg.errors import KgError
+
+app = typer.Typer(
+    name="kg",
+    help="Ratsgraph: German council protocols as an RDF knowledge graph.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="Store directory (default ./ratsgraph-data or $KG_STORE)."),
+]
+EXIT_SOME_FAILED = 4
+
+
+def handle_errors(func: F) -> F:
+    """Turn `KgError` into a one-line message on stderr and its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KgError as error:
+            err_console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            err_console.print("interrupted; the store keeps every completed document")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.callback()
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log details.")] = False,
+) -> None:
+    """Ratsgraph: turn council protocols into a queryable knowledge graph."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _settings(store: Path | None) -> Any:
+    from kg.settings import load_settings
+
+    return load_settings(store=store)
+
+
+# ---------------------------------------------------------------- ingest
+
+
+@app.command()
+@handle_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Protocol files or folders (txt, html, pdf).")],
+    municipality: Annotated[
+        str | None, typer.Option(help="Municipality (else sidecar, INDEX.tsv or the text).")
+    ] = None,
+    body: Annotated[str | None, typer.Option(help="Council body, e.g. 'Rat der Stadt Hagen'.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Read protocols into the store; unchanged files are skipped, changed ones replaced.
+
+    Example: kg ingest examples/ --municipality Hagen
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kg.pipeline import ingest as run_ingest
+    from kg.sources import Metadata
+
+    settings = _settings(store)
+    with Progress(
+        TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.fields[docs_per_s]} docs/s"), console=err_console, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("ingest", total=None, docs_per_s="-")
+
+        def progress(done: int, total: int, _path: str) -> None:
+            elapsed = bar.tasks[0].elapsed or 1e-9
+            bar.update(task, completed=done, total=total, docs_per_s=f"{done / elapsed:.0f}")
+
+        report = run_ingest(
+            paths, settings, metadata=Metadata(municipality=municipality, body=body),
+            progress=progress,
+        )  # fmt: skip
+    console.print(
+        f"ingested into {settings.store_dir}: {len(report.added)} added, "
+        f"{len(report.replaced)} replaced, {len(report.unchanged)} unchanged, "
+        f"{len(report.failed)} failed ({report.triples} triples written)"
+    )
+    for path, reason in report.failed:
+        err_console.print(f"[red]failed:[/red] {reason if path in reason else f'{path}: {reason}'}",
+                          highlight=False, soft_wrap=True)  # fmt: skip
+    if report.failed:
+        raise typer.Exit(EXIT_SOME_FAILED)
+
+
+# ---------------------------------------------------------------- query
+
+
+@app.command()
+@handle_errors
+def query(
+    sparql: Annotated[str | None, typer.Argument(help="A SPARQL SELECT query.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file.")] = None,
+    name: Annotated[str | None, typer.Option("--name", "-n", help="Run a saved query (kg/queries).")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="Bind name=value.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv, json or markdown.")] = "table",
+    endpoint: Annotated[str | None, typer.Option(help="Query a remote SPARQL endpoint instead.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Run a SPARQL query (ad hoc, from a file or saved by name) and print the rows.
+
+    Example: kg query --name statements-by-person --param person=<IRI>
+    """
+    from kg import query as q
+
+    text, saved = _query_text(sparql, file, name)
+    bindings = q.parse_params(param or [], saved)
+    if endpoint:
+        from kg.query import remote_select
+
+        rows = remote_select(endpoint, text, bindings)
+    else:
+        from kg.store import Store
+
+        with Store(_settings(store).store_dir, read_only=True) as opened:
+            rows = q.select(opened, text, bindings)
+    if fmt == "table":
+        _print_table(rows, saved.title if saved else None)
+    else:
+        sys.stdout.write(q.format_rows(rows, fmt))
+
+
+def _query_text(sparql: str | None, file: Path | None, name: str | None) -> tuple[str, Any]:
+    from kg import query as q
+    from kg.errors import QueryError
+
+    given = [x for x in (sparql, file, name) if x]
+    if len(given) != 1:
+        raise QueryError("give exactly one of: a SPARQL string, --file or --name")
+    if name:
+        saved = q.saved_query(name)
+        return saved.sparql, saved
+    if file:
+        try:
+            return file.read_text(encoding="utf-8"), None
+        except OSError as error:
+            raise QueryError(f"{file}: {error.strerror or error}") from error
+    assert sparql is not None
+    return sparql, None
+
+
+def _print_table(rows: Any, title: str | None) -> None:
+    from kg.query import cell
+
+    table = Table(title=title, show_lines=False)
+    for var in rows.variables:
+        table.add_column(var, overflow="fold")
+    for row in rows.rows:
+        table.add_row(*[_shorten(cell(row.get(v))) for v in rows.variables])
+    console.print(table)
+    console.print(f"{len(rows.rows)} rows")
+
+
+def _shorten(value: str) -> str:
+    from kg.settings import DEFAULT_BASE_IRI
+
+    value = value.replace(DEFAULT_BASE_IRI, "id:")
+    value = value.replace("https://w3id.org/ratsgraph/ontology#", "rg:")
+    return value if len(value) <= 240 else value[:237] + "…"
+
+
+# ---------------------------------------------------------------- export and stats
+
+
+@app.command()
+@handle_errors
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="ttl, trig, nq, jsonld, graphml, gexf or csv.")] = "ttl",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Export the whole graph (RDF formats) or the networks (graphml, gexf, csv).
+
+    Example: kg export --format jsonld -o exports/hagen.jsonld
+    """
+    from kg import export as ex
+    from kg.store import Store
+
+    with Store(_settings(store).store_dir, read_only=True) as opened:
+        if fmt in ex.RDF_FORMATS:
+            data = ex.render_rdf(opened, fmt)
+        else:
+            data = _network_export(opened, fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        return
+    ex.write_bytes(output, data)
+    console.print(f"wrote {output} ({len(data):,} bytes)")
+
+
+def _network_export(opened: Any, fmt: str) -> bytes:
+    from kg.errors import ExportError
+
+    try:
+        from kg.analyse import export_networks
+    except ImportError as error:  # pragma: no cover - analyse is part of the package
+        raise ExportError(f"network export unavailable: {error}") from error
+    return bytes(export_networks(opened, fmt))
+
+
+@app.command()
+@handle_errors
+def stats(store: StoreOption = None) -> None:
+    """Counts per class and per source document.
+
+    Example: kg stats
+    """
+    from kg.query import class_counts, document_counts
+    from kg.store import Store
+
+    with Store(_settings(store).store_dir, read_only=True) as opened:
+        classes = class_counts(opened)
+        documents = document_counts(opened)
+        total = len(opened)
+    table = Table(title="Entities per class")
+    table.add_column("class")
+    table.add_column("count", justify="right")
+    for name, count in classes:
+        table.add_row(name, str(count))
+    console.print(table)
+    docs = Table(title="Documents")
+    for column in ("document", "municipality", "date", "statements", "triples"):
+        docs.add_column(column, justify="right" if column in ("statements", "triples") else "left")
+    for row in documents:
+        docs.add_row(*[str(v) for v in row])
+    console.print(docs)
+    console.print(f"{total} triples in {len(documents)} documents")

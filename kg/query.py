@@ -1,0 +1,309 @@
+"""Named and ad-hoc SPARQL -> rows, the same rows whatever the backend.
+
+Saved queries live in `kg/queries/NAME.rq`; their header comment (`# title:`,
+`# description:`, `# param NAME: text`) is their documentation. Parameters are bound as RDF
+terms through SPARQL substitutions, never by pasting user input into the query text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import QueryError, StoreError
+from kg.store import Store
+
+QUERIES_DIR = Path(__file__).parent / "queries"
+FORMATS = ("table", "csv", "tsv", "json", "markdown")
+_UPDATE_RE = re.compile(
+    r"^\s*(?:(?:PREFIX|BASE)\s[^\n]*\n\s*)*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SavedQuery:
+    """A query file with the documentation from its header comment."""
+
+    name: str
+    title: str
+    description: str
+    params: dict[str, str]
+    sparql: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """Result of a SELECT query: variable names and rows of rdflib terms."""
+
+    variables: list[str]
+    rows: list[dict[str, Node]] = field(default_factory=list)
+
+
+def saved_queries() -> dict[str, SavedQuery]:
+    """All saved queries by name."""
+    return {path.stem: load_saved(path) for path in sorted(QUERIES_DIR.glob("*.rq"))}
+
+
+def load_saved(path: Path) -> SavedQuery:
+    """Read a `.rq` file and its header comment."""
+    text = path.read_text(encoding="utf-8")
+    header: dict[str, str] = {}
+    params: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        m = re.match(r"#\s*param\s+(\w+)\s*:\s*(.*)", line)
+        if m:
+            params[m.group(1)] = m.group(2).strip()
+            continue
+        m = re.match(r"#\s*(\w+)\s*:\s*(.*)", line)
+        if m:
+            header[m.group(1).lower()] = m.group(2).strip()
+    return SavedQuery(
+        name=path.stem,
+        title=header.get("title", path.stem),
+        description=header.get("description", ""),
+        params=params,
+        sparql=text,
+    )
+
+
+def saved_query(name: str) -> SavedQuery:
+    """The saved query `name`.
+
+    Raises:
+        QueryError: when there is no such query.
+    """
+    queries = saved_queries()
+    if name not in queries:
+        known = ", ".join(sorted(queries)) or "none"
+        raise QueryError(f"no saved query named {name!r} (known: {known})")
+    return queries[name]
+
+
+def parse_params(pairs: list[str], query: SavedQuery | None = None) -> dict[str, Node]:
+    """`key=value` strings to RDF terms: `<…>`/http(s) values become IRIs, others literals.
+
+    Raises:
+        QueryError: when a pair has no `=` or names a parameter the query does not declare.
+
+    >>> parse_params(["person=https://w3id.org/ratsgraph/id/hagen/person/keller", "q=Müll"])
+    {'person': rdflib.term.URIRef('https://w3id.org/ratsgraph/id/hagen/person/keller'), 'q': rdflib.term.Literal('Müll')}
+    """
+    bound: dict[str, Node] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not re.fullmatch(r"\w+", key):
+            raise QueryError(f"parameter {pair!r} must look like name=value")
+        if query is not None and query.params and key not in query.params:
+            raise QueryError(f"query {query.name!r} has no parameter {key!r}")
+        bound[key] = _term(value)
+    return bound
+
+
+def _term(value: str) -> Node:
+    stripped = value.strip()
+    if stripped.startswith("<") and stripped.endswith(">"):
+        stripped = stripped[1:-1]
+    if re.match(r"^https?://\S+$", stripped):
+        return URIRef(stripped)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", stripped):
+        return Literal(stripped, datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))
+    return Literal(value)
+
+
+def check_read_only(sparql: str) -> None:
+    """Refuse updates, LOAD and federation (SERVICE).
+
+    Raises:
+        QueryError: for SPARQL Update operations and SERVICE clauses.
+    """
+    if _UPDATE_RE.search(sparql):
+        raise QueryError("SPARQL Update is not allowed here: queries are read-only")
+    if re.search(r"\bSERVICE\b", _strip_strings(sparql), re.IGNORECASE):
+        raise QueryError("SERVICE (federated queries) is not allowed")
+
+
+def _strip_strings(sparql: str) -> str:
+    return re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|#[^\n]*', "", sparql)
+
+
+def select(store: Store, sparql: str, bindings: dict[str, Node] | None = None) -> Rows:
+    """Run a read-only SELECT query on the store.
+
+    Raises:
+        QueryError: when the query is malformed, not a SELECT, or an update.
+    """
+    check_read_only(sparql)
+    try:
+        result = store.raw_query(sparql, bindings=bindings)
+    except StoreError as error:
+        raise QueryError(str(error)) from error
+    variables = getattr(result, "variables", None)
+    if variables is None:
+        raise QueryError("only SELECT queries can be shown as rows; use `kg serve` for others")
+    names = [v.value for v in variables]
+    from kg.store import to_rdflib
+
+    rows = [
+        {n: to_rdflib(s[n]) for n in names if s[n] is not None}
+        for s in result
+    ]
+    return Rows(variables=names, rows=rows)
+
+
+def cell(term: Node | None) -> str:
+    """Plain text of a term for tables and CSV."""
+    return "" if term is None else str(term)
+
+
+def format_rows(rows: Rows, fmt: str) -> str:
+    """Rows as CSV, TSV, Markdown or SPARQL 1.1 JSON results.
+
+    Raises:
+        QueryError: for an unknown format.
+    """
+    if fmt in ("csv", "tsv"):
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(rows.variables)
+        for row in rows.rows:
+            writer.writerow([cell(row.get(v)) for v in rows.variables])
+        return out.getvalue()
+    if fmt == "json":
+        return json.dumps(sparql_json(rows), ensure_ascii=False, indent=1)
+    if fmt == "markdown":
+        lines = ["| " + " | ".join(rows.variables) + " |", "|" + "---|" * len(rows.variables)]
+        for row in rows.rows:
+            cells = [cell(row.get(v)).replace("|", "\\|").replace("\n", " ") for v in rows.variables]
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines) + "\n"
+    raise QueryError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
+
+
+def sparql_json(rows: Rows) -> dict[str, object]:
+    """SPARQL 1.1 Query Results JSON for the rows."""
+    bindings = []
+    for row in rows.rows:
+        binding: dict[str, dict[str, str]] = {}
+        for name, term in row.items():
+            if isinstance(term, URIRef):
+                binding[name] = {"type": "uri", "value": str(term)}
+            elif isinstance(term, Literal):
+                value: dict[str, str] = {"type": "literal", "value": str(term)}
+                if term.language:
+                    value["xml:lang"] = term.language
+                elif term.datatype:
+                    value["datatype"] = str(term.datatype)
+                binding[name] = value
+            else:
+                binding[name] = {"type": "bnode", "value": str(term)}
+        bindings.append(binding)
+    return {"head": {"vars": rows.variables}, "results": {"bindings": bindings}}
+
+
+def remote_select(endpoint: str, sparql: str, bindings: dict[str, Node] | None = None) -> Rows:
+    """Run a SELECT query on a remote SPARQL 1.1 endpoint; bindings become a VALUES block.
+
+    Raises:
+        QueryError: when the endpoint cannot be reached or answers with an error.
+    """
+    import httpx
+
+    check_read_only(sparql)
+    if bindings:
+        sparql = _with_values(sparql, bindings)
+    try:
+        response = httpx.post(
+            endpoint,
+            data={"query": sparql},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=60,
+        )
+        response.raise_for_status()
+        data = response.json()
+    except (httpx.HTTPError, ValueError) as error:
+        raise QueryError(f"endpoint {endpoint}: {error}") from error
+    return _rows_from_json(data)
+
+
+def _with_values(sparql: str, bindings: dict[str, Node]) -> str:
+    """Bind parameters with a VALUES clause of serialised RDF terms (never raw user text)."""
+    names = " ".join(f"?{k}" for k in bindings)
+    terms = " ".join(term.n3() for term in bindings.values())
+    match = re.search(r"\bWHERE\s*\{", sparql, re.IGNORECASE)
+    if match is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE clause")
+    return sparql[: match.end()] + f" VALUES ({names}) {{ ({terms}) }} " + sparql[match.end() :]
+
+
+def _rows_from_json(data: dict[str, object]) -> Rows:
+    head = data.get("head", {})
+    variables = list(head.get("vars", [])) if isinstance(head, dict) else []
+    results = data.get("results", {})
+    bindings = results.get("bindings", []) if isinstance(results, dict) else []
+    rows = []
+    for binding in bindings:
+        row: dict[str, Node] = {}
+        for name, value in binding.items():
+            if value.get("type") == "uri":
+                row[name] = URIRef(value["value"])
+            else:
+                datatype = value.get("datatype")
+                row[name] = Literal(
+                    value["value"],
+                    lang=value.get("xml:lang"),
+                    datatype=URIRef(datatype) if datatype else None,
+                )
+        rows.append(row)
+    return Rows(variables=variables, rows=rows)
+
+
+def class_counts(store: Store) -> list[tuple[str, int]]:
+    """Instances per class (prefixed names), most frequent first."""
+    rows = store.select(
+        "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } "
+        "GROUP BY ?class ORDER BY DESC(?n) ?class"
+    )
+    return [(_prefixed(str(r["class"])), int(str(r["n"]))) for r in rows]
+
+
+def document_counts(store: Store) -> list[tuple[str, str, str, int, int]]:
+    """Per document: label, municipality, meeting date, statements, triples."""
+    rows = store.select(
+        """SELECT ?g ?label ?muni ?date (COUNT(*) AS ?triples)
+        (SUM(IF(?p = rdf:type && ?o = rg:Statement, 1, 0)) AS ?statements)
+        WHERE { GRAPH ?g { ?g a rg:Protocol ; rdfs:label ?label ; rg:municipality ?m .
+                           ?m rdfs:label ?muni .
+                           OPTIONAL { ?g schema:about/schema:startDate ?date }
+                           ?s ?p ?o } }
+        GROUP BY ?g ?label ?muni ?date ORDER BY ?muni ?date ?label""",
+        union=False,
+    )
+    return [
+        (
+            str(r["label"]),
+            str(r["muni"]),
+            str(r.get("date", "")),
+            int(str(r["statements"])),
+            int(str(r["triples"])),
+        )
+        for r in rows
+    ]
+
+
+def _prefixed(iri: str) -> str:
+    from kg.vocab import PREFIXES
+
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri

@@ -1,0 +1,242 @@
+"""The persistent embedded triple store (Oxigraph on disk) behind a small interface.
+
+One named graph per source document; replacing a document's graph is one transaction, so
+readers and a crash mid-ingest see either the old or the new version, never half. One process
+may write a store directory at a time; any number may read it beside the writer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import StoreError, StoreLockedError
+from kg.vocab import PREFIXES, RESOLUTION_GRAPH, RG
+
+log = logging.getLogger(__name__)
+
+Triple = tuple[Node, Node, Node]
+OXIGRAPH_DIR = "oxigraph"
+
+
+@dataclass(frozen=True, slots=True)
+class GraphUpdate:
+    """The new content of one document graph plus its records in the resolution graph."""
+
+    graph: URIRef
+    triples: tuple[Triple, ...]
+    resolution: tuple[Triple, ...] = ()
+
+
+class Store:
+    """An on-disk Oxigraph store in `<store_dir>/oxigraph`.
+
+    Use as a context manager; `read_only=True` opens beside a running writer.
+    """
+
+    def __init__(self, store_dir: Path, *, read_only: bool = False) -> None:
+        """Open (and for writing, create) the store.
+
+        Raises:
+            StoreLockedError: when another process has the store open for writing.
+            StoreError: when the directory cannot be created, read or written.
+        """
+        self.store_dir = store_dir
+        self.read_only = read_only
+        path = store_dir / OXIGRAPH_DIR
+        try:
+            if read_only:
+                if not path.is_dir():
+                    raise StoreError(f"no store at {store_dir} (run `kg ingest` first)")
+                self._ox = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._ox = ox.Store(str(path))
+        except OSError as error:
+            message = str(error)
+            if "lock" in message.lower():
+                raise StoreLockedError(
+                    f"store {store_dir} is locked by another process (an ingest running?)"
+                ) from error
+            raise StoreError(f"cannot open store {store_dir}: {message.splitlines()[0]}") from error
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Flush and release the store."""
+        if not self.read_only:
+            try:
+                self._ox.flush()
+            except OSError as error:  # pragma: no cover - disk failure
+                log.warning("flush failed: %s", error)
+        del self._ox
+
+    # ------------------------------------------------------------ writing
+
+    def replace_graphs(self, updates: Iterable[GraphUpdate]) -> None:
+        """Replace the graphs of several documents in one transaction.
+
+        Raises:
+            StoreError: when the store cannot be written (read-only, disk full).
+        """
+        parts: list[str] = []
+        for update in updates:
+            parts.append(f"DROP SILENT GRAPH {update.graph.n3()}")
+            parts.append(_delete_resolution_records(update.graph))
+            body = "\n".join(_nt(t) for t in update.triples)
+            parts.append(f"INSERT DATA {{ GRAPH {update.graph.n3()} {{\n{body}\n}} }}")
+            if update.resolution:
+                records = "\n".join(_nt(t) for t in update.resolution)
+                parts.append(f"INSERT DATA {{ GRAPH {RESOLUTION_GRAPH.n3()} {{\n{records}\n}} }}")
+        if parts:
+            self._update(" ;\n".join(parts))
+
+    def delete_graph(self, graph: URIRef) -> None:
+        """Remove a document graph and its resolution records.
+
+        Raises:
+            StoreError: when the store cannot be written.
+        """
+        self._update(f"DROP SILENT GRAPH {graph.n3()} ;\n{_delete_resolution_records(graph)}")
+
+    def _update(self, sparql: str) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.store_dir} is opened read-only")
+        try:
+            self._ox.update(sparql)
+        except OSError as error:
+            raise StoreError(f"cannot write store {self.store_dir}: {error}") from error
+        except SyntaxError as error:  # pragma: no cover - we generate the update ourselves
+            raise StoreError(f"internal error building an update: {error}") from error
+
+    def optimize(self) -> None:
+        """Compact the on-disk files after large loads."""
+        self._ox.optimize()
+
+    # ------------------------------------------------------------ reading
+
+    def document_hashes(self) -> dict[str, str]:
+        """`{document graph IRI: sha256 of its raw input}` for every stored document."""
+        rows = self.select(
+            "SELECT ?g ?h WHERE { GRAPH ?g { ?g <%s> ?h } }" % RG.sha256, union=False
+        )
+        return {str(row["g"]): str(row["h"]) for row in rows}
+
+    def select(
+        self, sparql: str, *, union: bool = True, bindings: dict[str, Node] | None = None
+    ) -> list[dict[str, Node]]:
+        """Rows of a SELECT query as `{variable: rdflib term}` (unbound variables left out).
+
+        Raises:
+            StoreError: when the query is not a SELECT query or is malformed.
+        """
+        result = self.raw_query(sparql, union=union, bindings=bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise StoreError("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for name in names:
+                term = solution[name]
+                if term is not None:
+                    row[name] = to_rdflib(term)
+            rows.append(row)
+        return rows
+
+    def raw_query(
+        self, sparql: str, *, union: bool = True, bindings: dict[str, Node] | None = None
+    ) -> Any:
+        """Run a query and return pyoxigraph's result object.
+
+        Raises:
+            StoreError: when the query is malformed.
+        """
+        substitutions = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        try:
+            return self._ox.query(
+                sparql,
+                use_default_graph_as_union=union,
+                prefixes=dict(PREFIXES),
+                substitutions=substitutions or None,
+            )
+        except SyntaxError as error:
+            raise StoreError(f"SPARQL syntax error: {error}") from error
+        except OSError as error:
+            raise StoreError(f"cannot read store {self.store_dir}: {error}") from error
+
+    def named_graphs(self) -> list[str]:
+        """IRIs of all named graphs, sorted."""
+        return sorted(str(g.value) for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def __len__(self) -> int:
+        return len(self._ox)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the store (named graphs and default graph)."""
+        return iter(self._ox)
+
+    def dump_nquads(self) -> bytes:
+        """The whole store as N-Quads, lines sorted so equal stores give equal bytes."""
+        data = self._ox.dump(format=ox.RdfFormat.N_QUADS)
+        assert data is not None
+        lines = sorted(set(data.splitlines()))
+        return b"\n".join(lines) + (b"\n" if lines else b"")
+
+
+def _delete_resolution_records(graph: URIRef) -> str:
+    prefix = str(graph) + "/"
+    return (
+        f"DELETE {{ GRAPH {RESOLUTION_GRAPH.n3()} {{ ?s ?p ?o }} }} "
+        f"WHERE {{ GRAPH {RESOLUTION_GRAPH.n3()} {{ ?s ?p ?o "
+        f'FILTER(STRSTARTS(STR(?s), "{prefix}")) }} }}'
+    )
+
+
+def _nt(triple: Triple) -> str:
+    return " ".join(term.n3() for term in triple) + " ."
+
+
+def to_rdflib(term: Any) -> Node:
+    """Convert a pyoxigraph term to the equivalent rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    if isinstance(term, ox.BlankNode):
+        from rdflib import BNode
+
+        return BNode(term.value)
+    raise StoreError(f"unsupported term {term!r}")
+
+
+def to_oxigraph(term: Node) -> Any:
+    """Convert an rdflib term to the equivalent pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise StoreError(f"unsupported term {term!r}")
