@@ -155,9 +155,111 @@ class RG(DefinedNamespace):
     resolution: URIRef  # entity resolution graph
 
 
-SCHEMA: Final = Namespace("http://schema.org/")
-OPENGOV: Final = Namespace("http://www.w3.org/ns/opengov#")
-OA: Final = Namespace("http://www.w3.org/ns/oa#")
+class SCHEMA(DefinedNamespace):
+    """schema.org terms used by Ratsgraph (http, not https, as in DESIGN.md).
+
+    Closed: add a term in ontology/generate_vocab.py before using it.
+    """
+
+    _fail = True
+    _NS = Namespace("http://schema.org/")
+
+    Event: URIRef
+    Place: URIRef
+    about: URIRef
+    alternateName: URIRef
+    attendee: URIRef
+    containedInPlace: URIRef
+    creator: URIRef
+    description: URIRef
+    endDate: URIRef
+    honorificPrefix: URIRef
+    honorificSuffix: URIRef
+    identifier: URIRef
+    location: URIRef
+    name: URIRef
+    organizer: URIRef
+    position: URIRef
+    startDate: URIRef
+    subEvent: URIRef
+    superEvent: URIRef
+    text: URIRef
+    url: URIRef
+
+
+class OPENGOV(DefinedNamespace):
+    """Popolo (opengov) terms for speeches, motions, votes and vote counts.
+
+    Closed: add a term in ontology/generate_vocab.py before using it.
+    """
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/ns/opengov#")
+
+    AbstainCount: URIRef
+    Answer: URIRef
+    Count: URIRef
+    Fail: URIRef
+    Motion: URIRef
+    NoCount: URIRef
+    PairedCount: URIRef
+    Pass: URIRef
+    Question: URIRef
+    Speech: URIRef
+    Vote: URIRef
+    VoteEvent: URIRef
+    YesCount: URIRef
+    classification: URIRef
+    count: URIRef
+    group: URIRef
+    groupResult: URIRef
+    motion: URIRef
+    pair: URIRef
+    politicalGroup: URIRef
+    requirement: URIRef
+    result: URIRef
+    role: URIRef
+    vote: URIRef
+    voteEvent: URIRef
+    weight: URIRef
+
+
+class OA(DefinedNamespace):
+    """W3C Web Annotation terms for provenance annotations with text selectors.
+
+    Closed: add a term in ontology/generate_vocab.py before using it.
+    """
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/ns/oa#")
+
+    Annotation: URIRef
+    Motivation: URIRef
+    SpecificResource: URIRef
+    TextPositionSelector: URIRef
+    TextQuoteSelector: URIRef
+    TextualBody: URIRef
+    assessing: URIRef
+    bodyValue: URIRef
+    classifying: URIRef
+    commenting: URIRef
+    describing: URIRef
+    end: URIRef
+    exact: URIRef
+    hasBody: URIRef
+    hasPurpose: URIRef
+    hasSelector: URIRef
+    hasSource: URIRef
+    hasTarget: URIRef
+    identifying: URIRef
+    linking: URIRef
+    motivatedBy: URIRef
+    prefix: URIRef
+    refinedBy: URIRef
+    start: URIRef
+    suffix: URIRef
+    tagging: URIRef
+
 
 #: IRI of the named graph with owl:sameAs merges and rg:Ambiguity records.
 RESOLUTION_GRAPH: Final[URIRef] = RG.resolution

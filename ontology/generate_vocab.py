@@ -40,23 +40,61 @@ KINDS: tuple[tuple[URIRef, str], ...] = (
     (OWL.NamedIndividual, "Named individuals"),
 )
 
-# Reused vocabularies: (constant, prefix, IRI, closed). Closed ones are rdflib's own
-# DefinedNamespaces, re-exported so that typos fail there too; the others are open Namespaces.
-REUSED: tuple[tuple[str, str, str, bool], ...] = (
-    ("ORG", "org", "http://www.w3.org/ns/org#", True),
-    ("FOAF", "foaf", "http://xmlns.com/foaf/0.1/", True),
-    ("SCHEMA", "schema", "http://schema.org/", False),
-    ("OPENGOV", "opengov", "http://www.w3.org/ns/opengov#", False),
-    ("PROV", "prov", "http://www.w3.org/ns/prov#", True),
-    ("OA", "oa", "http://www.w3.org/ns/oa#", False),
-    ("DCTERMS", "dcterms", "http://purl.org/dc/terms/", True),
-    ("SKOS", "skos", "http://www.w3.org/2004/02/skos/core#", True),
-    ("OWL", "owl", "http://www.w3.org/2002/07/owl#", True),
-    ("RDFS", "rdfs", "http://www.w3.org/2000/01/rdf-schema#", True),
-    ("RDF", "rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#", True),
-    ("XSD", "xsd", "http://www.w3.org/2001/XMLSchema#", True),
-    ("SH", "sh", "http://www.w3.org/ns/shacl#", True),
+# Reused vocabularies in prefix order: (constant, prefix, IRI). Constants listed in CURATED
+# become closed classes generated here; the others are rdflib's own closed DefinedNamespaces,
+# re-exported so that a typo fails there too. Plain ``Namespace`` objects are avoided on purpose:
+# they are ``str`` subclasses, so ``OPENGOV.count`` would be ``str.count``, not an IRI.
+REUSED: tuple[tuple[str, str, str], ...] = (
+    ("ORG", "org", "http://www.w3.org/ns/org#"),
+    ("FOAF", "foaf", "http://xmlns.com/foaf/0.1/"),
+    ("SCHEMA", "schema", "http://schema.org/"),
+    ("OPENGOV", "opengov", "http://www.w3.org/ns/opengov#"),
+    ("PROV", "prov", "http://www.w3.org/ns/prov#"),
+    ("OA", "oa", "http://www.w3.org/ns/oa#"),
+    ("DCTERMS", "dcterms", "http://purl.org/dc/terms/"),
+    ("SKOS", "skos", "http://www.w3.org/2004/02/skos/core#"),
+    ("OWL", "owl", "http://www.w3.org/2002/07/owl#"),
+    ("RDFS", "rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+    ("RDF", "rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+    ("XSD", "xsd", "http://www.w3.org/2001/XMLSchema#"),
+    ("SH", "sh", "http://www.w3.org/ns/shacl#"),
 )
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+# Vocabularies rdflib has no (matching) closed namespace for: the terms Ratsgraph may use.
+# rdflib's SDO is https://schema.org/; DESIGN.md fixes http://schema.org/. Add a term here
+# (and regenerate) before using it; the vocabulary's own spelling is the reference.
+CURATED: dict[str, tuple[str, tuple[str, ...]]] = {
+    "SCHEMA": (
+        "schema.org terms used by Ratsgraph (http, not https, as in DESIGN.md).",
+        _words(
+            "Event Place about alternateName attendee containedInPlace creator description "
+            "endDate honorificPrefix honorificSuffix identifier location name organizer "
+            "position startDate subEvent superEvent text url"
+        ),
+    ),
+    "OPENGOV": (
+        "Popolo (opengov) terms for speeches, motions, votes and vote counts.",
+        _words(
+            "AbstainCount Answer Count Fail Motion NoCount PairedCount Pass Question Speech "
+            "Vote VoteEvent YesCount classification count group groupResult motion pair "
+            "politicalGroup requirement result role vote voteEvent weight"
+        ),
+    ),
+    "OA": (
+        "W3C Web Annotation terms for provenance annotations with text selectors.",
+        _words(
+            "Annotation Motivation SpecificResource TextPositionSelector TextQuoteSelector "
+            "TextualBody assessing bodyValue classifying commenting describing end exact "
+            "hasBody hasPurpose hasSelector hasSource hasTarget identifying linking "
+            "motivatedBy prefix refinedBy start suffix tagging"
+        ),
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +186,7 @@ def render(graph: Graph) -> str:
     """
     version = graph.value(ONTOLOGY_IRI, OWL.versionInfo)
     lines = [*_header(str(version) if version is not None else "unversioned"), *_class(graph)]
-    lines += _constants()
+    lines += [*_curated(), *_constants()]
     for number, line in enumerate(lines, start=1):
         if len(line) > MAX_LINE:
             raise ValueError(f"generated line {number} is longer than {MAX_LINE}: {line!r}")
@@ -156,7 +194,7 @@ def render(graph: Graph) -> str:
 
 
 def _header(version: str) -> list[str]:
-    closed = sorted(const for const, _, _, is_closed in REUSED if is_closed)
+    imported = sorted(const for const, _, _ in REUSED if const not in CURATED)
     exported = sorted([const for const, *_ in REUSED] + ["PREFIXES", "RESOLUTION_GRAPH", "RG"])
     return [
         '"""Ratsgraph vocabulary: the ``rg:`` terms and the namespaces Ratsgraph reuses.',
@@ -180,7 +218,7 @@ def _header(version: str) -> list[str]:
         "from typing import Final",
         "",
         "from rdflib.namespace import (",
-        *(f"    {const}," for const in closed),
+        *(f"    {const}," for const in imported),
         "    DefinedNamespace,",
         "    Namespace,",
         ")",
@@ -214,12 +252,31 @@ def _class(graph: Graph) -> list[str]:
     return [*lines, "", ""]
 
 
+def _curated() -> list[str]:
+    lines: list[str] = []
+    for const, _, iri in REUSED:
+        if const not in CURATED:
+            continue
+        doc, terms = CURATED[const]
+        lines += [
+            f"class {const}(DefinedNamespace):",
+            f'    """{doc}',
+            "",
+            "    Closed: add a term in ontology/generate_vocab.py before using it.",
+            '    """',
+            "",
+            "    _fail = True",
+            f'    _NS = Namespace("{iri}")',
+            "",
+            *(f"    {term}: URIRef" for term in sorted(terms)),
+            "",
+            "",
+        ]
+    return lines
+
+
 def _constants() -> list[str]:
-    lines = [
-        f'{const}: Final = Namespace("{iri}")' for const, _, iri, closed in REUSED if not closed
-    ]
-    lines += [
-        "",
+    return [
         "#: IRI of the named graph with owl:sameAs merges and rg:Ambiguity records.",
         "RESOLUTION_GRAPH: Final[URIRef] = RG.resolution",
         "",
@@ -227,11 +284,10 @@ def _constants() -> list[str]:
         "PREFIXES: Final[Mapping[str, str]] = MappingProxyType(",
         "    {",
         f'        "rg": "{RG_IRI}",',
-        *(f'        "{prefix}": "{iri}",' for _, prefix, iri, _ in REUSED),
+        *(f'        "{prefix}": "{iri}",' for _, prefix, iri in REUSED),
         "    }",
         ")",
     ]
-    return lines
 
 
 def _parse(path: Path) -> Graph:
