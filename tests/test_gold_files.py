@@ -325,6 +325,29 @@ def test_gold_file_names_existing_corpus_file(gold: tuple[str, dict[str, Any]]) 
     assert (CORPUS_DIR / data["file"]).is_file(), f"{data['file']} is not in {CORPUS_DIR}"
 
 
+def test_gold_literals_occur_in_corpus_text(gold: tuple[str, dict[str, Any]]) -> None:
+    """Names, paper numbers and agenda titles are copied from the text, so they must occur in it.
+
+    Item titles are compared after collapsing whitespace (titles may span lines).
+    """
+    stem, data = gold
+    source = CORPUS_DIR / data["file"]
+    if not source.is_file():
+        pytest.skip(f"{source} is absent; cannot check the literals of {stem}")
+    text = source.read_text(encoding="utf-8")
+    flat = " ".join(text.split())
+    for person in data["persons"]:
+        for key in ("surname", "given"):
+            value = person[key]
+            assert value is None or value in text, f"{stem}: {key} {value!r} not in the text"
+    for paper in data["papers"]:
+        assert paper in text, f"{stem}: paper {paper!r} not in the text"
+    for item in data["items"]:
+        assert item["title"] in flat, f"{stem}: item title {item['title']!r} not in the text"
+        number = item["number"]
+        assert number is None or number in text, f"{stem}: item number {number!r} not in text"
+
+
 def test_gold_metadata_agrees_with_corpus_index(gold: tuple[str, dict[str, Any]]) -> None:
     stem, data = gold
     index = CORPUS_DIR / "INDEX.tsv"
