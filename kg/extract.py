@@ -25,7 +25,7 @@ from kg.parse import person_refs
 
 _SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 _WORD_RE = re.compile(r"[\wäöüÄÖÜß-]+")
-_ANSWERISH = {"Information", "Confirmation", "Presentation", "Opposition", "Support"}
+_ANSWERISH = {"Information", "Confirmation", "Presentation"}
 _ON_BEHALF_RE = re.compile(
     r"(?:\b(?:seine|ihre|unsere|seiner|ihrer|unserer)\s+(?=\S*[Ff]raktion)|"
     r"\b(?:für|namens|im Namen)\s+(?:die|der|seine|ihre)\s+(?=\S*[Ff]raktion|Fraktion))"
@@ -101,14 +101,17 @@ def _statements(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> list[S
 def speech_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[str, ...]:
     """Speech acts of a turn, from cue verbs and question marks, in scheme order.
 
-    Indicative cue verbs count in main clauses (sentence start or after the speaker);
-    Konjunktiv forms ("begrüße", "gratuliere") also in reported speech.
+    Indicative cue verbs count where the speaker's finite verb stands (right after or right
+    before the speaker's name, at a sentence start, before "er"/"sie"); Konjunktiv forms of
+    reported speech ("begrüße", "gratuliere") count anywhere in the turn.
     """
     acts: set[str] = set()
-    body = text[turn.span.start : turn.span.end]
-    for sentence in _SENTENCE_RE.finditer(body):
-        words = _WORD_RE.findall(sentence.group(0))
-        acts |= _sentence_acts(sentence.group(0), words, lex)
+    ref = turn.speaker.span
+    opening = text[turn.span.start : ref.start] + " \u2063 " + text[ref.end : turn.span.end]
+    for number, sentence in enumerate(_SENTENCE_RE.finditer(opening)):
+        words = _WORD_RE.findall(sentence.group(0).replace("\u2063", "SPEAKER"))
+        speaker_at = words.index("SPEAKER") if number == 0 and "SPEAKER" in words else None
+        acts |= _sentence_acts(sentence.group(0), words, speaker_at, lex)
         if sentence.group(0).rstrip().endswith("?"):
             acts.add("Question")
     if len(acts) > 1:
@@ -117,9 +120,11 @@ def speech_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[str, ...]:
     return tuple(sorted(acts, key=order.index)) or ("Information",)
 
 
-def _sentence_acts(sentence: str, words: list[str], lex: Lexicon) -> set[str]:
+def _sentence_acts(
+    sentence: str, words: list[str], speaker_at: int | None, lex: Lexicon
+) -> set[str]:
     acts: set[str] = set()
-    main_positions = _main_clause_verb_positions(words)
+    main_positions = _main_clause_verb_positions(words, speaker_at)
     for form in lex.cue_forms:
         for i, word in enumerate(words):
             if word != form.head:
@@ -134,17 +139,16 @@ def _sentence_acts(sentence: str, words: list[str], lex: Lexicon) -> set[str]:
     return acts
 
 
-def _main_clause_verb_positions(words: list[str]) -> set[int]:
-    """Word positions where a finite verb of the speaker's main clause can stand."""
-    positions = {0, 1, 2}
+def _main_clause_verb_positions(words: list[str], speaker_at: int | None) -> set[int]:
+    """Word positions where the speaker's finite verb can stand."""
+    positions = {0, 1}
+    if speaker_at is not None:
+        positions |= {speaker_at - 1, speaker_at + 1}
     for i, word in enumerate(words[:-1]):
         if word in ("er", "sie", "Er", "Sie") and i > 0:
             positions.add(i - 1)
         if word in ("und", "sowie") and i + 1 < len(words):
             positions.add(i + 1)
-    for i, word in enumerate(words):
-        if word in ("Herr", "Frau", "Herrn") and i + 2 < len(words):
-            positions.update({i + 2, i + 3, i + 4})
     return positions
 
 
@@ -188,6 +192,7 @@ def _with_reply(
         target = target if target is not None else candidates[-1][0]
     elif (
         candidates[-1][0] == previous_index
+        and "Question" in earlier[previous_index].acts
         and "Question" not in acts
         and set(acts) <= _ANSWERISH
     ):

@@ -213,7 +213,7 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
     if not tokens:
         return None
     given: str | None = None
-    if len(tokens) >= 2 and _is_given(tokens[0][0], lex):
+    if len(tokens) >= 2 and (_is_given(tokens[0][0], lex) or _ends_name(m.string, tokens[1][1])):
         given = tokens.pop(0)[0]
     surname, end = tokens[0]
     if surname in lex.not_surnames or surname in lex.roles or len(surname) < 2:
@@ -236,6 +236,11 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
         faction=faction,
     )
     return RefMatch(ref, m.start(), end)
+
+
+def _ends_name(text: str, pos: int) -> bool:
+    """Two capitalised words then a line end or bracket: "Ratsherr Emre Kaya (CDU)"."""
+    return re.match(r"[ \t]*(?:\(|\n|$)", text[pos : pos + 3]) is not None
 
 
 def _is_given(word: str, lex: Lexicon) -> bool:
