@@ -262,3 +262,35 @@ def stats(store: StoreOption = None) -> None:
         docs.add_row(*[str(v) for v in row])
     console.print(docs)
     console.print(f"{total} triples in {len(documents)} documents")
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+@app.command("eval")
+@handle_errors
+def eval_command(
+    gold_dir: Annotated[Path, typer.Argument(help="Folder of gold JSON files (tests/gold).")],
+    corpus: Annotated[
+        Path | None, typer.Option(help="Folder of the protocol texts (default ../shared/corpus).")
+    ] = None,
+) -> None:
+    """Measure extraction against expected results: precision, recall, F1 per category.
+
+    Example: kg eval tests/gold --corpus ../shared/corpus
+    """
+    from kg.evaluate import evaluate
+
+    corpus_dir = corpus or Path("../shared/corpus")
+    result = evaluate(gold_dir, corpus_dir if corpus_dir.is_dir() else None)
+    table = Table(title=f"Extraction quality on {len(result.documents)} documents")
+    for column in ("category", "precision", "recall", "F1", "tp", "fp", "fn"):
+        table.add_column(column, justify="left" if column == "category" else "right")
+    for name, score in result.scores.items():
+        table.add_row(
+            name, f"{score.precision:.2f}", f"{score.recall:.2f}", f"{score.f1:.2f}",
+            str(score.tp), str(score.fp), str(score.fn),
+        )  # fmt: skip
+    console.print(table)
+    for name, reason in result.errors:
+        err_console.print(f"[red]skipped:[/red] {name}: {reason}", highlight=False)
