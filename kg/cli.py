@@ -25,8 +25,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 StoreOption = Annotated[
@@ -34,6 +34,7 @@ StoreOption = Annotated[
     typer.Option("--store", help="Store directory (default ./ratsgraph-data or $KG_STORE)."),
 ]
 EXIT_SOME_FAILED = 4
+NETWORK_FORMATS = ("graphml", "gexf", "csv")
 
 
 def handle_errors(func: F) -> F:
@@ -211,8 +212,12 @@ def export(
     Example: kg export --format jsonld -o exports/hagen.jsonld
     """
     from kg import export as ex
+    from kg.errors import ExportError
     from kg.store import Store
 
+    if fmt not in (*ex.RDF_FORMATS, *NETWORK_FORMATS):
+        known = ", ".join((*ex.RDF_FORMATS, *NETWORK_FORMATS))
+        raise ExportError(f"unknown export format {fmt!r} (use one of {known})")
     with Store(_settings(store).store_dir, read_only=True) as opened:
         if fmt in ex.RDF_FORMATS:
             data = ex.render_rdf(opened, fmt)

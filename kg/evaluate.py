@@ -135,7 +135,7 @@ def _predicted(resolved: ResolvedDocument) -> dict[str, Any]:
 
     def surname(i: int) -> str:
         entity = entities[resolved.entity_of[i]]
-        return fold(entity.surname or entity.label)
+        return fold((entity.surname or entity.label).split()[-1])
 
     def faction(i: int) -> str:
         return _faction(label(i))
@@ -151,7 +151,9 @@ def _predicted(resolved: ResolvedDocument) -> dict[str, Any]:
         for s in ex.statements
     ]
     return {
-        "persons": {fold(e.surname or e.label) for e in resolved.entities if e.kind == "person"},
+        "persons": {
+            fold((e.surname or e.label).split()[-1]) for e in resolved.entities if e.kind == "person"
+        },
         "factions": {_faction(e.label) for e in resolved.entities if e.kind == "faction"},
         "departments": sorted({e.label for e in resolved.entities if e.kind == "department"}),
         "initiatives": sorted({e.label for e in resolved.entities if e.kind == "initiative"}),

@@ -163,7 +163,16 @@ def _person_mentions(protocol: Protocol) -> Iterator[Mention]:
 def person_mention(ref: PersonRef) -> Mention:
     """A person mention keyed by the folded surname; the label is the fullest name given."""
     label = " ".join(p for p in (ref.given, ref.surname) if p)
-    return Mention(kind="person", span=ref.span, key=fold(ref.surname), label=label, person=ref)
+    return Mention(kind="person", span=ref.span, key=surname_key(ref.surname), label=label, person=ref)
+
+
+def surname_key(surname: str) -> str:
+    """Resolution key of a surname: folded, name particles dropped.
+
+    >>> surname_key("von Schwartzenberg") == surname_key("Schwartzenberg")
+    True
+    """
+    return fold(surname.split()[-1])
 
 
 # ---------------------------------------------------------------- factions

@@ -136,7 +136,9 @@ class Lexicon:
         self.address_ref_re = re.compile(
             rf"\b(?P<addr>Herrn|Herr|Frau)\s+(?:(?P<role>{roles})\s+)?{body}{faction}"
         )
-        self.role_ref_re = re.compile(rf"(?<![\w.])(?P<role>{roles})\s+{body}{faction}")
+        self.role_ref_re = re.compile(
+            rf"(?<![\w.])(?P<role>{roles})(?:\s*\([A-Za-zÄÖÜäöü]{{1,6}}\))?\s+{body}{faction}"
+        )
         self.surname_given_re = re.compile(
             rf"(?P<surname>{particle}{NAME}),\s+(?P<given>{NAME}(?:-{NAME})?(?:\s+{NAME})??)"
             rf"(?:\s+(?P<particle>von der|van der|von|van|de|zu)(?!\w))?"

@@ -452,17 +452,32 @@ def _turn_starts(text: str, span: Span, lex: Lexicon) -> Iterator[tuple[int, Per
             yield pos, ref
 
 
+_PRONOUNS = frozenset({"Er", "Sie", "Es", "Man", "Ihr", "Sein", "Seine", "Ihre", "Dies", "Das"})
+_NOT_VERBS = frozenset(
+    "als und oder von vom zu zum zur für mit aus in im am an auf bei nach sowie wie der die das "
+    "des dem den ein eine einer eines sich ist war i v".split()
+)
+
+
 def _subject_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef | None:
-    """'Herr Meier erklärt …', 'Der Ausschussvorsitzende, Rh. Stefan Hebbel (CDU), eröffnet …'."""
-    lead = re.match(r"(?:Der|Die)\s+[A-ZÄÖÜ]\w+\s*,\s*", text[pos : pos + 60])
+    """'Herr Meier erklärt …', 'Der Fachbereichsleiter Thomas Voerste erläutert …'.
+
+    The person must be the sentence subject and be followed by a finite verb: a known cue
+    verb, or any lower-case word that is not a function word ("Herr X liest … vor").
+    """
+    lead = re.match(r"(?:Der|Die)\s+(?:[A-ZÄÖÜ][\w-]+\s*,\s*)?", text[pos : pos + 60])
     start = pos + lead.end() if lead else pos
     ref = next(person_refs(text, start, min(limit, start + 160)), None)
     if ref is None or ref.start != start:
         return None
     rest = text[ref.end : min(limit, ref.end + 120)]
-    rest = re.sub(r"^\s*,[^,.;:]{1,80},", " ", rest) if lead or rest.lstrip().startswith(",") else rest
+    if rest.lstrip().startswith(","):
+        rest = re.sub(r"^\s*,[^,.;:]{1,80},", " ", rest)
     verb = _WORD.search(rest)
-    if verb and verb.start() <= 2 and verb.group(0) in lex.cue_heads:
+    if verb is None or verb.start() > 2:
+        return None
+    word = verb.group(0)
+    if word in lex.cue_heads or (word[0].islower() and word not in _NOT_VERBS and len(word) > 2):
         return ref.ref
     return None
 
@@ -470,13 +485,13 @@ def _subject_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef
 def _inverted_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef | None:
     """'Auf die Frage von Herrn Meier antwortet Frau Keller …', 'Hierzu erklärt Herr X …'."""
     first = _WORD.match(text, pos)
-    if first is None or first.group(0) not in lex.inversion_openers:
+    if first is None or not first.group(0)[0].isupper() or first.group(0) in _PRONOUNS:
         return None
     window_end = min(limit, pos + 160)
     sentence_end = re.search(r"[.!?]\s", text[pos:window_end])
     window_end = pos + sentence_end.start() if sentence_end else window_end
     for verb in _WORD.finditer(text, first.end(), window_end):
-        if verb.group(0) in lex.cue_heads:
+        if verb.group(0) in lex.cue_heads and verb.group(0).endswith("t"):
             ref = next(person_refs(text, verb.end(), window_end), None)
             if ref is not None and not text[verb.end() : ref.start].strip():
                 return ref.ref

@@ -131,7 +131,7 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def decode(raw: bytes, path: Path) -> str:
-    """Decode bytes as UTF-8 (with or without BOM), else cp1252/latin-1 via charset detection.
+    """Decode bytes as UTF-8 (with or without BOM), else Windows-1252, else Latin-1.
 
     Raises:
         SourceError: when the bytes are binary data rather than text.
@@ -142,12 +142,12 @@ def decode(raw: bytes, path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(raw).best()
-    if best is None:
-        raise SourceError(f"{path}: unknown text encoding")
-    text = str(best)
+    # German council systems that are not UTF-8 publish Windows-1252 (a superset of the
+    # printable Latin-1 range); Latin-1 decodes whatever cp1252 leaves undefined.
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
     if _control_ratio(text) > 0.05:
         raise SourceError(f"{path}: binary data, not a text protocol")
     return text

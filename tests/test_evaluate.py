@@ -1,0 +1,45 @@
+"""Extraction quality on the hand-made gold of real protocols must not drop.
+
+Thresholds are the issue's targets where they are met, else the level measured when the
+threshold was set (a regression guard); `kg eval tests/gold` prints the full table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.evaluate import Score, evaluate
+
+GOLD = Path(__file__).parent / "gold"
+THRESHOLDS = {
+    "persons": 0.85,
+    "factions": 0.80,
+    "departments": 0.45,
+    "initiatives": 0.55,
+    "memberships": 0.70,
+    "head_of": 0.10,
+    "attendance": 0.65,
+    "speaker_attribution": 0.92,
+    "statements": 0.92,
+    "speech_acts": 0.62,
+    "replies": 0.80,
+    "votes": 0.90,
+}
+
+
+@pytest.fixture(scope="module")
+def scores(corpus: Path) -> dict[str, Score]:
+    return evaluate(GOLD, corpus).scores
+
+
+@pytest.mark.parametrize("category", sorted(THRESHOLDS))
+def test_f1_at_least_threshold(scores: dict[str, Score], category: str) -> None:
+    assert scores[category].f1 >= THRESHOLDS[category], (category, scores[category])
+
+
+def test_scores_count_mistakes() -> None:
+    score = Score()
+    score.add(tp=3, fp=1, fn=2)
+    assert (score.precision, score.recall) == (0.75, 0.6)

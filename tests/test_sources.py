@@ -1,0 +1,72 @@
+"""Reading files: encodings, line endings, HTML, metadata, clear errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.errors import SourceError
+from kg.sources import Metadata, find_files, normalise_text, read_document
+
+
+def test_cp1252_and_crlf_are_normalised(tmp_path: Path) -> None:
+    path = tmp_path / "p.txt"
+    path.write_bytes("Frau Müller erklärt\r\ndie Aus-\r\nschusssitzung.\u00a0".encode("cp1252"))
+    doc = read_document(path, Metadata(municipality="Hagen"))
+    assert doc.text == "Frau Müller erklärt\ndie Ausschusssitzung. "
+    assert doc.municipality == "Hagen"
+
+
+def test_soft_hyphen_and_compound_hyphen_across_lines() -> None:
+    assert normalise_text("Quartiers\u00admanagement Case-\nManagement") == (
+        "Quartiersmanagement Case-Management"
+    )
+
+
+def test_html_page_loses_navigation_and_scripts(tmp_path: Path) -> None:
+    path = tmp_path / "p.html"
+    path.write_text(
+        "<html><head><title>x</title><script>evil()</script></head><body>"
+        "<nav>Startseite Gremien</nav><div class='navigation'>Menü</div>"
+        "<p>Herr Meier fragt, ob das geht.</p></body></html>",
+        encoding="utf-8",
+    )
+    doc = read_document(path, Metadata(municipality="Hagen"))
+    assert doc.text.strip() == "Herr Meier fragt, ob das geht."
+    assert doc.media_type == "text/html"
+
+
+def test_sidecar_metadata(tmp_path: Path) -> None:
+    path = tmp_path / "p.txt"
+    path.write_text("Frau Keller antwortet.", encoding="utf-8")
+    meta = {"municipality": "Hagen", "body": "Rat", "url": "https://x.test/1", "date": "2022-01-02"}
+    (tmp_path / "p.txt.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    doc = read_document(path)
+    assert (doc.municipality, doc.body, doc.url, doc.date, doc.key) == (
+        "Hagen", "Rat", "https://x.test/1", "2022-01-02", "https://x.test/1",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"", "empty file"), (b"\x00\x01\x02binary\x00" * 50, "binary data"), (b"   \n ", "empty")],
+)
+def test_bad_files_give_one_line_errors(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(SourceError, match=reason) as info:
+        read_document(path)
+    assert "\n" not in str(info.value)
+
+
+def test_missing_path_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="no such file"):
+        list(find_files([tmp_path / "nope"]))
+
+
+def test_index_tsv_gives_city_and_url(corpus: Path) -> None:
+    doc = read_document(corpus / "008.txt")
+    assert doc.municipality == "Hagen"
+    assert doc.url is not None and doc.url.startswith("https://allris.hagen.de/")

@@ -1,0 +1,67 @@
+"""The persistent store through the pipeline: idempotent, replacing, locked, reopened."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.errors import StoreError, StoreLockedError
+from kg.pipeline import ingest
+from kg.settings import Settings
+from kg.store import Store
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _dump(store_dir: Path) -> bytes:
+    with Store(store_dir, read_only=True) as store:
+        return store.dump_nquads()
+
+
+def test_ingesting_twice_changes_nothing(tmp_path: Path) -> None:
+    settings = Settings(store_dir=tmp_path / "store")
+    first = ingest([EXAMPLES], settings)
+    before = _dump(settings.store_dir)
+    second = ingest([EXAMPLES], settings)
+    assert len(first.added) == 3 and second.unchanged and not second.added
+    assert _dump(settings.store_dir) == before
+
+
+def test_changed_file_replaces_its_graph(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(EXAMPLES, folder)
+    settings = Settings(store_dir=tmp_path / "store")
+    ingest([folder], settings)
+    target = folder / "2024-04-18-rat-top-7.txt"
+    target.write_text(target.read_text(encoding="utf-8").replace("Frau Yilmaz", "Frau Roth"))
+    report = ingest([folder], settings)
+    assert len(report.replaced) == 1 and len(report.unchanged) == 2
+    with Store(settings.store_dir, read_only=True) as store:
+        names = {str(r["n"]) for r in store.select("SELECT ?n WHERE { ?p foaf:familyName ?n }")}
+    assert "Roth" in names
+    assert "Yilmaz" in names  # still named in the other, unchanged protocol
+
+
+def test_store_is_reopened_by_another_process(tmp_path: Path) -> None:
+    settings = Settings(store_dir=tmp_path / "store")
+    ingest([EXAMPLES], settings)
+    code = (
+        "from pathlib import Path; from kg.store import Store;"
+        f"s = Store(Path({str(settings.store_dir)!r}), read_only=True); print(len(s))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(out.stdout) > 500
+
+
+def test_second_writer_gets_a_clear_lock_error(tmp_path: Path) -> None:
+    with Store(tmp_path) as _writer, pytest.raises(StoreLockedError, match="locked"):
+        Store(tmp_path)
+
+
+def test_reading_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store"):
+        Store(tmp_path / "nothing", read_only=True)
