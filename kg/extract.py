@@ -44,8 +44,9 @@ _RESPONSIBLE_RE = re.compile(
 def extract(protocol: Protocol) -> Extraction:
     """Extract everything the protocol states.
 
-    >>> from kg.models import EXAMPLE_PROTOCOL
-    >>> ex = extract(EXAMPLE_PROTOCOL)
+    >>> from kg.models import EXAMPLE_DOCUMENT
+    >>> from kg.parse import parse
+    >>> ex = extract(parse(EXAMPLE_DOCUMENT))
     >>> [(ex.mentions[s.speaker].label, s.acts) for s in ex.statements]
     [('Meier', ('Support', 'Question')), ('Keller', ('Answer',))]
     """

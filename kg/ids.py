@@ -55,7 +55,7 @@ def short_hash(text: str, length: int = 10) -> str:
     """A short stable hex digest of `text` (not for security).
 
     >>> short_hash("Hagen")
-    '4d6d2b5a3b'
+    '0a654b3032'
     """
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:length]
 
@@ -82,7 +82,7 @@ def document_key(municipality: str, source_key: str) -> str:
     """Key of a source document (and its named graph), stable across content changes.
 
     >>> document_key("Hagen", "protokoll-3.2.txt")
-    'hagen/doc/protokoll-3-2-txt-0c0a4a5e74'
+    'hagen/doc/protokoll-3-2-txt-c6f8863d96'
     """
     return f"{municipality_key(municipality)}/doc/{slug(source_key)[:60]}-{short_hash(source_key)}"
 
