@@ -106,10 +106,14 @@ def _source_path(gold: dict[str, Any], gold_path: Path, corpus_dir: Path | None)
     return None
 
 
-def score_document(gold: dict[str, Any], resolved: ResolvedDocument, scores: dict[str, Score]) -> None:
+def score_document(
+    gold: dict[str, Any], resolved: ResolvedDocument, scores: dict[str, Score]
+) -> None:
     """Add one document's counts to `scores`."""
     predicted = _predicted(resolved)
-    _score_sets(scores["persons"], {fold(p["surname"]) for p in gold["persons"]}, predicted["persons"])
+    _score_sets(
+        scores["persons"], {fold(p["surname"]) for p in gold["persons"]}, predicted["persons"]
+    )
     _score_sets(scores["factions"], {_faction(f) for f in gold["factions"]}, predicted["factions"])
     _score_fuzzy(scores["departments"], gold["departments"], predicted["departments"])
     _score_fuzzy(scores["initiatives"], gold["initiatives"], predicted["initiatives"])
@@ -152,7 +156,9 @@ def _predicted(resolved: ResolvedDocument) -> dict[str, Any]:
     ]
     return {
         "persons": {
-            fold((e.surname or e.label).split()[-1]) for e in resolved.entities if e.kind == "person"
+            fold((e.surname or e.label).split()[-1])
+            for e in resolved.entities
+            if e.kind == "person"
         },
         "factions": {_faction(e.label) for e in resolved.entities if e.kind == "faction"},
         "departments": sorted({e.label for e in resolved.entities if e.kind == "department"}),
@@ -160,7 +166,9 @@ def _predicted(resolved: ResolvedDocument) -> dict[str, Any]:
         "memberships": {
             (surname(c.subject), faction(c.object)) for c in ex.claims if c.kind == "member_of"
         },
-        "head_of": [(surname(c.subject), label(c.object)) for c in ex.claims if c.kind == "head_of"],
+        "head_of": [
+            (surname(c.subject), label(c.object)) for c in ex.claims if c.kind == "head_of"
+        ],
         "attendance": {(surname(m), status) for m, status in ex.attendees if mentions[m].person},
         "statements": statements,
         "votes": {(_item(items[v.item].number), v.result) for v in ex.votes},
@@ -209,12 +217,16 @@ def _score_fuzzy(score: Score, gold: Iterable[str], predicted: Iterable[str]) ->
     score.add(tp, len(remaining), len(gold_list) - tp)
 
 
-def _score_head_of(score: Score, gold: list[dict[str, str]], predicted: list[tuple[str, str]]) -> None:
+def _score_head_of(
+    score: Score, gold: list[dict[str, str]], predicted: list[tuple[str, str]]
+) -> None:
     remaining = list(predicted)
     tp = 0
     for entry in gold:
         person = _surname(entry["person"])
-        match = next((p for p in remaining if p[0] == person and _similar(entry["org"], p[1])), None)
+        match = next(
+            (p for p in remaining if p[0] == person and _similar(entry["org"], p[1])), None
+        )
         if match is not None:
             remaining.remove(match)
             tp += 1
@@ -228,13 +240,19 @@ def _score_statements(
     pred_speakers = [s["speaker"] for s in predicted]
     matcher = difflib.SequenceMatcher(a=gold_speakers, b=pred_speakers, autojunk=False)
     pairs = [
-        (block.a + k, block.b + k) for block in matcher.get_matching_blocks() for k in range(block.size)
+        (block.a + k, block.b + k)
+        for block in matcher.get_matching_blocks()
+        for k in range(block.size)
     ]
-    scores["speaker_attribution"].add(len(pairs), len(predicted) - len(pairs), len(gold) - len(pairs))
+    scores["speaker_attribution"].add(
+        len(pairs), len(predicted) - len(pairs), len(gold) - len(pairs)
+    )
     gold_bag = Counter((_item(s.get("item")), _surname(s["speaker"])) for s in gold)
     pred_bag = Counter((s["item"], s["speaker"]) for s in predicted)
     common = sum((gold_bag & pred_bag).values())
-    scores["statements"].add(common, sum(pred_bag.values()) - common, sum(gold_bag.values()) - common)
+    scores["statements"].add(
+        common, sum(pred_bag.values()) - common, sum(gold_bag.values()) - common
+    )
     acts = scores["speech_acts"]
     aligned_pred = {b for _, b in pairs}
     for a, b in pairs:

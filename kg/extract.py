@@ -238,7 +238,9 @@ def _on_behalf_of(text: str, turn: Turn, index: MentionIndex) -> int | None:
 def _addressee(text: str, turn: Turn, index: MentionIndex) -> int | None:
     """The person a turn answers or addresses ("Auf die Frage von Herrn X antwortet …")."""
     head = text[turn.span.start : min(turn.span.end, turn.span.start + 160)]
-    m = re.search(r"\b(?:Frage|Fragen|Nachfrage|Anfrage|Anmerkung|Hinweis)\s+(?:von|des|der)\s+", head)
+    m = re.search(
+        r"\b(?:Frage|Fragen|Nachfrage|Anfrage|Anmerkung|Hinweis)\s+(?:von|des|der)\s+", head
+    )
     if m is None:
         return None
     ref = next(person_refs(text, turn.span.start + m.end(), turn.span.start + len(head)), None)
@@ -286,7 +288,12 @@ def _responsible_claims(text: str, index: MentionIndex) -> Iterator[Claim]:
         initiatives = index.in_span(span, "initiative")
         units = index.in_span(span, "department")
         if len(units) == 1 and initiatives:
-            yield Claim("responsible_unit", initiatives[0], units[0], _cover(index, initiatives[0], units[0]))
+            yield Claim(
+                "responsible_unit",
+                initiatives[0],
+                units[0],
+                _cover(index, initiatives[0], units[0]),
+            )
 
 
 def _unique_claims(claims: list[Claim], index: MentionIndex) -> tuple[Claim, ...]:

@@ -24,7 +24,9 @@ _PAPER_RE = re.compile(
 )
 _TRUNCATED = ("...", "…")
 _NEUTER_HEADS = ("management", "konzept", "programm", "projekt")
-_ADJECTIVE_RE = re.compile(r"^(?P<stem>[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|ell|iv))(?:e|en|er|es|em)$")
+_ADJECTIVE_RE = re.compile(
+    r"^(?P<stem>[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|ell|iv))(?:e|en|er|es|em)$"
+)
 
 
 class MentionIndex:
@@ -48,7 +50,8 @@ class MentionIndex:
         return [
             i
             for i in range(lo, hi)
-            if self.mentions[i].span.end <= span.end and (not kinds or self.mentions[i].kind in kinds)
+            if self.mentions[i].span.end <= span.end
+            and (not kinds or self.mentions[i].kind in kinds)
         ]
 
     def about(self, span: Span, exclude: int) -> tuple[int, ...]:
@@ -163,7 +166,9 @@ def _person_mentions(protocol: Protocol) -> Iterator[Mention]:
 def person_mention(ref: PersonRef) -> Mention:
     """A person mention keyed by the folded surname; the label is the fullest name given."""
     label = " ".join(p for p in (ref.given, ref.surname) if p)
-    return Mention(kind="person", span=ref.span, key=surname_key(ref.surname), label=label, person=ref)
+    return Mention(
+        kind="person", span=ref.span, key=surname_key(ref.surname), label=label, person=ref
+    )
 
 
 def surname_key(surname: str) -> str:
@@ -242,14 +247,17 @@ def _department_mentions(text: str, municipality: str, lex: Lexicon) -> Iterator
     for m in pattern.finditer(text):
         mention = _department_mention(m, numbers, lex)
         if mention is not None:
-            neu = bool(re.search(r"\bneue[nrs]?\s+(?:\w+\s+)?(?:des\s+|der\s+)?$", text[max(0, m.start() - 40) : m.start()]))
+            neu = bool(
+                re.search(
+                    r"\bneue[nrs]?\s+(?:\w+\s+)?(?:des\s+|der\s+)?$",
+                    text[max(0, m.start() - 40) : m.start()],
+                )
+            )
             found.append((mention, bool(m.group("trunc")), neu))
     yield from _resolve_department_variants(found)
 
 
-def _department_mention(
-    m: re.Match[str], numbers: dict[str, str], lex: Lexicon
-) -> Mention | None:
+def _department_mention(m: re.Match[str], numbers: dict[str, str], lex: Lexicon) -> Mention | None:
     span = Span(m.start(), m.end())
     if m.group("compound"):
         word = m.group("compound")
@@ -311,7 +319,8 @@ def _initiative_regexes(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str],
     for entry in lex.initiatives["known"]:
         for variant in (entry["label"], *entry["variants"]):
             canon[variant] = entry["label"]
-    known = re.compile(rf"(?<![\w-])(?:{'|'.join(re.escape(v) for v in sorted(canon, key=len, reverse=True))})(?![\w-])")
+    variants = "|".join(re.escape(v) for v in sorted(canon, key=len, reverse=True))
+    known = re.compile(rf"(?<![\w-])(?:{variants})(?![\w-])")
     suffixes = "|".join(sorted(lex.initiatives["suffixes"], key=len, reverse=True))
     heads = "|".join(lex.initiatives["named_heads"])
     compound = re.compile(
@@ -330,8 +339,8 @@ def _initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
     excluded = set(lex.initiatives["not_initiatives"])
     found: list[Mention] = []
     for m in known.finditer(text):
-        label = canon[m.group(0)]
-        found.append(Mention("initiative", Span(m.start(), m.end()), fold(label), label))
+        known_label = canon[m.group(0)]
+        found.append(Mention("initiative", Span(m.start(), m.end()), fold(known_label), known_label))
     for m in compound.finditer(text):
         label = _initiative_label(m)
         if label is None or label in excluded or label.split()[-1] in excluded:

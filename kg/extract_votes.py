@@ -33,7 +33,8 @@ Option = Literal["yes", "no", "abstain"]
 def _compiled(lex_id: int, lex: Lexicon) -> dict[str, list[re.Pattern[str]]]:
     votes = lex.votes
     compiled = {
-        result: [re.compile(p) for p in spec["patterns"]] for result, spec in votes["results"].items()
+        result: [re.compile(p) for p in spec["patterns"]]
+        for result, spec in votes["results"].items()
     }
     for option, patterns in votes["counts"].items():
         compiled["count_" + option] = [re.compile(p, re.IGNORECASE) for p in patterns]
@@ -69,9 +70,7 @@ def _decision_blocks(
                 yield Span(block_start, line_span.start)
                 block_start = None
             continue
-        if block_start is None and (
-            patterns["marker"][0].match(line) or _VOTE_WORDS.search(line)
-        ):
+        if block_start is None and (patterns["marker"][0].match(line) or _VOTE_WORDS.search(line)):
             block_start = line_span.start
     if block_start is not None:
         yield Span(block_start, item.span.end)

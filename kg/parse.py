@@ -223,9 +223,7 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
     if bracket and len(tokens) == 1:
         faction, end = bracket.strip(), m.end()
     role = lex.roles.get(m.group("role") or "")
-    address = lex.addresses.get(m.groupdict().get("addr") or "") or (
-        role.address if role else None
-    )
+    address = lex.addresses.get(m.groupdict().get("addr") or "") or (role.address if role else None)
     ref = PersonRef(
         surname=" ".join([*particle, surname]),
         span=Span(m.start(), end),
@@ -280,7 +278,9 @@ def _attendance_end(text: str, start: int, lex: Lexicon) -> int:
     ends = [
         m.start()
         for marker in lex.layout["end_of_attendance"]
-        for m in [re.compile(rf"(?m)^\s*{re.escape(marker)}|{re.escape(marker)}:").search(text, start)]
+        for m in [
+            re.compile(rf"(?m)^\s*{re.escape(marker)}|{re.escape(marker)}:").search(text, start)
+        ]
         if m
     ]
     return min([*ends, start + 6000, len(text)])
@@ -454,8 +454,43 @@ def _turn_starts(text: str, span: Span, lex: Lexicon) -> Iterator[tuple[int, Per
 
 _PRONOUNS = frozenset({"Er", "Sie", "Es", "Man", "Ihr", "Sein", "Seine", "Ihre", "Dies", "Das"})
 _NOT_VERBS = frozenset(
-    "als und oder von vom zu zum zur für mit aus in im am an auf bei nach sowie wie der die das "
-    "des dem den ein eine einer eines sich ist war i v".split()
+    {
+        "als",
+        "und",
+        "oder",
+        "von",
+        "vom",
+        "zu",
+        "zum",
+        "zur",
+        "für",
+        "mit",
+        "aus",
+        "in",
+        "im",
+        "am",
+        "an",
+        "auf",
+        "bei",
+        "nach",
+        "sowie",
+        "wie",
+        "der",
+        "die",
+        "das",
+        "des",
+        "dem",
+        "den",
+        "ein",
+        "eine",
+        "einer",
+        "eines",
+        "sich",
+        "ist",
+        "war",
+        "i",
+        "v",
+    }
 )
 
 

@@ -186,9 +186,8 @@ class DocumentTriples:
             yield node, RG.partyAbbreviation, Literal(entity.abbreviation)
         elif entity.kind == "paper":
             yield node, DCTERMS.identifier, Literal(entity.label)
-        elif entity.kind == "place":
-            if entity.label != self.document.municipality.split()[-1]:
-                yield node, RDF.type, RG.District
+        elif entity.kind == "place" and entity.label != self.document.municipality.split()[-1]:
+            yield node, RDF.type, RG.District
 
     def person_triples(self, node: URIRef, entity: Entity) -> Iterator[Triple]:
         yield node, FOAF.name, Literal(entity.label)
@@ -294,4 +293,3 @@ class DocumentTriples:
         yield position, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger)
         yield quote, RDF.type, OA.TextQuoteSelector
         yield quote, OA.exact, Literal(span.quote(self.document.text))
-

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from kg.errors import SourceError
 from kg.models import SourceDocument
@@ -186,8 +187,32 @@ def normalise_text(text: str) -> str:
 class _TextExtractor(html.parser.HTMLParser):
     """Collect visible text, dropping scripts, styles and navigation."""
 
-    SKIP = {"script", "style", "nav", "header", "footer", "noscript", "form", "head", "button"}
-    BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "td"}
+    SKIP: ClassVar[set[str]] = {
+        "script",
+        "style",
+        "nav",
+        "header",
+        "footer",
+        "noscript",
+        "form",
+        "head",
+        "button",
+    }
+    BLOCK: ClassVar[set[str]] = {
+        "p",
+        "div",
+        "br",
+        "tr",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "td",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -292,7 +317,9 @@ def read_sidecar(path: Path) -> Metadata:
         raise SourceError(f"{sidecar}: invalid metadata JSON ({error})") from error
     if not isinstance(data, dict):
         raise SourceError(f"{sidecar}: metadata must be a JSON object")
-    return Metadata(**{k: _text_or_none(data.get(k)) for k in ("municipality", "body", "url", "date")})
+    return Metadata(
+        **{k: _text_or_none(data.get(k)) for k in ("municipality", "body", "url", "date")}
+    )
 
 
 def read_manifest(path: Path) -> Metadata:

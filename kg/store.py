@@ -135,7 +135,7 @@ class Store:
     def document_hashes(self) -> dict[str, str]:
         """`{document graph IRI: sha256 of its raw input}` for every stored document."""
         rows = self.select(
-            "SELECT ?g ?h WHERE { GRAPH ?g { ?g <%s> ?h } }" % RG.sha256, union=False
+            f"SELECT ?g ?h WHERE {{ GRAPH ?g {{ ?g <{RG.sha256}> ?h }} }}", union=False
         )
         return {str(row["g"]): str(row["h"]) for row in rows}
 

@@ -23,7 +23,9 @@ def test_reference_ingest_and_readme_query(reference: Path, tmp_path: Path) -> N
     store = str(tmp_path / "s")
     code, out, _ = kg("ingest", str(reference), "--store", store)
     assert code == 0 and "1 added" in out
-    code, out, _ = kg("query", "--file", str(ROOT / "examples/statements.rq"), "--store", store, "--format", "csv")
+    code, out, _ = kg(
+        "query", "--file", str(ROOT / "examples/statements.rq"), "--store", store, "--format", "csv"
+    )
     assert code == 0
     lines = out.strip().splitlines()
     assert lines[0] == "date,top,pos,speaker,acts,replyTo"
@@ -60,7 +62,9 @@ def test_nquads_export_is_byte_identical_across_stores(tmp_path: Path) -> None:
     for name in ("a", "b"):
         store = str(tmp_path / name)
         kg("ingest", str(ROOT / "examples"), "--store", store)
-        outputs.append(runner.invoke(app, ["export", "--format", "nq", "--store", store]).stdout_bytes)
+        outputs.append(
+            runner.invoke(app, ["export", "--format", "nq", "--store", store]).stdout_bytes
+        )
     assert outputs[0] == outputs[1] and len(outputs[0]) > 10_000
 
 
@@ -101,7 +105,9 @@ def test_bad_file_in_a_batch_is_reported_and_the_rest_stored(tmp_path: Path) -> 
     folder.mkdir()
     (folder / "good.txt").write_text("Herr Meier fragt, ob das geht.", encoding="utf-8")
     (folder / "bad.txt").write_bytes(b"\x00\x01" * 100)
-    code, out, err = kg("ingest", str(folder), "--store", str(tmp_path / "s"), "--municipality", "X")
+    code, out, err = kg(
+        "ingest", str(folder), "--store", str(tmp_path / "s"), "--municipality", "X"
+    )
     assert code == 4
     assert "1 added" in out and "1 failed" in out
     assert "bad.txt: binary data" in err

@@ -46,7 +46,15 @@ def test_reference_entities(reference: Path) -> None:
 def test_reference_statements_acts_and_replies(reference: Path) -> None:
     ex = _extract(reference)
     speakers = [ex.mentions[s.speaker].label for s in ex.statements]
-    assert speakers == ["Engelhardt", "Keller", "Meier", "Keller", "Sauerwein", "Keller", "Engelhardt"]
+    assert speakers == [
+        "Engelhardt",
+        "Keller",
+        "Meier",
+        "Keller",
+        "Sauerwein",
+        "Keller",
+        "Engelhardt",
+    ]
     assert [set(s.acts) for s in ex.statements] == [
         {"Welcome"}, {"Presentation"}, {"Support", "Question"}, {"Answer"},
         {"Request", "Question"}, {"Answer", "Confirmation"}, {"Thanks"},
@@ -60,7 +68,9 @@ def test_reference_statements_acts_and_replies(reference: Path) -> None:
 
 def test_reference_claims(reference: Path) -> None:
     ex = _extract(reference)
-    claims = {(c.kind, ex.mentions[c.subject].label, ex.mentions[c.object].label) for c in ex.claims}
+    claims = {
+        (c.kind, ex.mentions[c.subject].label, ex.mentions[c.object].label) for c in ex.claims
+    }
     new_fb = "Fachbereich Integration, Zuwanderung und Wohnraumsicherung"
     assert claims == {
         ("member_of", "Meier", "SPD-Fraktion"),

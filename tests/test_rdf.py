@@ -38,7 +38,10 @@ def test_reference_graph_has_the_slice(reference: Path) -> None:
     )
     assert len(statements) == 7
     answers = [s for s in statements if (s, RG.act, RG.Answer) in graph]
-    assert [int(graph.value(graph.value(a, RG.inReplyTo), SCHEMA.position)) for a in answers] == [3, 5]
+    assert [int(graph.value(graph.value(a, RG.inReplyTo), SCHEMA.position)) for a in answers] == [
+        3,
+        5,
+    ]
     keller = URIRef("https://w3id.org/ratsgraph/id/hagen/person/keller")
     heads = set(graph.objects(keller, ORG.headOf))
     assert len(heads) == 1
