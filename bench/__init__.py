@@ -1,0 +1,1 @@
+"""Benchmark scripts and the synthetic corpus generator (``python -m bench.generate``)."""
