@@ -299,3 +299,136 @@ def eval_command(
     console.print(table)
     for name, reason in result.errors:
         err_console.print(f"[red]skipped:[/red] {name}: {reason}", highlight=False)
+
+
+# ---------------------------------------------------------------- analyse and viz
+
+SinceOption = Annotated[
+    str | None, typer.Option("--since", help="First meeting date to include (YYYY-MM-DD).")
+]
+UntilOption = Annotated[
+    str | None, typer.Option("--until", help="Last meeting date to include (YYYY-MM-DD).")
+]
+ANALYSE_WIDTH = 160
+MunicipalityOption = Annotated[
+    str | None, typer.Option("--municipality", help="Only this municipality, e.g. Hagen.")
+]
+
+
+@app.command("analyse")
+@handle_errors
+def analyse_command(
+    network: Annotated[
+        str | None, typer.Option("--network", help="One network (default: all).")
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write CSV/JSON, charts, GraphML/GEXF and report.html here."),
+    ] = None,
+    municipality: MunicipalityOption = None,
+    period: Annotated[str, typer.Option("--period", help="Time slices: year or quarter.")] = "year",
+    seed: Annotated[int, typer.Option("--seed", help="Seed of sampling and Louvain.")] = 0,
+    store: StoreOption = None,
+) -> None:
+    """Network metrics: who replies to whom, brokers, communities, stances, co-voting.
+
+    Example: kg analyse --since 2020-01-01 --out exports/analysis
+    """
+    from kg import analyse as an
+    from kg.errors import AnalyseError
+    from kg.store import Store
+
+    if fmt not in an.FORMATS:
+        raise AnalyseError(f"unknown format {fmt!r} (use one of {', '.join(an.FORMATS)})")
+    with Store(_settings(store).store_dir, read_only=True) as opened:
+        result = an.analyse(opened, network=network, since=since, until=until,
+                            municipality=municipality, period=period, seed=seed)  # fmt: skip
+    tables = an.display_tables(result, network)
+    if fmt == "table":
+        for table in tables:
+            _print_result_table(table)
+    else:
+        sys.stdout.write(an.format_tables(tables, fmt))
+    if out is not None:
+        _write_analysis(out, an.output_files(result))
+
+
+def _print_result_table(table: Any) -> None:
+    from kg.analyse_tables import format_cell
+
+    shown = [i for i, column in enumerate(table.columns) if column != "iri"]
+    rich_table = Table(title=table.title, title_justify="left")
+    for i in shown:
+        numeric = bool(table.rows) and isinstance(table.rows[0][i], int | float)
+        header = table.columns[i].replace("_", " ")
+        rich_table.add_column(header, justify="right" if numeric else "left",
+                              min_width=min(len(header), 12) if numeric else None)  # fmt: skip
+    for row in table.rows:
+        rich_table.add_row(*[format_cell(row[i]) for i in shown])
+    # Piped output gets room for whole labels instead of the 80 columns of a dumb terminal.
+    out = console if console.is_terminal else Console(width=ANALYSE_WIDTH)
+    if not table.rows:
+        out.print(f"{table.title}: nothing in this window")
+        return
+    out.print(rich_table)
+
+
+def _write_analysis(out: Path, files: dict[str, bytes]) -> None:
+    from kg import export as ex
+
+    for name, data in files.items():
+        ex.write_bytes(out / name, data)
+    err_console.print(f"wrote {len(files)} files to {out} (open {out / 'report.html'})")
+
+
+@app.command()
+@handle_errors
+def viz(
+    view: Annotated[
+        str,
+        typer.Option(
+            "--view", help="persons, factions, replies, initiatives, departments, ego or all."
+        ),
+    ] = "all",
+    focus: Annotated[
+        str | None, typer.Option("--focus", help="Entity IRI or name: show it and its neighbours.")
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="HTML file (default exports/network-VIEW.html)."),
+    ] = None,
+    municipality: MunicipalityOption = None,
+    seed: Annotated[int, typer.Option("--seed", help="Layout seed.")] = 0,
+    store: StoreOption = None,
+) -> None:
+    """Interactive network view as one offline HTML page.
+
+    Example: kg viz --view ego --focus "Keller" -o exports/keller.html
+    """
+    from kg import export as ex
+    from kg.analyse_data import Window, load_projection
+    from kg.analyse_views import VIEWS, graph_for_view
+    from kg.errors import AnalyseError
+    from kg.store import Store
+    from kg.visualise import render_network
+
+    if view not in VIEWS:
+        raise AnalyseError(f"unknown view {view!r} (use one of {', '.join(VIEWS)})")
+    if view == "ego" and not focus:
+        raise AnalyseError("the ego view needs --focus ENTITY (an IRI or a name)")
+    with Store(_settings(store).store_dir, read_only=True) as opened:
+        projection = load_projection(opened, Window(since, until), municipality)
+    graph = graph_for_view(projection, view, focus)
+    window = f" ({since or '…'} – {until or '…'})" if since or until else ""
+    title = f"Ratsgraph: {view} view" + (f" around {focus}" if focus else "") + window
+    html = render_network(graph, title=title, seed=seed)
+    target = output or Path("exports") / f"network-{view}.html"
+    ex.write_text(target, html)
+    console.print(
+        f"wrote {target} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)"
+    )
