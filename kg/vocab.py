@@ -87,11 +87,13 @@ class RG(DefinedNamespace):
     addressee: URIRef  # addressee
     ambiguousWith: URIRef  # ambiguous with
     inReplyTo: URIRef  # in reply to
+    membershipOnBehalfOf: URIRef  # membership on behalf of
     mentionedIn: URIRef  # mentioned in
     municipality: URIRef  # municipality
     onBehalfOf: URIRef  # on behalf of
     responsibleUnit: URIRef  # responsible unit
     role: URIRef  # role
+    underDirectionOf: URIRef  # under direction of
 
     # Datatype properties
     agendaNumber: URIRef  # agenda number
@@ -106,6 +108,7 @@ class RG(DefinedNamespace):
     sha256: URIRef  # SHA-256 checksum
     startTime: URIRef  # start time
     unanimous: URIRef  # unanimous
+    votingRight: URIRef  # voting right
 
     # Concept schemes
     BodyTypes: URIRef  # Body types
