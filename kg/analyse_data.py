@@ -260,6 +260,8 @@ def load_projection(
     window = window or Window()
     entities = _entities(store)
     local = _local(entities, municipality)
+    if municipality is None:
+        entities = _disambiguated(entities)
     statements = tuple(
         s for s in _statements(store) if window.contains(s.date) and local(s.speaker)
     )
@@ -331,7 +333,7 @@ def _entities(store: Store) -> dict[str, Entity]:
         iri: Entity(iri, labels.get(iri, _tail(iri)), kinds[iri], towns.get(iri, ""))
         for iri in sorted(kinds)
     }
-    return _disambiguated(entities)
+    return entities
 
 
 def _disambiguated(entities: dict[str, Entity]) -> dict[str, Entity]:
