@@ -1,31 +1,54 @@
-"""The only module that knows the stage order: sources -> parse -> extract -> resolve -> rdf -> store.
+"""The only module that knows the stage order: sources, parse, extract, resolve, rdf, store.
 
-`ingest` is idempotent: a file whose bytes are unchanged is skipped, a changed file replaces
-its document graph in one transaction, and a file that cannot be read is reported without
-touching what is stored.
+`ingest` is idempotent: a file whose bytes are unchanged is skipped by its hash before any
+parsing, a changed file replaces its document graph in one transaction, and a file that cannot
+be read is reported without touching what is stored. With many files, reading, parsing,
+extraction and serialisation run in worker processes (or on a Dask cluster, `dask_executor`)
+while the calling process is the one writer. It commits a batch of documents at a time, so an
+interrupted run keeps every completed batch and the next run continues where it stopped.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
-from kg.errors import KgError
+from kg.errors import KgError, SettingsError
 from kg.extract import extract
 from kg.models import ResolvedDocument, SourceDocument
 from kg.parse import parse
-from kg.rdf import build_graph, document_iri, resolution_triples
+from kg.rdf import (
+    document_iri,
+    document_iri_of,
+    document_ntriples,
+    ntriples_lines,
+    resolution_triples,
+)
 from kg.resolve import Registry, resolve
 from kg.settings import Settings
-from kg.sources import Metadata, find_files, read_document
+from kg.sources import MAX_BYTES, Metadata, find_files, read_document, read_manifest, read_sidecar
 from kg.store import GraphUpdate, Store
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 200
+BATCH_SIZE = 200  # documents per commit ...
+BATCH_TRIPLES = 300_000  # ... and about this many triples at most
+PARALLEL_MIN_FILES = 50  # fewer files to process are not worth starting worker processes
+CHUNK_SIZE = 8  # files per task sent to a worker
+TASKS_PER_WORKER = 4  # tasks queued per worker, so prepared documents never pile up in memory
+REMOTE_TASKS = 64  # tasks queued on a Dask cluster
 Progress = Callable[[int, int, str], None]
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -44,7 +67,30 @@ class IngestReport:
         return not self.failed
 
 
-def process_document(document: SourceDocument, registry: Registry | None = None) -> ResolvedDocument:
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A document parsed, extracted and serialised (by a worker), ready for the writer."""
+
+    path: str
+    sha256: str
+    update: GraphUpdate
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """A file that could not be turned into a graph, with a one-line reason."""
+
+    path: str
+    reason: str
+
+
+Outcome = Prepared | Failed
+Task = tuple[Callable[..., list[Outcome]], tuple[Any, ...]]
+
+
+def process_document(
+    document: SourceDocument, registry: Registry | None = None
+) -> ResolvedDocument:
     """Parse, extract and resolve one document (pure: no store access).
 
     >>> from kg.models import EXAMPLE_DOCUMENT
@@ -55,13 +101,47 @@ def process_document(document: SourceDocument, registry: Registry | None = None)
 
 
 def build_update(resolved: ResolvedDocument, settings: Settings) -> GraphUpdate:
-    """The store update that replaces this document's graph."""
-    graph = build_graph(resolved, settings)
+    """The store update that replaces this document's graph (the triples of `build_graph`).
+
+    >>> from kg.models import EXAMPLE_RESOLVED
+    >>> from kg.settings import EXAMPLE_SETTINGS
+    >>> build_update(EXAMPLE_RESOLVED, EXAMPLE_SETTINGS).size > 20
+    True
+
+    Raises:
+        RdfError: when a term cannot be written as N-Triples.
+    """
     return GraphUpdate(
-        graph=graph.identifier,  # type: ignore[arg-type]
-        triples=tuple(sorted(graph)),  # type: ignore[arg-type]
-        resolution=tuple(resolution_triples(resolved, settings)),
+        graph=document_iri_of(resolved, settings),
+        ntriples="".join(document_ntriples(resolved, settings)),
+        resolution_ntriples="".join(ntriples_lines(resolution_triples(resolved, settings))),
     )
+
+
+def prepare_document(document: SourceDocument, settings: Settings) -> Outcome:
+    """Process one read document into its store update; any error becomes a `Failed`."""
+
+    def work() -> Outcome:
+        update = build_update(process_document(document), settings)
+        return Prepared(document.path, document.sha256, update)
+
+    return _guarded(document.path, work)
+
+
+def prepare_file(path: Path, settings: Settings, metadata: Metadata | None) -> Outcome:
+    """Read and process one file into its store update; any error becomes a `Failed`."""
+    read = _read(path, metadata)
+    return read if isinstance(read, Failed) else prepare_document(read, settings)
+
+
+def _guarded(path: str, work: Callable[[], T]) -> T | Failed:
+    try:
+        return work()
+    except KgError as error:
+        return Failed(path, str(error))
+    except Exception as error:  # one odd file must not stop a batch of thousands
+        log.exception("internal error on %s", path)
+        return Failed(path, f"internal error ({type(error).__name__}: {error})")
 
 
 def ingest(
@@ -70,58 +150,257 @@ def ingest(
     *,
     metadata: Metadata | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
+    executor: Executor | None = None,
 ) -> IngestReport:
     """Ingest files and folders into the store.
+
+    Args:
+        paths: files, and folders searched recursively for txt, html and pdf files.
+        settings: store directory and IRI base.
+        metadata: municipality, body or URL for files that do not name them.
+        progress: called as `progress(done, total, path)` after each file.
+        workers: worker processes for parsing and extraction (default: one per CPU); with
+            `1`, or at most 50 files to process, everything runs in this process.
+        executor: run parsing and extraction on this executor instead, e.g. a Dask cluster
+            (`dask_executor`); files are read here and sent, so workers need no access to them.
 
     Raises:
         SourceError: when a given path does not exist.
         StoreError: when the store cannot be opened or written.
+        KgError: when a worker process dies (completed batches stay stored).
     """
     files = list(find_files(list(paths)))
     report = IngestReport()
+    tick = _Ticker(len(files), progress)
     with Store(settings.store_dir) as store:
-        known = store.document_hashes()
-        pending: list[GraphUpdate] = []
-        for done, path in enumerate(files, start=1):
-            update = _ingest_one(path, settings, metadata, known, report)
-            if update is not None:
-                pending.append(update)
-            if len(pending) >= BATCH_SIZE:
-                _flush(store, pending, report)
-            if progress:
-                progress(done, len(files), str(path))
-        _flush(store, pending, report)
+        writer = _Writer(store, report)
+        todo = [path for path in files if not writer.skip_unchanged(path, settings, metadata, tick)]
+        with _outcomes(todo, settings, metadata, workers, executor) as outcomes:
+            try:
+                for outcome in outcomes:
+                    writer.accept(outcome)
+                    tick(outcome.path)
+            except KeyboardInterrupt:
+                writer.flush()  # the documents prepared so far are complete: keep them
+                raise
+            writer.flush()
     return report
 
 
-def _ingest_one(
-    path: Path,
+@dataclass(slots=True)
+class _Ticker:
+    total: int
+    progress: Progress | None
+    done: int = 0
+
+    def __call__(self, path: str) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total, path)
+
+
+class _Writer:
+    """The one writer: sorts outcomes into added/replaced/unchanged and commits in batches."""
+
+    def __init__(self, store: Store, report: IngestReport) -> None:
+        self.store = store
+        self.report = report
+        self.known = store.document_hashes()
+        self.known_hashes = set(self.known.values())
+        self.new: dict[str, GraphUpdate] = {}
+        self.changed: list[GraphUpdate] = []
+        self.size = 0
+
+    def skip_unchanged(
+        self, path: Path, settings: Settings, metadata: Metadata | None, tick: _Ticker
+    ) -> bool:
+        """True (and reported) when `path` is stored with exactly its current bytes."""
+        identity = _stored_identity(path, settings, metadata, self.known_hashes)
+        if identity is None or self.known.get(identity[0]) != identity[1]:
+            return False
+        self.report.unchanged.append(str(path))
+        tick(str(path))
+        return True
+
+    def accept(self, outcome: Outcome) -> None:
+        """Record one outcome; commit when the batch is full."""
+        if isinstance(outcome, Failed):
+            self.report.failed.append((outcome.path, outcome.reason))
+            return
+        iri = str(outcome.update.graph)
+        if self.known.get(iri) == outcome.sha256:
+            self.report.unchanged.append(outcome.path)
+            return
+        if iri in self.known:  # stored before, or earlier in this run: replace
+            self.report.replaced.append(outcome.path)
+            self.changed.append(outcome.update)
+        else:
+            self.report.added.append(outcome.path)
+            self.new[iri] = outcome.update
+        self.known[iri] = outcome.sha256
+        self.size += outcome.update.size
+        if len(self.new) + len(self.changed) >= BATCH_SIZE or self.size >= BATCH_TRIPLES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit new documents in one bulk load, then changed ones in one transaction."""
+        if self.new:
+            self.store.add_graphs(self.new.values())
+            self.new.clear()
+        if self.changed:
+            self.store.replace_graphs(self.changed)
+            self.changed.clear()
+        self.report.triples += self.size
+        self.size = 0
+
+
+def _stored_identity(
+    path: Path, settings: Settings, metadata: Metadata | None, known_hashes: set[str]
+) -> tuple[str, str] | None:
+    """(graph IRI, sha256) of a file whose bytes a stored document has, else None.
+
+    Cheap for files with metadata naming the municipality: the IRI then follows from the
+    metadata as in `read_document`, without decoding the text. Unreadable files give None:
+    processing reports them.
+    """
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return None
+        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        if sha256 not in known_hashes:
+            return None
+        meta = (metadata or Metadata()).merged(read_sidecar(path)).merged(read_manifest(path))
+        if meta.municipality:
+            return str(document_iri(settings, meta.municipality, meta.url or path.name)), sha256
+        document = read_document(path, metadata)
+        return str(document_iri(settings, document.municipality, document.key)), sha256
+    except (OSError, KgError):
+        return None
+
+
+# ---------------------------------------------------------------- running the work
+
+
+@contextmanager
+def _outcomes(
+    todo: list[Path],
     settings: Settings,
     metadata: Metadata | None,
-    known: dict[str, str],
-    report: IngestReport,
-) -> GraphUpdate | None:
+    workers: int | None,
+    executor: Executor | None,
+) -> Iterator[Iterator[Outcome]]:
+    """Outcomes for `todo` in order: from `executor`, a process pool, or this process."""
+    if executor is not None:
+        yield _run(executor, _document_tasks(todo, settings, metadata), REMOTE_TASKS)
+        return
+    count = workers or os.cpu_count() or 1
+    if count == 1 or len(todo) <= PARALLEL_MIN_FILES:
+        yield (prepare_file(path, settings, metadata) for path in todo)
+        return
+    # "spawn": the workers must not inherit the open store (RocksDB threads and locks).
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(count, mp_context=context, initializer=_ignore_interrupts)
     try:
-        document = read_document(path, metadata)
-        iri = str(document_iri(settings, document.municipality, document.key))
-        if known.get(iri) == document.sha256:
-            report.unchanged.append(str(path))
-            return None
-        update = build_update(process_document(document), settings)
-    except KgError as error:
-        report.failed.append((str(path), str(error)))
-        return None
-    except Exception as error:  # noqa: BLE001 - one odd file must not stop a batch of thousands
-        log.exception("internal error on %s", path)
-        report.failed.append((str(path), f"internal error ({type(error).__name__}: {error})"))
-        return None
-    (report.replaced if iri in known else report.added).append(str(path))
-    known[iri] = document.sha256
-    return update
+        yield _run(pool, _file_tasks(todo, settings, metadata), count * TASKS_PER_WORKER)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _flush(store: Store, pending: list[GraphUpdate], report: IngestReport) -> None:
-    if pending:
-        store.replace_graphs(pending)
-        report.triples += sum(len(u.triples) for u in pending)
-        pending.clear()
+def _file_tasks(todo: list[Path], settings: Settings, metadata: Metadata | None) -> Iterator[Task]:
+    for chunk in _chunks(todo, CHUNK_SIZE):
+        yield _prepare_files, (chunk, settings, metadata)
+
+
+def _document_tasks(
+    todo: list[Path], settings: Settings, metadata: Metadata | None
+) -> Iterator[Task]:
+    """Tasks carrying the documents, read here just before they are sent."""
+    for chunk in _chunks(todo, CHUNK_SIZE):
+        yield _prepare_documents, ([_read(path, metadata) for path in chunk], settings)
+
+
+def _run(
+    executor: Executor,
+    tasks: Iterator[Task],
+    limit: int,
+) -> Iterator[Outcome]:
+    """Run `tasks` with at most `limit` queued and yield their outcomes in order.
+
+    Raises:
+        KgError: when the executor fails (a worker process died, the cluster went away).
+    """
+    queued: deque[Future[list[Outcome]]] = deque()
+    try:
+        for function, args in tasks:
+            queued.append(executor.submit(function, *args))
+            if len(queued) >= limit:
+                yield from _result(queued.popleft())
+        while queued:
+            yield from _result(queued.popleft())
+    finally:
+        for future in queued:
+            future.cancel()
+
+
+def _result(future: Future[list[Outcome]]) -> list[Outcome]:
+    try:
+        return future.result()
+    except Exception as error:  # tasks catch per-file errors: this is the machinery
+        raise KgError(
+            f"parse/extract worker failed ({type(error).__name__}: {error}); completed batches "
+            "are stored, run the same ingest again to continue"
+        ) from error
+
+
+def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def _ignore_interrupts() -> None:
+    """Workers ignore Ctrl-C; the writer handles it and stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _prepare_files(
+    paths: list[Path], settings: Settings, metadata: Metadata | None
+) -> list[Outcome]:
+    """Worker task: read and process files."""
+    return [prepare_file(path, settings, metadata) for path in paths]
+
+
+def _read(path: Path, metadata: Metadata | None) -> SourceDocument | Failed:
+    return _guarded(str(path), lambda: read_document(path, metadata))
+
+
+def _prepare_documents(items: list[SourceDocument | Failed], settings: Settings) -> list[Outcome]:
+    """Worker task (remote): process documents read by the writer; read failures pass through."""
+    return [
+        item if isinstance(item, Failed) else prepare_document(item, settings) for item in items
+    ]
+
+
+@contextmanager
+def dask_executor(scheduler: str) -> Iterator[Executor]:
+    """An executor on the Dask cluster at `scheduler` (e.g. "tcp://10.0.0.5:8786").
+
+    Every Dask worker needs this package installed in the same version.
+
+    Raises:
+        SettingsError: when dask.distributed is missing or the scheduler cannot be reached.
+    """
+    try:
+        from distributed import Client as DaskClient
+    except ImportError as error:
+        raise SettingsError(
+            "--executor dask needs dask.distributed: pip install 'ratsgraph[dask]'"
+        ) from error
+    try:
+        client: Any = DaskClient(scheduler, timeout="10s")  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError) as error:
+        raise SettingsError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
+    try:
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()
