@@ -116,7 +116,7 @@ _PATTERNS: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
         "admin": (("{H} {T}{N}",), ("{H} {T}{N}",)),
     },
     "niederschrift": {
-        "rm": (("Rm {T}{N}",), ("Rm {T}{N}",)),
+        "rm": (("Rm {T}{N}",) * 4 + ("RM {T}{N}",), ("Rm {T}{N}",)),
         "sb": (("sB {T}{N}",), ("sB {T}{N}",)),
         "bm": (("Bm {T}{N}", "{Bürgermeister/Bürgermeisterin} {T}{N}"), ("Bm {T}{N}",)),
         "ob": (("OB {T}{N}",), ("OB {T}{N}",)),
@@ -438,7 +438,8 @@ def _town(rng: random.Random, used: set[str]) -> tuple[str, str]:
 def _districts(rng: random.Random, town: str) -> tuple[str, ...]:
     """Invent 6-9 district names that are neither the town nor a surname."""
     names: list[str] = []
-    while len(names) < rng.randint(6, 9) or len(names) < 6:
+    wanted = rng.randint(6, 9)
+    while len(names) < wanted:
         name = rng.choice(_DISTRICT_HEADS) + rng.choice(_DISTRICT_TAILS)
         if name not in names and name not in town and name not in _SURNAMES:
             names.append(name)
@@ -781,11 +782,15 @@ class _Fill:
             and (not need_target or "R" in t.needs)
             and (not continuation or (t.text.startswith("{S} ") and "R" not in t.needs))
         ]
+        fresh = [t for t in options if t.text not in self.doc.spoken_templates]
+        if fresh and self.rng.random() < 0.8:  # vary the wording within a document
+            options = fresh
         return self.rng.choice(options) if options else None
 
     def render(self, t: _Template) -> str:
         """Return the sentence of ``t`` with every field filled."""
         self.used.add(t.text)
+        self.doc.spoken_templates.add(t.text)
         if "LEAD" in t.needs:
             self.lead = self.rng.choice(self.leads)
         return _FIELD.sub(self._field, t.text)
@@ -962,6 +967,7 @@ class _Doc:
         self.notes: list[str] = []
         self.chair_known = False
         self.forced_spoke = False
+        self.spoken_templates: set[str] = set()
         self.pool, self.forced = self._pool()
         self._cast()
         self.topic = self._topic("presentation")
@@ -977,7 +983,9 @@ class _Doc:
 
     def _cast(self) -> None:
         rng = self.rng
-        council = [p for p in self.pool if p.role in COUNCIL_ROLES]
+        # sachkundige Bürger sit in committees, not in the Rat
+        roles = ("rm", "bm") if self.is_rat else COUNCIL_ROLES
+        council = [p for p in self.pool if p.role in roles]
         rng.shuffle(council)
         if self.forced is not None:
             council.remove(self.forced)
@@ -1448,34 +1456,7 @@ class _Doc:
         first = f"{self.day:%d.%m.%Y} - {number} {title}"
         variant = rng.choice("ABC")
         if variant == "C":
-            self.sep = "\n"
-            start, _ = self._times()
-            self.meeting["end"] = None
-            weekday = ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So.")[self.day.weekday()]
-            self.commit(
-                "\n".join(
-                    (
-                        first,
-                        "Grunddaten",
-                        "- TOP:",
-                        f"- Ö {number}",
-                        "- Sitzung:",
-                        "-",
-                        f"Sitzung {self.body_gen}",
-                        "- Gremium:",
-                        f"- {self.body_nom}",
-                        "- Datum:",
-                        f"- {weekday}, {self.day:%d.%m.%Y}",
-                        "- Uhrzeit:",
-                        f"- {start}",
-                        "- Anlass:",
-                        "- normale Sitzung",
-                        "Wortprotokoll",
-                    )
-                ),
-                g,
-            )
-            self.item_body(kind, self.target)
+            self._allris_grunddaten(kind, number, first, g)
             return
         self.sep = "\n\n\u00a0\n\n"
         o = self.outcome(kind) if variant == "B" else None
@@ -1498,6 +1479,20 @@ class _Doc:
             self.item_body(kind, self.target, tail)
         if variant == "A":
             self.commit("Reduzieren")
+
+    def _allris_grunddaten(self, kind: str, number: str, first: str, g: _Gold) -> None:
+        """ALLRIS page with a "Grunddaten" block (body and start time stated), one turn a line."""
+        self.sep = "\n"
+        start, _ = self._times()
+        self.meeting["end"] = None
+        weekday = ("Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So.")[self.day.weekday()]
+        head = (
+            f"{first}\nGrunddaten\n- TOP:\n- Ö {number}\n- Sitzung:\n-\nSitzung {self.body_gen}\n"
+            f"- Gremium:\n- {self.body_nom}\n- Datum:\n- {weekday}, {self.day:%d.%m.%Y}\n"
+            f"- Uhrzeit:\n- {start}\n- Anlass:\n- normale Sitzung\nWortprotokoll"
+        )
+        self.commit(head, g)
+        self.item_body(kind, self.target)
 
     def niederschrift(self) -> None:
         """A doRat-like Niederschrift of a whole meeting."""

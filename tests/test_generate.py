@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -62,21 +64,25 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
 
+def run_cli(out: Path, seed: int, hash_seed: str) -> None:
+    """Run ``python -m bench.generate`` in a fresh process with its own string-hash seed."""
+    args = [sys.executable, "-m", "bench.generate", str(out), "--docs", "15"]
+    args += ["--municipalities", "2", "--seed", str(seed), "--chars", "2000"]
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+    subprocess.run(args, cwd=ROOT, env=env, check=True, capture_output=True)
+
+
 def test_same_arguments_give_identical_bytes(tmp_path: Path) -> None:
-    generate_corpus(tmp_path / "a", 15, 2, seed=11, chars=2000)
-    generate_corpus(tmp_path / "b", 15, 2, seed=11, chars=2000)
-    generate_corpus(tmp_path / "c", 15, 2, seed=12, chars=2000)
-    first, second = snapshot(tmp_path / "a"), snapshot(tmp_path / "b")
+    run_cli(tmp_path / "a", 11, "1")
+    run_cli(tmp_path / "b", 11, "2")
+    generate_corpus(tmp_path / "c", 15, 2, seed=11, chars=2000)
+    generate_corpus(tmp_path / "d", 15, 2, seed=12, chars=2000)
+    first = snapshot(tmp_path / "a")
     assert len(first) == 15 * 3 + 2 + 1
-    assert first == second
-    other = snapshot(tmp_path / "c")
-    assert first["syn-00000-" + first_slug(first)] != other.get("syn-00000-" + first_slug(first))
-
-
-def first_slug(files: dict[str, bytes]) -> str:
-    """Return "<slug>.txt" of document 0 in a snapshot."""
-    name = next(n for n in files if n.startswith("syn-00000-") and n.endswith(".txt"))
-    return name.removeprefix("syn-00000-")
+    assert first == snapshot(tmp_path / "b") == snapshot(tmp_path / "c")
+    texts = {data for name, data in first.items() if name.endswith(".txt")}
+    others = {data for name, data in snapshot(tmp_path / "d").items() if name.endswith(".txt")}
+    assert len(texts) == 15 and not texts & others
 
 
 def test_every_document_is_listed_with_sidecars(synthetic: Path) -> None:
