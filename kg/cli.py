@@ -432,3 +432,27 @@ def viz(
     console.print(
         f"wrote {target} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges)"
     )
+
+
+# ---------------------------------------------------------------- saved queries, serve, push
+
+
+@app.command("queries")
+@handle_errors
+def queries_command() -> None:
+    """List the saved queries (kg/queries/*.rq) with their parameters.
+
+    Example: kg queries
+    """
+    from kg.query import saved_queries
+
+    found = saved_queries()
+    table = Table(title="Saved queries: kg query --name NAME [--param key=value]")
+    table.add_column("name", no_wrap=True, min_width=max(map(len, found), default=4))
+    for column in ("title", "parameters", "description"):
+        table.add_column(column, overflow="fold", ratio=2 if column == "description" else 1)
+    for saved in found.values():
+        params = "\n".join(f"{key}: {text}" for key, text in saved.params.items())
+        table.add_row(saved.name, saved.title, params, saved.description)
+    console.print(table)
+    console.print(f"{len(found)} saved queries")

@@ -21,11 +21,20 @@ from kg.errors import QueryError, StoreError
 from kg.store import Store
 
 QUERIES_DIR = Path(__file__).parent / "queries"
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
+# Applied to the masked text (strings, IRIs and comments blanked), so neither a comment before
+# an update nor a "#" inside an IRI can hide a keyword.
 _UPDATE_RE = re.compile(
-    r"^\s*(?:(?:PREFIX|BASE)\s[^\n]*\n\s*)*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    r"^\s*(?:(?:PREFIX\s+[^\s:]*:|BASE)\s*)*"
+    r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
     re.IGNORECASE,
 )
+_LEXEMES_RE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
+_CODEPOINT_RE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +104,8 @@ def parse_params(pairs: list[str], query: SavedQuery | None = None) -> dict[str,
     Raises:
         QueryError: when a pair has no `=` or names a parameter the query does not declare.
 
-    >>> parse_params(["person=https://w3id.org/ratsgraph/id/hagen/person/keller", "q=Müll"])
-    {'person': rdflib.term.URIRef('https://w3id.org/ratsgraph/id/hagen/person/keller'), 'q': rdflib.term.Literal('Müll')}
+    >>> parse_params(["person=https://example.org/p/1", "q=Müll"])
+    {'person': rdflib.term.URIRef('https://example.org/p/1'), 'q': rdflib.term.Literal('Müll')}
     """
     bound: dict[str, Node] = {}
     for pair in pairs:
@@ -126,14 +135,33 @@ def check_read_only(sparql: str) -> None:
     Raises:
         QueryError: for SPARQL Update operations and SERVICE clauses.
     """
-    if _UPDATE_RE.search(sparql):
+    code = mask_lexemes(_CODEPOINT_RE.sub(_codepoint, sparql))
+    if _UPDATE_RE.search(code):
         raise QueryError("SPARQL Update is not allowed here: queries are read-only")
-    if re.search(r"\bSERVICE\b", _strip_strings(sparql), re.IGNORECASE):
+    if re.search(r"\bSERVICE\b", code, re.IGNORECASE):
         raise QueryError("SERVICE (federated queries) is not allowed")
 
 
-def _strip_strings(sparql: str) -> str:
-    return re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|#[^\n]*', "", sparql)
+def mask_lexemes(sparql: str) -> str:
+    """The query with strings, IRIs and comments blanked out (same length, same offsets).
+
+    >>> mask_lexemes('SELECT * { ?s <http://x#SERVICE> "SERVICE" } # SERVICE')
+    'SELECT * { ?s                    "       " }          '
+    """
+    return _LEXEMES_RE.sub(_blank, sparql)
+
+
+def _blank(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if text.startswith(("'", '"')):
+        quote = text[:3] if text[:3] in ('"""', "'''") else text[0]
+        return quote + re.sub(r"[^\n]", " ", text[len(quote) : -len(quote)]) + quote
+    return re.sub(r"[^\n]", " ", text)
+
+
+def _codepoint(match: re.Match[str]) -> str:
+    """Decode a \\uXXXX escape: SPARQL allows them anywhere, keywords included."""
+    return chr(int(match.group(1) or match.group(2), 16))
 
 
 def select(store: Store, sparql: str, bindings: dict[str, Node] | None = None) -> Rows:
@@ -153,10 +181,7 @@ def select(store: Store, sparql: str, bindings: dict[str, Node] | None = None) -
     names = [v.value for v in variables]
     from kg.store import to_rdflib
 
-    rows = [
-        {n: to_rdflib(s[n]) for n in names if s[n] is not None}
-        for s in result
-    ]
+    rows = [{n: to_rdflib(s[n]) for n in names if s[n] is not None} for s in result]
     return Rows(variables=names, rows=rows)
 
 
@@ -183,7 +208,9 @@ def format_rows(rows: Rows, fmt: str) -> str:
     if fmt == "markdown":
         lines = ["| " + " | ".join(rows.variables) + " |", "|" + "---|" * len(rows.variables)]
         for row in rows.rows:
-            cells = [cell(row.get(v)).replace("|", "\\|").replace("\n", " ") for v in rows.variables]
+            cells = [
+                cell(row.get(v)).replace("|", "\\|").replace("\n", " ") for v in rows.variables
+            ]
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
     raise QueryError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
@@ -201,7 +228,7 @@ def sparql_json(rows: Rows) -> dict[str, object]:
                 value: dict[str, str] = {"type": "literal", "value": str(term)}
                 if term.language:
                     value["xml:lang"] = term.language
-                elif term.datatype:
+                elif term.datatype and term.datatype != XSD_STRING:
                     value["datatype"] = str(term.datatype)
                 binding[name] = value
             else:
@@ -219,6 +246,7 @@ def remote_select(endpoint: str, sparql: str, bindings: dict[str, Node] | None =
     import httpx
 
     check_read_only(sparql)
+    sparql = with_prefixes(sparql)
     if bindings:
         sparql = _with_values(sparql, bindings)
     try:
@@ -239,10 +267,28 @@ def _with_values(sparql: str, bindings: dict[str, Node]) -> str:
     """Bind parameters with a VALUES clause of serialised RDF terms (never raw user text)."""
     names = " ".join(f"?{k}" for k in bindings)
     terms = " ".join(term.n3() for term in bindings.values())
-    match = re.search(r"\bWHERE\s*\{", sparql, re.IGNORECASE)
+    match = re.search(r"\bWHERE\s*\{", mask_lexemes(sparql), re.IGNORECASE)
     if match is None:
         raise QueryError("cannot bind parameters: the query has no WHERE clause")
     return sparql[: match.end()] + f" VALUES ({names}) {{ ({terms}) }} " + sparql[match.end() :]
+
+
+def with_prefixes(sparql: str) -> str:
+    """Declare the common prefixes (`rg:`, `schema:`, …) a query uses but does not declare.
+
+    Local queries get them from the store; remote endpoints need them in the text.
+
+    >>> with_prefixes("SELECT ?s WHERE { ?s a rg:Statement }").splitlines()[0]
+    'PREFIX rg: <https://w3id.org/ratsgraph/ontology#>'
+    """
+    from kg.vocab import PREFIXES
+
+    code = mask_lexemes(sparql)
+    declared = set(re.findall(r"\bPREFIX\s+([\w.-]*):", code, re.IGNORECASE))
+    used = set(re.findall(r"(?<![\w?$])([A-Za-z][\w.-]*):", code))
+    missing = sorted((used - declared) & set(PREFIXES))
+    lines = [f"PREFIX {prefix}: <{PREFIXES[prefix]}>" for prefix in missing]
+    return "\n".join([*lines, sparql]) if lines else sparql
 
 
 def _rows_from_json(data: dict[str, object]) -> Rows:
@@ -305,5 +351,5 @@ def _prefixed(iri: str) -> str:
 
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
+            return f"{prefix}:{iri[len(namespace) :]}"
     return iri
