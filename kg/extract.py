@@ -57,6 +57,8 @@ def extract(protocol: Protocol) -> Extraction:
     claims = [*_membership_claims(protocol, index, statements, lex)]
     claims += _head_of_claims(text, index)
     claims += _responsible_claims(text, index)
+    claims += _chair_claims(text, index, lex)
+    claims += _staff_head_claims(text, protocol, index, lex)
     attendees = tuple(
         (index.person_at(entry.person.span.start), entry.status)
         for entry in protocol.attendance
@@ -277,6 +279,62 @@ def _head_of_claims(text: str, index: MentionIndex) -> Iterator[Claim]:
         org = index.nearest_before(m.start(), ("department", "initiative"), window=60)
         if person is not None and org is not None:
             yield Claim("head_of", person, org, _cover(index, person, org))
+
+
+_HEAD_ROLES = frozenset(
+    {
+        "StR", "Stadtrat", "Stadträtin", "Dezernent", "Dezernentin", "Beigeordneter",
+        "Beigeordnete", "Senator", "Senatorin", "Fachbereichsleiter", "Fachbereichsleiterin",
+        "FB-Leiter", "FB-Leiterin", "Amtsleiter", "Amtsleiterin", "Kämmerer", "Kämmerin",
+    }
+)  # fmt: skip
+
+
+def _chair_claims(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Claim]:
+    """Chairs head the body whose meeting they chair.
+
+    "Ratsvorsitzender Bartsch", "Herr Klaus Puschaddel, Vorsitzender", "Ratsfrau Schlienkamp
+    als Vorsitzende", "Unter dem Vorsitz der …, Frau Karin Krings"; deputies ("stellv.") not.
+    """
+    bodies = [i for i, m in enumerate(index.mentions) if m.kind == "body"]
+    if not bodies:
+        return
+    chair_words = [w for w, r in lex.roles.items() if r.category == "chair"]
+    alternation = "|".join(re.escape(w) for w in sorted(chair_words, key=len, reverse=True))
+    after = re.compile(rf"[ \t]*,?[ \t]*(?:als[ \t]+)?(?:{alternation})\b")
+    for number, mention in enumerate(index.mentions):
+        ref = mention.person
+        if ref is None:
+            continue
+        before = text[max(0, mention.span.start - 12) : mention.span.start].lower()
+        is_chair = ref.role in chair_words and "stellv" not in before
+        is_chair = is_chair or after.match(text, mention.span.end) is not None
+        if is_chair:
+            yield Claim("head_of", number, bodies[0], _cover(index, number, bodies[0]))
+    for m in re.finditer(rf"\b(?:{alternation})[ \t]*,[ \t]*", text):
+        person = index.first_after(m.end(), ("person",), window=2)
+        if person is not None and "stellv" not in text[max(0, m.start() - 12) : m.start()]:
+            yield Claim("head_of", person, bodies[0], _cover(index, person, bodies[0]))
+    for m in re.finditer(r"\b[Uu]nter dem Vorsitz\b", text):
+        person = index.first_after(m.end(), ("person",), window=80)
+        if person is not None:
+            yield Claim("head_of", person, bodies[0], _cover(index, person, bodies[0]))
+
+
+def _staff_head_claims(
+    text: str, protocol: Protocol, index: MentionIndex, lex: Lexicon
+) -> Iterator[Claim]:
+    """ "Herr StR Sierau 6/Dez." or "Frau X, Leiterin Amt Y" on an attendance line."""
+    for entry in protocol.attendance:
+        person = index.person_at(entry.person.span.start)
+        if person is None:
+            continue
+        line_end = text.find("\n", entry.person.span.end)
+        line = Span(entry.person.span.end, len(text) if line_end < 0 else line_end)
+        units = index.in_span(line, "department")
+        leads = re.search(r"[Ll]eit(?:er|erin|ung)\b", line.quote(text))
+        if units and (entry.person.role in _HEAD_ROLES or leads):
+            yield Claim("head_of", person, units[0], _cover(index, person, units[0]))
 
 
 def _responsible_claims(text: str, index: MentionIndex) -> Iterator[Claim]:

@@ -129,6 +129,8 @@ def collect_mentions(protocol: Protocol, lex: Lexicon) -> MentionIndex:
     mentions += _initiative_mentions(text, lex)
     mentions += _place_mentions(text, municipality, lex)
     mentions += _paper_mentions(text)
+    mentions += _body_mentions(protocol)
+    mentions += staff_unit_mentions(protocol, lex)
     return MentionIndex(_drop_overlaps(mentions))
 
 
@@ -340,7 +342,9 @@ def _initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
     found: list[Mention] = []
     for m in known.finditer(text):
         known_label = canon[m.group(0)]
-        found.append(Mention("initiative", Span(m.start(), m.end()), fold(known_label), known_label))
+        found.append(
+            Mention("initiative", Span(m.start(), m.end()), fold(known_label), known_label)
+        )
     for m in compound.finditer(text):
         label = _initiative_label(m)
         if label is None or label in excluded or label.split()[-1] in excluded:
@@ -393,6 +397,56 @@ def _place_mentions(text: str, municipality: str, lex: Lexicon) -> Iterator[Ment
     for m in re.finditer(rf"\b(?:{cue})\s+(?P<name>[A-ZÄÖÜ][\wäöüß-]+)", text):
         name = m.group("name")
         yield Mention("place", Span(m.start("name"), m.end("name")), fold(name), name)
+
+
+def _body_mentions(protocol: Protocol) -> Iterator[Mention]:
+    """The council body where the text names it ("Rat der Samtgemeinde Grasleben")."""
+    body = protocol.meeting.body
+    if not body:
+        return
+    for m in re.finditer(re.escape(body), protocol.document.text):
+        yield Mention("body", Span(m.start(), m.end()), fold(body), body)
+
+
+_LEADER_RE = re.compile(
+    r"[\s,;:–-]*(?P<head>Fachbereich|Amt|Abteilung|Bereich)s?leiter(?:in)?\s+"
+    r"(?P<name>[A-ZÄÖÜ][^()\n]{2,70})"
+)
+
+
+def staff_unit_mentions(protocol: Protocol, lex: Lexicon) -> Iterator[Mention]:
+    """Units written after administration staff in attendance lists ("Herr Dr. Küpper WBF-Do")."""
+    text = protocol.document.text
+    staff = {fold(s) for s in lex.layout["staff_sections"]}
+    for entry in protocol.attendance:
+        if entry.status != "present" or fold(entry.section or "") not in staff:
+            continue
+        end = entry.person.span.end
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        rest = text[end:line_end]
+        if len(rest) > 80:
+            continue
+        leader = _LEADER_RE.match(rest)
+        if leader:
+            start = end + leader.start("name")
+            name = leader.group("name").strip()
+            label = f"{leader.group('head')} {name}"
+            yield Mention("department", Span(start, start + len(name)), fold(label), label)
+            continue
+        m = re.match(r"[\s,;:–-]*(?P<unit>[^,;()\n]{2,60}?)\s*(?:[,;(]|$)", rest)
+        if m is None:
+            continue
+        unit = m.group("unit").strip()
+        if (
+            not unit
+            or unit in lex.roles
+            or lex.faction_entry(unit)
+            or (unit[0].isdigit() and "/" not in unit)
+        ):
+            continue
+        start = end + m.start("unit")
+        yield Mention("department", Span(start, start + len(unit)), fold(unit), unit)
 
 
 def _paper_mentions(text: str) -> Iterator[Mention]:

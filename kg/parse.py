@@ -249,28 +249,28 @@ def _is_given(word: str, lex: Lexicon) -> bool:
 
 
 def parse_attendance(text: str, lex: Lexicon) -> Iterator[AttendanceEntry]:
-    """People on the attendance list with status (present/absent) and section."""
-    for start, end, status in _attendance_regions(text, lex):
-        yield from _attendance_entries(text, start, end, status, lex)
+    """People on the attendance list with status (present/absent) and list section."""
+    for start, end, status, section in _attendance_regions(text, lex):
+        yield from _attendance_entries(text, start, end, status, section, lex)
 
 
-def _attendance_regions(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceStatus]]:
-    headers: list[tuple[int, int, AttendanceStatus]] = []
+def _attendance_regions(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceStatus, str]]:
+    headers: list[tuple[int, int, AttendanceStatus, str]] = []
     layout = lex.layout
     for status in ("present", "absent"):
         for header in layout["attendance_headers"][status]:
             for m in re.finditer(rf"(?<![\w(]){re.escape(header)}(?![\w])", text[:20000]):
-                headers.append((m.start(), m.end(), status))
+                headers.append((m.start(), m.end(), status, header.rstrip(":")))
     if not headers:
         return []
     headers.sort()
     limit = _attendance_end(text, headers[0][1], lex)
-    regions: list[tuple[int, int, AttendanceStatus]] = []
-    for i, (_, header_end, status) in enumerate(headers):
+    regions: list[tuple[int, int, AttendanceStatus, str]] = []
+    for i, (_, header_end, status, header) in enumerate(headers):
         if header_end >= limit:
             break
         nxt = headers[i + 1][0] if i + 1 < len(headers) else limit
-        regions.append((header_end, min(nxt, limit), status))
+        regions.append((header_end, min(nxt, limit), status, header))
     return regions
 
 
@@ -287,11 +287,10 @@ def _attendance_end(text: str, start: int, lex: Lexicon) -> int:
 
 
 def _attendance_entries(
-    text: str, start: int, end: int, status: AttendanceStatus, lex: Lexicon
+    text: str, start: int, end: int, status: AttendanceStatus, section: str, lex: Lexicon
 ) -> Iterator[AttendanceEntry]:
     faction: str | None = None
     pos = start
-    section = None
     while pos < end:
         next_faction = lex.faction_re.search(text, pos, end)
         person = next(person_refs(text, pos, end), None)
@@ -308,7 +307,7 @@ def _attendance_entries(
             faction = first_other.group(0)
             pos = first_other.end()
             continue
-        yield _flipped_entry(first_other, status, faction)
+        yield _flipped_entry(first_other, status, faction, section)
         pos = first_other.end()
 
 
@@ -334,7 +333,7 @@ def _entry(
 
 
 def _flipped_entry(
-    m: re.Match[str], status: AttendanceStatus, faction: str | None
+    m: re.Match[str], status: AttendanceStatus, faction: str | None, section: str
 ) -> AttendanceEntry:
     surname = m.group("surname")
     if m.group("particle"):
@@ -345,7 +344,7 @@ def _flipped_entry(
         given=m.group("given"),
         faction=m.group("bracket") or faction,
     )
-    return AttendanceEntry(person=ref, status=status)
+    return AttendanceEntry(person=ref, status=status, section=section)
 
 
 # ---------------------------------------------------------------- agenda items

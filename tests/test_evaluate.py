@@ -16,14 +16,14 @@ GOLD = Path(__file__).parent / "gold"
 THRESHOLDS = {
     "persons": 0.85,
     "factions": 0.80,
-    "departments": 0.45,
+    "departments": 0.60,
     "initiatives": 0.55,
     "memberships": 0.70,
-    "head_of": 0.10,
+    "head_of": 0.40,
     "attendance": 0.65,
     "speaker_attribution": 0.92,
     "statements": 0.92,
-    "speech_acts": 0.62,
+    "speech_acts": 0.68,
     "replies": 0.80,
     "votes": 0.90,
 }
