@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.ids import fold
-from kg.lexicon import Lexicon, lexicon
+from kg.lexicon import NAME, Lexicon, lexicon
 from kg.models import (
     AgendaItem,
     AttendanceEntry,
@@ -213,7 +213,11 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
     if not tokens:
         return None
     given: str | None = None
-    if len(tokens) >= 2 and (_is_given(tokens[0][0], lex) or _ends_name(m.string, tokens[1][1])):
+    if (
+        len(tokens) >= 2
+        and not tokens[1][0].endswith(_NOUN_SUFFIXES)
+        and (_is_given(tokens[0][0], lex) or _ends_name(m.string, tokens[1][1]))
+    ):
         given = tokens.pop(0)[0]
     surname, end = tokens[0]
     if surname in lex.not_surnames or surname in lex.roles or len(surname) < 2:
@@ -234,6 +238,12 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
         faction=faction,
     )
     return RefMatch(ref, m.start(), end)
+
+
+_NOUN_SUFFIXES = (
+    "stelle", "ung", "heit", "keit", "schaft", "amt", "kanzlei", "ausschuss", "verwaltung",
+    "behörde", "rat", "bereich", "büro", "zeitung",
+)  # fmt: skip
 
 
 def _ends_name(text: str, pos: int) -> bool:
@@ -259,7 +269,12 @@ def _attendance_regions(text: str, lex: Lexicon) -> list[tuple[int, int, Attenda
     layout = lex.layout
     for status in ("present", "absent"):
         for header in layout["attendance_headers"][status]:
-            for m in re.finditer(rf"(?<![\w(]){re.escape(header)}(?![\w])", text[:20000]):
+            bare = re.escape(header.rstrip(":"))
+            pattern = (
+                rf"(?m)(?<![\w(]){re.escape(header)}(?![\w])"
+                rf"|^[ \t]*(?:[a-z0-9]{{1,2}}[.)][ \t]*)?{bare}:?[ \t]*$"
+            )
+            for m in re.finditer(pattern, text[:20000]):
                 headers.append((m.start(), m.end(), status, header.rstrip(":")))
     if not headers:
         return []
@@ -286,29 +301,85 @@ def _attendance_end(text: str, start: int, lex: Lexicon) -> int:
     return min([*ends, start + 6000, len(text)])
 
 
+_NAME_LINE_RE = re.compile(
+    rf"(?m)^[ \t]*(?P<given>{NAME})[ \t]+(?P<surname>{NAME})"
+    r"(?=[ \t]*(?:,|$|\(|abwesend|entschuldigt|ab \d|bis \d))"
+)
+_ABSENT_WORDS = re.compile(r"\b(?:abwesend|entschuldigt|fehlt|verhindert)\b", re.IGNORECASE)
+
+
 def _attendance_entries(
     text: str, start: int, end: int, status: AttendanceStatus, section: str, lex: Lexicon
-) -> Iterator[AttendanceEntry]:
+) -> list[AttendanceEntry]:
+    """Scan a list section in text order: faction headers, named people, "Name, Vorname"."""
+    entries: list[AttendanceEntry] = []
     faction: str | None = None
     pos = start
     while pos < end:
-        next_faction = lex.faction_re.search(text, pos, end)
+        found = [
+            ("faction", lex.faction_re.search(text, pos, end)),
+            ("flipped", lex.surname_given_re.search(text, pos, end)),
+            ("line", _NAME_LINE_RE.search(text, pos, end)),
+        ]
         person = next(person_refs(text, pos, end), None)
-        flipped = lex.surname_given_re.search(text, pos, end)
-        candidates = [c for c in (next_faction, flipped) if c is not None]
-        first_other = min(candidates, key=lambda c: c.start()) if candidates else None
-        if person and (first_other is None or person.start <= first_other.start()):
-            yield _entry(text, person.ref, status, faction, section)
+        matches = [(kind, m) for kind, m in found if m is not None]
+        first = min(matches, key=lambda km: km[1].start()) if matches else None
+        if person and (first is None or person.start <= first[1].start()):
+            entries.append(_entry(text, person.ref, status, faction, section))
             pos = person.end
             continue
-        if first_other is None:
-            return
-        if first_other is next_faction:
-            faction = first_other.group(0)
-            pos = first_other.end()
-            continue
-        yield _flipped_entry(first_other, status, faction, section)
-        pos = first_other.end()
+        if first is None:
+            break
+        kind, m = first
+        pos = max(m.end(), pos + 1)
+        if kind == "faction":
+            if entries and _trails_previous(text, m.start()):
+                entries[-1] = _with_faction(entries[-1], m.group(0))
+            else:
+                faction = m.group(0)
+        elif kind == "flipped":
+            entries.append(_flipped_entry(m, status, faction, section))
+        elif _is_given(m.group("given"), lex) and m.group("surname") not in lex.not_surnames:
+            entries.append(_line_entry(text, m, status, faction, section))
+    return entries
+
+
+def _trails_previous(text: str, pos: int) -> bool:
+    """A faction on the line after "-" belongs to the person above (Hannover layout)."""
+    return (
+        re.search(r"\n[ \t]*-[ \t]*\n[ \t]*(?:Fraktion[ \t]+)?$", text[max(0, pos - 20) : pos])
+        is not None
+    )
+
+
+def _with_faction(entry: AttendanceEntry, faction: str) -> AttendanceEntry:
+    ref = entry.person
+    if ref.faction:
+        return entry
+    person = PersonRef(
+        surname=ref.surname, span=ref.span, given=ref.given, address=ref.address,
+        title=ref.title, role=ref.role, faction=faction,
+    )  # fmt: skip
+    return AttendanceEntry(person=person, status=entry.status, section=entry.section)
+
+
+def _line_entry(
+    text: str, m: re.Match[str], status: AttendanceStatus, faction: str | None, section: str
+) -> AttendanceEntry:
+    line_end = text.find("\n", m.end())
+    rest = text[m.end() : len(text) if line_end < 0 else line_end]
+    if _ABSENT_WORDS.search(rest):
+        status = "absent"
+    bracket = re.match(r"[ \t]*\(([^()\n]{1,60})\)", rest)
+    if bracket:
+        faction = bracket.group(1) if lexicon().faction_entry(bracket.group(1)) else None
+    ref = PersonRef(
+        surname=m.group("surname"),
+        span=Span(m.start("given"), m.end("surname")),
+        given=m.group("given"),
+        faction=faction,
+    )
+    return AttendanceEntry(person=ref, status=status, section=section)
 
 
 def _entry(

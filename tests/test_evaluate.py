@@ -14,13 +14,13 @@ from kg.evaluate import Score, evaluate
 
 GOLD = Path(__file__).parent / "gold"
 THRESHOLDS = {
-    "persons": 0.85,
+    "persons": 0.90,
     "factions": 0.80,
     "departments": 0.60,
     "initiatives": 0.55,
-    "memberships": 0.70,
-    "head_of": 0.40,
-    "attendance": 0.65,
+    "memberships": 0.88,
+    "head_of": 0.45,
+    "attendance": 0.83,
     "speaker_attribution": 0.92,
     "statements": 0.92,
     "speech_acts": 0.68,
