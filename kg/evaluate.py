@@ -75,10 +75,15 @@ class Evaluation:
 def evaluate(gold_dir: Path, corpus_dir: Path | None = None) -> Evaluation:
     """Run the pipeline on every gold document and score it.
 
+    Gold files are `*.gold.json` beside their protocols (the synthetic corpus of
+    `bench/generate.py`) or `*.json` in a folder of their own (tests/gold).
+
     Raises:
         KgError: when the gold folder has no gold files.
     """
-    gold_files = sorted(p for p in gold_dir.glob("*.json") if not p.name.startswith("."))
+    gold_files = sorted(gold_dir.glob("*.gold.json")) or sorted(
+        p for p in gold_dir.glob("*.json") if not p.name.startswith(".")
+    )
     if not gold_files:
         raise KgError(f"no gold JSON files in {gold_dir}")
     evaluation = Evaluation()

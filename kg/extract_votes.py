@@ -65,6 +65,9 @@ def _decision_blocks(
         line_span = Span(pos, pos + len(line))
         pos += len(line) + 1
         in_turn = any(s.start <= line_span.start < s.end for s in turn_spans)
+        if in_turn and _DECISION_SENTENCE.search(line):
+            yield _decision_sentence(text, line_span)
+            continue
         if in_turn:
             if block_start is not None:
                 yield Span(block_start, line_span.start)
@@ -74,6 +77,24 @@ def _decision_blocks(
             block_start = line_span.start
     if block_start is not None:
         yield Span(block_start, item.span.end)
+
+
+_DECISION_SENTENCE = re.compile(
+    r"(?:^|[.!?]\s+)(?:Der|Die|Das)\s+[A-ZÄÖÜ][\w-]*\s[^.]*?\b(?:wird|werden|wurde|wurden|"
+    r"beschließt|lehnt|nimmt|stimmt|empfiehlt)\b[^.]*?\b(?:einstimmig|mehrheitlich|"
+    r"Gegenstimme|Enthaltung|abgelehnt|zur Kenntnis|beschlossen|angenommen|festgestellt)"
+)
+
+
+def _decision_sentence(text: str, line: Span) -> Span:
+    """The decision sentence inside a line of minutes ("Der Antrag wird einstimmig …")."""
+    body = line.quote(text)
+    m = _DECISION_SENTENCE.search(body)
+    if m is None:  # pragma: no cover - callers check the same pattern first
+        return line
+    start = line.start + m.start() + len(m.group(0)) - len(m.group(0).lstrip(".!? "))
+    end = text.find(".", line.start + m.end(), line.end)
+    return Span(start, line.end if end < 0 else end + 1)
 
 
 def _vote(

@@ -39,8 +39,9 @@ _ALLRIS_HEADER_RE = re.compile(
     r"(?P<title>\S.*)$"
 )
 _HEADING_RE = re.compile(
-    r"^[ \t]*(?:(?P<top>TOP|Top|Punkt)\s*(?P<tpn>[ÖN]\s*)?|(?P<pn>[ÖN])\s+)?"
-    r"(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})\.?[ \t]+(?P<title>[A-ZÄÖÜ„\"(].{2,})$",
+    r"^[ \t]*(?:(?P<top>(?:[Zz]u\s+)?(?:TOP|Top|Punkt))\s*(?P<tpn>[ÖN]\s*)?|(?P<pn>[ÖN])\s+)?"
+    r"(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})\.?(?:[ \t]+(?P<title>[A-ZÄÖÜ„\"(].{2,})"
+    r"|[ \t]*\n[ \t]*(?P<next>[A-ZÄÖÜ„\"(][^\n]{2,}))$",
     re.MULTILINE,
 )
 _TIME_RE = r"(\d{1,2})[.:](\d{2})"
@@ -454,13 +455,25 @@ def _headings(text: str, lex: Lexicon) -> list[tuple[int, str, str, bool]]:
     found = []
     for m in _HEADING_RE.finditer(text):
         prefix = m.group("pn") or (m.group("tpn") or "").strip()
+        title = m.group("title") or m.group("next")
+        if m.group("next") and not (m.group("top") or prefix):
+            continue
         if not m.group("top") and not prefix and not _isolated(text, m):
             continue
-        if m.group("title").startswith("Sitzung"):
+        if title.startswith("Sitzung"):
             continue
         public = prefix != "N" and m.start() < nonpublic_at
-        found.append((m.start(), m.group("num"), m.group("title").strip(), public))
-    return found
+        found.append((m.start(), m.group("num"), title.strip(), public))
+    return _last_occurrences(found)
+
+
+def _last_occurrences(
+    headings: list[tuple[int, str, str, bool]],
+) -> list[tuple[int, str, str, bool]]:
+    """A number listed in the Tagesordnung and again before its minutes is one item: the
+    later heading starts the item, the earlier list entry is only part of the agenda."""
+    last = {number: start for start, number, _, _ in headings}
+    return [h for h in headings if last[h[1]] == h[0]]
 
 
 def _isolated(text: str, m: re.Match[str]) -> bool:
