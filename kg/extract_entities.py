@@ -17,7 +17,7 @@ from kg.models import EntityKind, Mention, PersonRef, Protocol, Span
 from kg.parse import person_refs
 
 _CAP = r"[A-ZÄÖÜ][\wäöüß]*(?:-[A-ZÄÖÜ]?[\wäöüß]+)*"
-_JOIN = r"(?:,\s+|\s+und\s+|\s+&\s+|\s+)"
+_JOIN = r"(?:,[ \t]+|[ \t]+und[ \t]+|[ \t]+&[ \t]+|[ \t]+)"
 _PAPER_RE = re.compile(
     r"(?:Drucksache(?:n)?|Drucks\.|Vorlage|DS|Drs\.|Antrag|Anfrage|Beschlussvorlage)"
     r"(?:[-\s]?Nr\.?)?:?\s*(?:Nr\.?:?\s*)?(?P<num>\d{1,5}[-/]\d{2,4}(?:[A-Z]\b)?)"
@@ -232,14 +232,18 @@ def _department_regex(lex: Lexicon) -> re.Pattern[str]:
     alt = "|".join(re.escape(h) for h in heads)
     name = rf"(?:{_CAP}(?:{_JOIN}{_CAP}){{0,4}})"
     return re.compile(
-        rf"\b(?P<head>{alt})(?P<rest>\s+(?:des|der)\s+(?:Ober)?[Bb]ürgermeisters?(?:in)?"
-        rf"|\s+(?:Nr\.\s*)?(?P<num>\d{{1,3}}(?:/\d+)?)(?:\s+{name})?|\s+für\s+{name}|\s+{name})?"
+        rf"\b(?P<head>{alt})(?P<rest>[ \t]+(?:des|der)[ \t]+(?:Ober)?[Bb]ürgermeisters?(?:in)?"
+        rf"|[ \t]+(?:Nr\.[ \t]*)?(?P<num>\d{{1,3}}(?:/\d+)?)(?:[ \t]+{name})?"
+        rf"|[ \t]+für[ \t]+{name}|[ \t]+{name})?"
         rf"(?P<trunc>\.\.\.|…)?"
         rf"|\b(?P<compound>[A-ZÄÖÜ][a-zäöüß]+amt(?:es|s)?)\b"
     )
 
 
 _REGEX_CACHE: dict[int, re.Pattern[str]] = {}
+
+
+_NUMBER_ALIAS_RE = re.compile(r"\A[ \t]*\((?:FB|Fachbereich|Amt)?[ \t]*(?P<num>\d{1,3})\)")
 
 
 def _department_mentions(text: str, municipality: str, lex: Lexicon) -> Iterator[Mention]:
@@ -256,7 +260,22 @@ def _department_mentions(text: str, municipality: str, lex: Lexicon) -> Iterator
                 )
             )
             found.append((mention, bool(m.group("trunc")), neu))
-    yield from _resolve_department_variants(found)
+    yield from _number_aliases(text, list(_resolve_department_variants(found)))
+
+
+def _number_aliases(text: str, mentions: list[Mention]) -> Iterator[Mention]:
+    """ "Fachbereich Jugend und Soziales (FB 55)": later "FB 55" is the same unit."""
+    names: dict[str, Mention] = {}
+    for mention in mentions:
+        m = _NUMBER_ALIAS_RE.match(text, mention.span.end)
+        if m and mention.label and not re.search(r"\d", mention.label):
+            names[m.group("num")] = mention
+    for mention in mentions:
+        number = re.fullmatch(r"(?:Fachbereich|Amt|FB)[ \t]+(\d{1,3})", mention.label)
+        if number and number.group(1) in names:
+            target = names[number.group(1)]
+            mention = Mention("department", mention.span, target.key, target.label)
+        yield mention
 
 
 def _department_mention(m: re.Match[str], numbers: dict[str, str], lex: Lexicon) -> Mention | None:
