@@ -18,7 +18,7 @@ import networkx as nx
 log = logging.getLogger(__name__)
 
 #: Exact betweenness up to this many nodes; above it, `BETWEENNESS_SAMPLES` seeded pivots.
-EXACT_BETWEENNESS_LIMIT = 2000
+EXACT_BETWEENNESS_LIMIT = 1000
 BETWEENNESS_SAMPLES = 256
 
 

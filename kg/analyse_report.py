@@ -42,7 +42,7 @@ REPORT_ROWS = 50
 CHARTS = (
     ("activity", "Activity per faction over time"),
     ("brokers", "Top brokers between factions"),
-    ("stance", "Stance of factions on initiatives (support − opposition)"),
+    ("stance", "Stance of factions on initiatives: support − opposition (grey: no statements)"),
 )
 
 
@@ -183,7 +183,7 @@ def stance_chart(analysis: Analysis) -> Figure:
         axes.set_yticks(range(len(rows)), [_short(r, 32) for r in rows])
         for (r, c), (_, text) in cells.items():
             axes.text(columns.index(c), rows.index(r), text, ha="center", va="center", fontsize=7)
-        figure.colorbar(image, ax=axes, label="support − opposition (grey: no statements)")
+        figure.colorbar(image, ax=axes, label="support − opposition")
         axes.set_title("Stance of factions on initiatives")
     return figure
 
