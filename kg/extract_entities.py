@@ -236,7 +236,8 @@ def _department_regex(lex: Lexicon) -> re.Pattern[str]:
         rf"|[ \t]+(?:Nr\.[ \t]*)?(?P<num>\d{{1,3}}(?:/\d+)?)(?:[ \t]+{name})?"
         rf"|[ \t]+für[ \t]+{name}|[ \t]+{name})?"
         rf"(?P<trunc>\.\.\.|…)?"
-        rf"|\b(?P<compound>[A-ZÄÖÜ][a-zäöüß]+amt(?:es|s)?)\b"
+        rf"|\b(?P<compound>[A-ZÄÖÜ][a-zäöüß]+amt(?:es|s)?"
+        rf"|(?:[A-ZÄÖÜ][a-zäöüß]*)?(?:Kämmerei|kämmerei|kanzlei|behörde))\b"
     )
 
 
@@ -284,7 +285,7 @@ def _department_mention(m: re.Match[str], numbers: dict[str, str], lex: Lexicon)
         word = m.group("compound")
         if word in lex.departments["not_units"] or fold(word).startswith(("insgesamt", "gesamt")):
             return None
-        label = re.sub(r"(es|s)$", "", word) if not word.endswith("amt") else word
+        label = re.sub(r"(es|s)$", "", word) if word.endswith(("amtes", "amts")) else word
         return Mention("department", span, fold(label), label)
     head, rest = m.group("head"), (m.group("rest") or "").strip()
     canonical_head = _canonical_head(head, lex)
@@ -433,6 +434,22 @@ _LEADER_RE = re.compile(
 )
 
 
+_UNIT_WORD_RE = re.compile(
+    r"(?i)amt|büro|bereich|kanzlei|stelle|betrieb|dezernat|dez\.|referat|dienst|abteilung|"
+    r"verwaltung|kämmerei|behörde|leitung"
+)
+
+
+def _looks_like_unit(unit: str, lex: Lexicon) -> bool:
+    """Unit codes and names ("WBF-Do", "6/Dez.", "Bürgermeisterkanzlei"), not people or parties."""
+    if not unit or unit in lex.roles or lex.faction_entry(unit) or "raktion" in unit:
+        return False
+    if unit.startswith(("Tagesordnung", "TOP")):
+        return False
+    coded = any(c.isdigit() for c in unit) or "/" in unit or "-" in unit
+    return coded or _UNIT_WORD_RE.search(unit) is not None
+
+
 def staff_unit_mentions(protocol: Protocol, lex: Lexicon) -> Iterator[Mention]:
     """Units written after administration staff in attendance lists ("Herr Dr. Küpper WBF-Do")."""
     text = protocol.document.text
@@ -457,12 +474,7 @@ def staff_unit_mentions(protocol: Protocol, lex: Lexicon) -> Iterator[Mention]:
         if m is None:
             continue
         unit = m.group("unit").strip()
-        if (
-            not unit
-            or unit in lex.roles
-            or lex.faction_entry(unit)
-            or (unit[0].isdigit() and "/" not in unit)
-        ):
+        if not _looks_like_unit(unit, lex):
             continue
         start = end + m.start("unit")
         yield Mention("department", Span(start, start + len(unit)), fold(unit), unit)
