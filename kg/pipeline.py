@@ -38,6 +38,7 @@ from kg.resolve import Registry, resolve
 from kg.settings import Settings
 from kg.sources import MAX_BYTES, Metadata, find_files, read_document, read_manifest, read_sidecar
 from kg.store import GraphUpdate, Store
+from kg.store_manifest import DocumentRecord, document_record
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     triples: int = 0
+    reresolved: list[str] = field(default_factory=list)  # stored graphs resolved anew
 
     @property
     def ok(self) -> bool:
@@ -74,6 +76,7 @@ class Prepared:
     path: str
     sha256: str
     update: GraphUpdate
+    record: DocumentRecord | None = None  # what cross-document resolution needs to know
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +125,9 @@ def prepare_document(document: SourceDocument, settings: Settings) -> Outcome:
     """Process one read document into its store update; any error becomes a `Failed`."""
 
     def work() -> Outcome:
-        update = build_update(process_document(document), settings)
-        return Prepared(document.path, document.sha256, update)
+        resolved = process_document(document)
+        update = build_update(resolved, settings)
+        return Prepared(document.path, document.sha256, update, document_record(resolved, settings))
 
     return _guarded(document.path, work)
 
@@ -185,6 +189,9 @@ def ingest(
                 writer.flush()  # the documents prepared so far are complete: keep them
                 raise
             writer.flush()
+        from kg.pipeline_resolution import reconcile  # imports this module
+
+        report.reresolved = reconcile(store, settings, writer.records).documents
     return report
 
 
@@ -210,6 +217,7 @@ class _Writer:
         self.known_hashes = set(self.known.values())
         self.new: dict[str, GraphUpdate] = {}
         self.changed: list[GraphUpdate] = []
+        self.records: list[DocumentRecord] = []
         self.size = 0
 
     def skip_unchanged(
@@ -239,6 +247,8 @@ class _Writer:
             self.report.added.append(outcome.path)
             self.new[iri] = outcome.update
         self.known[iri] = outcome.sha256
+        if outcome.record is not None:
+            self.records.append(outcome.record)
         self.size += outcome.update.size
         if len(self.new) + len(self.changed) >= BATCH_SIZE or self.size >= BATCH_TRIPLES:
             self.flush()

@@ -1,20 +1,43 @@
 """Mentions -> canonical entities of a municipality; ambiguous references stay ambiguous.
 
-A person mention is completed from the people the same document lists (attendance) and from
-the municipality's `Registry` (rosters, OParl persons, other protocols): when exactly one known
-person fits surname, form of address, faction and given name, the mention becomes that
-person; when several fit, it is recorded as an `Ambiguity` and gets a node of its own
-instead of being merged by guessing.
+A person mention is resolved in two steps. First the mentions of one surname in the same
+document are read together: when they agree ("Sabine Albers (SPD)" in the attendance list,
+"Frau Albers" in the minutes), they are one person. Then that reference is matched against the
+people of the same meeting (full names in the document) and, failing that, against the
+municipality's `Registry` (all protocols, rosters and OParl persons): when exactly one identity
+fits surname, first name, form of address and the faction valid on the meeting date, the mention
+is that identity; when several fit, it is recorded as an `Ambiguity` with its candidates and
+gets a node of its own instead of being merged by guessing.
+
+Curation decisions travel inside the registry: merges rewrite keys, splits give the mentions
+of one document a key of their own.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from kg.ids import entity_key, fold, slug
-from kg.models import Ambiguity, Entity, Extraction, Mention, ResolvedDocument
+from kg.ids import document_key, entity_key, short_hash
+from kg.models import Ambiguity, Entity, Extraction, Mention, PersonRef, ResolvedDocument
+from kg.resolve_registry import (
+    Observation,
+    Registry,
+    Signature,
+    address_of_given,
+    best_spelling,
+    faction_key,
+    given_fits,
+    given_key,
+    is_initial,
+    person_key,
+    surname_key,
+)
+
+__all__ = [
+    "Registry", "named_keys", "observations", "outcome_digest", "person_key", "resolve",
+]  # fmt: skip
 
 _KIND_SEGMENT = {
     "person": "person",
@@ -28,70 +51,34 @@ _KIND_SEGMENT = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class KnownPerson:
-    """A person the municipality knows by full name (roster, OParl, attendance list)."""
-
-    key: str
-    surname: str
-    given: str | None = None
-    address: str | None = None
-    factions: frozenset[str] = frozenset()
-    title: str | None = None
-
-
-@dataclass(slots=True)
-class Registry:
-    """Known people of one municipality, by folded surname."""
-
-    municipality: str
-    by_surname: dict[str, list[KnownPerson]] = field(default_factory=lambda: defaultdict(list))
-
-    def add(self, person: KnownPerson) -> None:
-        """Register a person unless an identical key is already known."""
-        bucket = self.by_surname[fold(person.surname)]
-        if all(p.key != person.key for p in bucket):
-            bucket.append(person)
-
-    def candidates(self, surname: str) -> list[KnownPerson]:
-        """Known people with this surname (folded)."""
-        return list(self.by_surname.get(fold(surname), []))
-
-
-def person_key(municipality: str, surname: str, given: str | None = None) -> str:
-    """IRI key of a person: surname, plus first name when needed to tell people apart.
-
-    >>> person_key("Hagen", "Keller")
-    'hagen/person/keller'
-    >>> person_key("Hagen", "Meier", "Jens")
-    'hagen/person/meier-jens'
-    """
-    name = f"{surname} {given}" if given else surname
-    return entity_key(municipality, "person", name)
-
-
 def resolve(extraction: Extraction, registry: Registry | None = None) -> ResolvedDocument:
     """Map every mention to an entity key.
+
+    Without a registry the document is resolved on its own (its full names only).
 
     >>> from kg.models import EXAMPLE_EXTRACTION
     >>> resolve(EXAMPLE_EXTRACTION).entity_of
     ('hagen/person/meier',)
     """
-    municipality = extraction.protocol.document.municipality
-    registry = registry or Registry(municipality)
-    local = _document_people(extraction, municipality)
+    document = extraction.protocol.document
+    if registry is None:
+        registry = Registry.build(document.municipality, observations(extraction))
+    doc_key = document_key(document.municipality, document.key)
+    people = _People(extraction, registry, doc_key)
     entities: dict[str, Entity] = {}
     entity_of: list[str] = []
     ambiguities: list[Ambiguity] = []
     for number, mention in enumerate(extraction.mentions):
-        if mention.kind == "person":
-            key, entity, candidates = _resolve_person(mention, local, registry, municipality)
+        if mention.kind == "person" and mention.person is not None:
+            key, candidates = people.resolve(number)
             if len(candidates) > 1:
-                ambiguities.append(Ambiguity(number, tuple(candidates)))
+                ambiguities.append(Ambiguity(number, candidates))
+            entity = _person_entity(key, mention.person)
         else:
-            key, entity = _resolve_named(mention, municipality)
+            key, entity = _resolve_named(mention, document.municipality, registry)
+        key = registry.split_key(doc_key, mention.span.start, mention.span.end, key)
         entity_of.append(key)
-        entities[key] = _richer(entities.get(key), entity)
+        entities[key] = _richer(entities.get(key), _rekeyed(entity, key))
     return ResolvedDocument(
         extraction=extraction,
         entity_of=tuple(entity_of),
@@ -100,8 +87,219 @@ def resolve(extraction: Extraction, registry: Registry | None = None) -> Resolve
     )
 
 
-def _resolve_named(mention: Mention, municipality: str) -> tuple[str, Entity]:
+def observations(extraction: Extraction) -> list[Observation]:
+    """How this document names people: what it contributes to the municipality's registry.
+
+    A pure function of the document, so the registry does not depend on ingest order.
+
+    >>> from kg.models import EXAMPLE_EXTRACTION
+    >>> [(o.surname, o.address) for o in observations(EXAMPLE_EXTRACTION)]
+    [('Meier', 'Herr')]
+    """
+    found: set[Observation] = set()
+    date = meeting_date(extraction)
+    source = extraction.protocol.document.key
+    for group in _groups(extraction).values():
+        for ref, sig in group.references(extraction):
+            found.add(
+                Observation(
+                    ref.surname, sig.given, sig.address, ref.title, sig.faction, date=date,
+                    source=source,
+                )
+            )  # fmt: skip
+    return sorted(found, key=Observation.sort_key)
+
+
+def meeting_date(extraction: Extraction) -> str | None:
+    """The date memberships are checked against: the meeting's, else the document's."""
+    return extraction.protocol.meeting.date or extraction.protocol.document.date
+
+
+# ---------------------------------------------------------------- persons
+
+
+@dataclass(slots=True)
+class _Group:
+    """The person mentions of one surname in one document and whether they agree."""
+
+    mentions: list[int]
+    profile: Signature | None
+
+    def signature(self, extraction: Extraction, number: int) -> Signature:
+        """The signature mention `number` is resolved with (the group's when they agree)."""
+        if self.profile is not None:
+            return self.profile
+        ref = extraction.mentions[number].person
+        assert ref is not None
+        return _signature(ref, meeting_date(extraction))
+
+    def references(self, extraction: Extraction) -> list[tuple[PersonRef, Signature]]:
+        """Each mention's reference with the signature it is resolved with."""
+        refs = []
+        for number in self.mentions:
+            ref = extraction.mentions[number].person
+            assert ref is not None
+            refs.append((ref, self.signature(extraction, number)))
+        return refs
+
+
+def _groups(extraction: Extraction) -> dict[str, _Group]:
+    members: dict[str, list[int]] = defaultdict(list)
+    for number, mention in enumerate(extraction.mentions):
+        if mention.kind == "person" and mention.person is not None:
+            members[surname_key(mention.person.surname)].append(number)
+    date = meeting_date(extraction)
+    groups = {}
+    for bucket, numbers in members.items():
+        sigs = []
+        for n in numbers:
+            ref = extraction.mentions[n].person
+            assert ref is not None
+            sigs.append(_signature(ref, date))
+        groups[bucket] = _Group(numbers, _profile(sigs))
+    return groups
+
+
+def _signature(ref: PersonRef, date: str | None) -> Signature:
+    address = ref.address or address_of_given(ref.given)
+    return Signature(ref.given, address, faction_key(ref.faction), date)
+
+
+def _profile(sigs: list[Signature]) -> Signature | None:
+    """One signature for mentions that agree on first name, address and faction, else None."""
+    for i, a in enumerate(sigs):
+        for b in sigs[i + 1 :]:
+            if not _agree(a, b):
+                return None
+    givens = [s.given for s in sigs if s.given]
+    full = sorted({g for g in givens if not is_initial(g)}, key=lambda g: (-len(g), g))
+    given = full[0] if full else (sorted(givens, key=lambda g: (-len(g), g))[0] if givens else None)
+    return Signature(
+        given,
+        next((s.address for s in sigs if s.address), None),
+        next((s.faction for s in sigs if s.faction), None),
+        sigs[0].date,
+    )
+
+
+def _agree(a: Signature, b: Signature) -> bool:
+    return (
+        given_fits(a.given, b.given)
+        and (a.address is None or b.address is None or a.address == b.address)
+        and (a.faction is None or b.faction is None or a.faction == b.faction)
+    )
+
+
+class _People:
+    """Resolves the person mentions of one document."""
+
+    def __init__(self, extraction: Extraction, registry: Registry, doc_key: str) -> None:
+        self.extraction = extraction
+        self.registry = registry
+        self.doc_key = doc_key
+        self.groups = _groups(extraction)
+        self.group_of = {n: g for g in self.groups.values() for n in g.mentions}
+        self.local_givens = {
+            bucket: frozenset(
+                given_key(s.given)
+                for _, s in g.references(extraction)
+                if s.given and _full(s.given)
+            )
+            for bucket, g in self.groups.items()
+        }
+
+    def resolve(self, number: int) -> tuple[str, tuple[str, ...]]:
+        """The key of mention `number` and, when ambiguous, its candidate keys."""
+        ref = self.extraction.mentions[number].person
+        assert ref is not None
+        sig = self.group_of[number].signature(self.extraction, number)
+        local = self.local_givens.get(surname_key(ref.surname), frozenset())
+        return person_outcome(self.registry, self.doc_key, ref.surname, sig, local)
+
+
+def person_outcome(
+    registry: Registry, doc_key: str, surname: str, sig: Signature, local: frozenset[str]
+) -> tuple[str, tuple[str, ...]]:
+    """The key a reference gets and, when ambiguous, its candidate keys.
+
+    People of the same meeting (`local`: full first names the document gives for this
+    surname) are preferred over the rest of the municipality.
+    """
+    bucket = surname_key(surname)
+    fitting = registry.fitting(surname, sig)
+    nearby = [i for i in fitting if i.given in local]
+    chosen = nearby or fitting
+    if len(chosen) == 1:
+        return registry.key(chosen[0]), ()
+    if not chosen:  # fits no identity of its surname: keyed by what it says
+        parts = [p for p in (sig.given, sig.address, sig.faction) if p]
+        return registry.rewrite(
+            person_key(registry.municipality, bucket, " ".join(parts) or "andere")
+        ), ()
+    text = "|".join([doc_key, bucket, *(str(x) for x in (sig.given, sig.address, sig.faction))])
+    own = registry.rewrite(
+        person_key(registry.municipality, bucket, f"mehrdeutig {short_hash(text, 8)}")
+    )
+    candidates = tuple(sorted({registry.key(i) for i in chosen}))
+    return (own, ()) if own in candidates else (own, candidates)
+
+
+def named_keys(extraction: Extraction) -> list[str]:
+    """Keys of the non-person entities a document mentions, before curation merges."""
+    municipality = extraction.protocol.document.municipality
+    return sorted(
+        {
+            entity_key(municipality, _KIND_SEGMENT[m.kind], m.key or m.label)
+            for m in extraction.mentions
+            if m.kind != "person" or m.person is None
+        }
+    )
+
+
+def outcome_digest(
+    observed: list[Observation], named: list[str], registry: Registry, doc_key: str
+) -> str:
+    """A digest of every key a document's references get under `registry`.
+
+    A stored document graph is current as long as this digest is unchanged; this is how
+    re-resolution finds the documents a new protocol, roster or curation decision affects.
+    """
+    local: dict[str, set[str]] = defaultdict(set)
+    for obs in observed:
+        if obs.full_given:
+            local[obs.bucket].add(given_key(obs.full_given))
+    rows: list[list[object]] = []
+    for surname, sig in sorted({(o.surname, Signature.of(o)) for o in observed}, key=str):
+        key, candidates = person_outcome(
+            registry, doc_key, surname, sig, frozenset(local[surname_key(surname)])
+        )
+        rows.append([surname, sig.given, sig.address, sig.faction, key, list(candidates)])
+    rows += [[key, registry.rewrite(key)] for key in named]
+    rows += [[s.entity, s.start, s.end] for s in registry.splits if s.document == doc_key]
+    return short_hash(json.dumps(rows, ensure_ascii=False), 16)
+
+
+def _full(given: str | None) -> bool:
+    return bool(given) and not is_initial(given or "")
+
+
+def _person_entity(key: str, ref: PersonRef) -> Entity:
+    """The person as this mention names it (documents keep their own labels)."""
+    label = " ".join(p for p in (ref.given, ref.surname) if p)
+    return Entity(
+        kind="person",
+        key=key,
+        label=label,
+        surname=ref.surname,
+        given=ref.given,
+        address=ref.address,
+        title=ref.title,
+    )
+
+
+def _resolve_named(mention: Mention, municipality: str, registry: Registry) -> tuple[str, Entity]:
     key = entity_key(municipality, _KIND_SEGMENT[mention.kind], mention.key or mention.label)
+    key = registry.rewrite(key)
     abbreviation = None
     if mention.kind == "faction":
         from kg.lexicon import lexicon
@@ -111,107 +309,37 @@ def _resolve_named(mention: Mention, municipality: str) -> tuple[str, Entity]:
     return key, Entity(kind=mention.kind, key=key, label=mention.label, abbreviation=abbreviation)
 
 
-def _document_people(extraction: Extraction, municipality: str) -> Registry:
-    """People with full names or factions in this document, one per (surname, given)."""
-    registry = Registry(municipality)
-    factions: dict[tuple[str, str | None], set[str]] = defaultdict(set)
-    for mention in extraction.mentions:
-        ref = mention.person
-        if ref is None:
-            continue
-        if ref.faction:
-            factions[(fold(ref.surname), ref.given)].add(_faction_key(ref.faction))
-    for mention in extraction.mentions:
-        ref = mention.person
-        if ref is None or not ref.given:
-            continue
-        registry.add(
-            KnownPerson(
-                key=person_key(municipality, ref.surname, ref.given),
-                surname=ref.surname,
-                given=ref.given,
-                address=ref.address,
-                factions=frozenset(factions[(fold(ref.surname), ref.given)]),
-                title=ref.title,
-            )
-        )
-    return registry
-
-
-def _faction_key(text: str) -> str:
-    from kg.lexicon import lexicon
-
-    entry = lexicon().faction_entry(text)
-    return slug(entry.abbreviation) if entry else slug(text)
-
-
-def _resolve_person(
-    mention: Mention, local: Registry, registry: Registry, municipality: str
-) -> tuple[str, Entity, list[str]]:
-    ref = mention.person
-    assert ref is not None
-    pool = _merge(local.candidates(ref.surname), registry.candidates(ref.surname))
-    fitting = [p for p in pool if _fits(p, ref.given, ref.address, ref.faction)]
-    distinct = sorted({p.key for p in fitting})
-    if len(distinct) == 1:
-        chosen = next(p for p in fitting if p.key == distinct[0])
-        key = distinct[0] if len({p.key for p in pool}) > 1 or chosen.given else distinct[0]
-        if len({p.key for p in pool}) <= 1:
-            key = person_key(municipality, ref.surname)
-        return key, _person_entity(key, chosen.surname, chosen.given, ref), []
-    if len(distinct) > 1:
-        key = entity_key(municipality, "person", f"{ref.surname} ambiguous {ref.address or ''}")
-        return key, _person_entity(key, ref.surname, None, ref), distinct
-    key = person_key(municipality, ref.surname)
-    return key, _person_entity(key, ref.surname, ref.given, ref), []
-
-
-def _merge(*pools: Iterable[KnownPerson]) -> list[KnownPerson]:
-    merged: dict[str, KnownPerson] = {}
-    for pool in pools:
-        for person in pool:
-            merged.setdefault(person.key, person)
-    return list(merged.values())
-
-
-def _fits(person: KnownPerson, given: str | None, address: str | None, faction: str | None) -> bool:
-    if given and person.given and fold(given).rstrip(".") != fold(person.given)[: len(fold(given).rstrip("."))]:
-        return False
-    if address and person.address and address != person.address:
-        return False
-    return not (faction and person.factions and _faction_key(faction) not in person.factions)
-
-
-def _person_entity(key: str, surname: str, given: str | None, ref: object) -> Entity:
-    from kg.models import PersonRef
-
-    assert isinstance(ref, PersonRef)
-    label = " ".join(p for p in (given, surname) if p)
+def _rekeyed(entity: Entity, key: str) -> Entity:
+    if entity.key == key:
+        return entity
     return Entity(
-        kind="person",
-        key=key,
-        label=label,
-        surname=surname,
-        given=given,
-        address=ref.address,
-        title=ref.title,
-    )
+        entity.kind, key, entity.label, entity.surname, entity.given, entity.address,
+        entity.title, entity.abbreviation,
+    )  # fmt: skip
 
 
 def _richer(old: Entity | None, new: Entity) -> Entity:
-    """Combine what two mentions of one entity tell (first name, title, address)."""
+    """Combine what two mentions of one entity tell (first name, title, address, spelling)."""
     if old is None:
         return new
     if old.kind != "person":
         return old if len(old.label) >= len(new.label) else new
-    given = old.given or new.given
+    given = _better_given(old.given, new.given)
+    surname = best_spelling([s for s in (old.surname, new.surname) if s]) or old.surname
     return Entity(
         kind=old.kind,
         key=old.key,
-        label=" ".join(p for p in (given, old.surname) if p),
-        surname=old.surname,
+        label=" ".join(p for p in (given, surname) if p),
+        surname=surname,
         given=given,
         address=old.address or new.address,
         title=old.title or new.title,
         abbreviation=old.abbreviation,
     )
+
+
+def _better_given(a: str | None, b: str | None) -> str | None:
+    """A full first name over an initial; the first one seen otherwise."""
+    if a is None or (is_initial(a) and b is not None and not is_initial(b)):
+        return b
+    return a

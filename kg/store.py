@@ -178,6 +178,29 @@ class Store:
         """
         self._update(f"DROP SILENT GRAPH {graph.n3()} ;\n{_delete_resolution_records(graph)}")
 
+    def replace_resolution_records(
+        self, prefix: str, triples: Iterable[Triple], *, keep: str | None = None
+    ) -> None:
+        """Replace the `rg:resolution` triples whose subject IRI starts with `prefix`.
+
+        Subjects starting with `keep` stay (the per-document records below a document IRI).
+
+        Raises:
+            StoreError: when the store cannot be written.
+        """
+        condition = f"STRSTARTS(STR(?s), {Literal(prefix).n3()})"
+        if keep:
+            condition += f" && !STRSTARTS(STR(?s), {Literal(keep).n3()})"
+        graph = RESOLUTION_GRAPH.n3()
+        parts = [
+            f"DELETE {{ GRAPH {graph} {{ ?s ?p ?o }} }} "
+            f"WHERE {{ GRAPH {graph} {{ ?s ?p ?o FILTER({condition}) }} }}"
+        ]
+        records = "".join(ntriples_lines(triples))
+        if records:
+            parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{records}}} }}")
+        self._update(" ;\n".join(parts))
+
     def _update(self, sparql: str) -> None:
         if self.read_only:
             raise StoreError(f"store {self.store_dir} is opened read-only")

@@ -1,0 +1,200 @@
+"""`<store>/documents.json`: what re-resolution needs to know about every stored document.
+
+For each document graph: its metadata (to rebuild the `SourceDocument` from the stored text),
+how it names people (`Observation`s: the document's contribution to the registry), the
+non-person entity keys it mentions, and a digest of the keys its references were resolved to.
+When the municipality's registry or the curation changes, a document whose digest would change
+is re-processed from its stored text; all others stay as they are.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from kg.errors import StoreError
+from kg.ids import document_key
+from kg.models import ResolvedDocument, SourceDocument
+from kg.resolve import meeting_date, named_keys, observations, outcome_digest
+from kg.resolve_registry import Observation, Registry
+from kg.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MANIFEST_FILE = "documents.json"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """One stored document as re-resolution sees it (see the module docstring)."""
+
+    iri: str
+    key: str
+    path: str
+    sha256: str
+    municipality: str
+    media_type: str = "text/plain"
+    body: str | None = None
+    url: str | None = None
+    date: str | None = None
+    meeting_date: str | None = None
+    observations: tuple[Observation, ...] = ()
+    named: tuple[str, ...] = ()
+    outcome: str = ""
+
+    @property
+    def doc_key(self) -> str:
+        """The document's key below the base IRI (its named graph)."""
+        return document_key(self.municipality, self.key)
+
+    def source_document(self, text: str) -> SourceDocument:
+        """The document as `read_document` gave it, with its stored normalised text."""
+        return SourceDocument(
+            key=self.key, path=self.path, sha256=self.sha256, text=text,
+            municipality=self.municipality, media_type=self.media_type, body=self.body,
+            url=self.url, date=self.date,
+        )  # fmt: skip
+
+    def digest(self, registry: Registry) -> str:
+        """The outcome digest this document would have under `registry`."""
+        return outcome_digest(list(self.observations), list(self.named), registry, self.doc_key)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON object (observations as compact rows)."""
+        people = [[o.surname, o.given, o.address, o.title, o.faction] for o in self.observations]
+        return {
+            "key": self.key, "path": self.path, "sha256": self.sha256,
+            "municipality": self.municipality, "media_type": self.media_type,
+            "body": self.body, "url": self.url, "date": self.date,
+            "meeting_date": self.meeting_date, "people": people,
+            "named": list(self.named), "outcome": self.outcome,
+        }  # fmt: skip
+
+    @classmethod
+    def from_json(cls, iri: str, data: dict[str, Any]) -> DocumentRecord:
+        """Read a record written by `to_json`.
+
+        Raises:
+            KeyError, TypeError, ValueError: when the object is malformed.
+        """
+        date = data.get("meeting_date")
+        observed = tuple(
+            Observation(row[0], row[1], row[2], row[3], row[4], date=date, source=str(data["key"]))
+            for row in data.get("people", [])
+        )
+        return cls(
+            iri=iri, key=str(data["key"]), path=str(data["path"]), sha256=str(data["sha256"]),
+            municipality=str(data["municipality"]),
+            media_type=str(data.get("media_type") or "text/plain"),
+            body=data.get("body"), url=data.get("url"), date=data.get("date"), meeting_date=date,
+            observations=observed, named=tuple(data.get("named", [])),
+            outcome=str(data.get("outcome", "")),
+        )  # fmt: skip
+
+
+def document_record(
+    resolved: ResolvedDocument, settings: Settings, registry: Registry | None = None
+) -> DocumentRecord:
+    """The record of a resolved document; `registry` is the one it was resolved with
+    (None: the document on its own, as `resolve` does without a registry)."""
+    extraction = resolved.extraction
+    document = extraction.protocol.document
+    observed = observations(extraction)
+    if registry is None:
+        registry = Registry.build(document.municipality, observed)
+    named = named_keys(extraction)
+    doc_key = document_key(document.municipality, document.key)
+    return DocumentRecord(
+        iri=settings.base_iri + doc_key, key=document.key, path=document.path,
+        sha256=document.sha256, municipality=document.municipality,
+        media_type=document.media_type, body=document.body, url=document.url,
+        date=document.date, meeting_date=meeting_date(extraction),
+        observations=tuple(observed), named=tuple(named),
+        outcome=outcome_digest(observed, named, registry, doc_key),
+    )  # fmt: skip
+
+
+@dataclass(slots=True)
+class Manifest:
+    """All document records of a store plus the digest of the curation last applied."""
+
+    documents: dict[str, DocumentRecord] = field(default_factory=dict)
+    rosters: dict[str, tuple[str, str]] = field(default_factory=dict)
+    curation: str = ""
+
+    @classmethod
+    def load(cls, store_dir: Path) -> Manifest:
+        """Read `<store>/documents.json`; a missing or unreadable file gives an empty manifest
+        (re-resolution then rebuilds the records from the stored documents)."""
+        path = store_dir / MANIFEST_FILE
+        if not path.exists():
+            return cls()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            documents = {
+                iri: DocumentRecord.from_json(iri, record)
+                for iri, record in data.get("documents", {}).items()
+            }
+            rosters = {
+                iri: (str(entry["municipality"]), str(entry["digest"]))
+                for iri, entry in data.get("rosters", {}).items()
+            }
+            return cls(documents, rosters, str(data.get("curation", "")))
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
+            log.warning("%s unreadable (%s); rebuilding it from the store", path, error)
+            return cls()
+
+    def save(self, store_dir: Path) -> None:
+        """Write the manifest atomically (sorted, so equal stores give equal files).
+
+        Raises:
+            StoreError: when the file cannot be written.
+        """
+        path = store_dir / MANIFEST_FILE
+        data = {
+            "format": FORMAT_VERSION,
+            "curation": self.curation,
+            "rosters": {
+                iri: {"municipality": m, "digest": d}
+                for iri, (m, d) in sorted(self.rosters.items())
+            },
+            "documents": {iri: self.documents[iri].to_json() for iri in sorted(self.documents)},
+        }
+        temporary = path.with_name(path.name + ".tmp")
+        try:
+            temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+            os.replace(temporary, path)
+        except OSError as error:
+            raise StoreError(f"cannot write {path}: {error.strerror or error}") from error
+
+    def update(self, records: Iterable[DocumentRecord]) -> None:
+        """Add or replace records."""
+        for record in records:
+            self.documents[record.iri] = record
+
+    def set_outcome(self, iri: str, outcome: str) -> None:
+        """Record that the stored graph of `iri` now has this outcome digest."""
+        self.documents[iri] = replace(self.documents[iri], outcome=outcome)
+
+    def keep_only(self, stored: dict[str, str]) -> None:
+        """Drop records of documents that are not stored (or stored with other bytes)."""
+        for iri in [i for i, r in self.documents.items() if stored.get(i) != r.sha256]:
+            del self.documents[iri]
+
+    def of(self, municipality: str) -> Iterator[DocumentRecord]:
+        """The records of one municipality, by IRI."""
+        for iri in sorted(self.documents):
+            if self.documents[iri].municipality == municipality:
+                yield self.documents[iri]
+
+    def municipalities(self) -> set[str]:
+        """Every municipality with a stored document or roster."""
+        return {r.municipality for r in self.documents.values()} | {
+            m for m, _ in self.rosters.values()
+        }
