@@ -456,3 +456,32 @@ def queries_command() -> None:
         table.add_row(saved.name, saved.title, params, saved.description)
     console.print(table)
     console.print(f"{len(found)} saved queries")
+
+
+@app.command()
+@handle_errors
+def serve(
+    port: Annotated[int, typer.Option(help="TCP port.")] = 7878,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run.")] = 30.0,
+    max_rows: Annotated[int, typer.Option(help="Rows (or triples) per result at most.")] = 10_000,
+    max_body: Annotated[int, typer.Option(help="Largest request body in bytes.")] = 1_000_000,
+    workers: Annotated[int, typer.Option(help="Query worker processes.")] = 2,
+    cors: Annotated[
+        list[str] | None, typer.Option(help="Origin allowed to call /sparql from a browser.")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Read-only SPARQL 1.1 endpoint at /sparql and a query UI at / (until Ctrl-C).
+
+    Example: kg serve --port 7878 --timeout 10
+    """
+    from kg.serve import ServeConfig, run
+
+    config = ServeConfig(
+        store_dir=_settings(store).store_dir, host=host, port=port, timeout=timeout,
+        max_rows=max_rows, max_body=max_body, workers=workers, cors=tuple(cors or ()),
+    )  # fmt: skip
+    shown = f"[{host}]" if ":" in host else host
+    err_console.print(f"SPARQL endpoint http://{shown}:{port}/sparql · UI http://{shown}:{port}/")
+    run(config)
