@@ -128,10 +128,8 @@ def _sentence_acts(
 ) -> set[str]:
     acts: set[str] = set()
     main_positions = _main_clause_verb_positions(words, speaker_at)
-    for form in lex.cue_forms:
-        for i, word in enumerate(words):
-            if word != form.head:
-                continue
+    for i, word in enumerate(words):
+        for form in lex.cue_forms_by_head.get(word, ()):
             if form.head.endswith("t") and i not in main_positions:
                 continue
             if not _rest_follows(words, i, form.rest):

@@ -140,13 +140,18 @@ def _count(body: str, patterns: list[re.Pattern[str]], lex: Lexicon) -> int | No
         m = pattern.search(body)
         if m:
             return int(m.group(1))
-    for word, value in words.items():
-        for pattern in patterns:
-            source = pattern.pattern.replace(r"(\d+)", rf"\b({word})\b")
-            m = re.search(source, body, re.IGNORECASE)
-            if m:
-                return value
+    for pattern in patterns:
+        m = _word_pattern(pattern.pattern, tuple(words)).search(body)
+        if m:
+            return words[m.group(1).lower()]
     return None
+
+
+@functools.cache
+def _word_pattern(source: str, words: tuple[str, ...]) -> re.Pattern[str]:
+    """A count pattern with number words ("bei einer Enthaltung") instead of digits."""
+    alternation = "|".join(sorted(words, key=len, reverse=True))
+    return re.compile(source.replace(r"(\d+)", rf"\b({alternation})\b"), re.IGNORECASE)
 
 
 def _groups(text: str, block: Span, index: MentionIndex, lex: Lexicon) -> Iterator[GroupCount]:

@@ -6,6 +6,7 @@ the names in a protocol contain (quotes, spaces, emoji, control characters).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -17,6 +18,7 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _MAX_SLUG = 80
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case- and umlaut-insensitive normal form used to compare names.
 

@@ -96,6 +96,11 @@ class Lexicon:
         self.layout = load_yaml("layout.yaml")
         self.artefacts = frozenset(fold(a) for a in self.layout["artefacts"])
         self._compile_person_patterns()
+        # First word (letters only) of every way a person reference can start: a cheap test
+        # before the full patterns run at each sentence start.
+        self.ref_openers = frozenset(
+            re.split(r"[^\wäöüÄÖÜß]", word)[0] for word in [*self.addresses, *self.roles]
+        )
 
     def _load_cues(self, cues: dict[str, Any]) -> None:
         forms: list[CueForm] = []
@@ -104,6 +109,10 @@ class Lexicon:
                 words = form.split()
                 forms.append(CueForm(act, words[0], tuple(words[1:]), spec.get("needs")))
         self.cue_forms = tuple(forms)
+        by_head: dict[str, list[CueForm]] = {}
+        for form in forms:
+            by_head.setdefault(form.head, []).append(form)
+        self.cue_forms_by_head = {head: tuple(group) for head, group in by_head.items()}
         self.cue_heads = frozenset(f.head for f in forms)
         self.audience_words = frozenset(cues["audience_words"])
         self.inversion_openers = frozenset(cues["inversion_openers"])

@@ -7,6 +7,7 @@ Every span points into `SourceDocument.text`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -265,18 +266,45 @@ def parse_attendance(text: str, lex: Lexicon) -> Iterator[AttendanceEntry]:
         yield from _attendance_entries(text, start, end, status, section, lex)
 
 
+@functools.cache
+def _headers(lex: Lexicon) -> tuple[tuple[str, AttendanceStatus, str], ...]:
+    """(as written, status, bare name) of every attendance header."""
+    return tuple(
+        (header, status, header.rstrip(":"))
+        for status in ("present", "absent")
+        for header in lex.layout["attendance_headers"][status]
+    )
+
+
+_ENUMERATION = re.compile(r"^[ \t]*(?:[a-z0-9]{1,2}[.)][ \t]*)?")
+
+
+def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceStatus, str]]:
+    """Attendance headers as written (word-bounded) or alone on a line ("3. Verwaltung")."""
+    head = text[:20000]
+    found: list[tuple[int, int, AttendanceStatus, str]] = []
+    alone: dict[str, tuple[AttendanceStatus, str]] = {}
+    for written, status, bare in _headers(lex):
+        alone.setdefault(bare, (status, bare))
+        start = head.find(written)
+        while start >= 0:
+            end = start + len(written)
+            before = head[start - 1] if start else " "
+            after = head[end] if end < len(head) else " "
+            if not (before.isalnum() or before in "_(") and not (after.isalnum() or after == "_"):
+                found.append((start, end, status, bare))
+            start = head.find(written, start + 1)
+    pos = 0
+    for line in head.split("\n"):
+        body = line[_ENUMERATION.match(line).end() :].strip().rstrip(":").strip()  # type: ignore[union-attr]
+        if body in alone:
+            found.append((pos, pos + len(line), *alone[body]))
+        pos += len(line) + 1
+    return sorted(set(found))
+
+
 def _attendance_regions(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceStatus, str]]:
-    headers: list[tuple[int, int, AttendanceStatus, str]] = []
-    layout = lex.layout
-    for status in ("present", "absent"):
-        for header in layout["attendance_headers"][status]:
-            bare = re.escape(header.rstrip(":"))
-            pattern = (
-                rf"(?m)(?<![\w(]){re.escape(header)}(?![\w])"
-                rf"|^[ \t]*(?:[a-z0-9]{{1,2}}[.)][ \t]*)?{bare}:?[ \t]*$"
-            )
-            for m in re.finditer(pattern, text[:20000]):
-                headers.append((m.start(), m.end(), status, header.rstrip(":")))
+    headers = _find_headers(text, lex)
     if not headers:
         return []
     headers.sort()
@@ -322,7 +350,9 @@ def _attendance_entries(
             ("flipped", lex.surname_given_re.search(text, pos, end)),
             ("line", _NAME_LINE_RE.search(text, pos, end)),
         ]
-        person = next(person_refs(text, pos, end), None)
+        person = next(person_refs(text, pos, min(end, pos + 400)), None) or next(
+            person_refs(text, pos, end), None
+        )
         matches = [(kind, m) for kind, m in found if m is not None]
         first = min(matches, key=lambda km: km[1].start()) if matches else None
         if person and (first is None or person.start <= first[1].start()):
@@ -585,6 +615,9 @@ def _subject_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef
     """
     lead = re.match(r"(?:Der|Die)\s+(?:[A-ZÄÖÜ][\w-]+\s*,\s*)?", text[pos : pos + 60])
     start = pos + lead.end() if lead else pos
+    first = _WORD.match(text, start)
+    if first is None or first.group(0) not in lex.ref_openers:
+        return None
     ref = next(person_refs(text, start, min(limit, start + 160)), None)
     if ref is None or ref.start != start:
         return None
