@@ -1,0 +1,119 @@
+"""Parsing layouts: agenda items, attendance lists, meeting metadata and speaker turns."""
+
+from __future__ import annotations
+
+from kg.models import SourceDocument
+from kg.parse import find_body, find_date, parse
+
+MEETING = """Niederschrift
+
+über die 12. Sitzung des Ausschusses für Umwelt und Klima
+
+am 07.05.2024
+Ratssaal, Rathaus Musterstadt
+
+Sitzungsdauer: 16:00 - 18:10 Uhr
+
+Anwesend:
+
+SPD-Fraktion
+Ratsfrau Petra Lindner
+Rm Weber i. V. für Rm Schulte
+
+CDU
+Ratsherr Dr. Emre Kaya (CDU)
+(Ratsfrau Albers) (CDU)
+
+Verwaltung:
+Herr Brandt Fachbereich Umwelt
+
+Entschuldigt:
+Gasper, Elmar (CDU-Fraktion)
+
+Tagesordnung
+
+Ö 1 Eröffnung
+
+Die Vorsitzende eröffnet die Sitzung.
+
+Ö 2 Klimaschutzkonzept
+
+Frau Lindner fragt, wann das Konzept vorliege. Sie bittet um einen Zeitplan.
+
+Auf die Frage von Frau Lindner antwortet Herr Brandt, dass es im Herbst komme.
+
+Der Ausschussvorsitzende, Rh. Stefan Hebbel (CDU), dankt für den Bericht.
+
+Nichtöffentlicher Teil
+
+N 3 Grundstücksangelegenheit
+
+Herr Dr. Kaya berichtet.
+"""
+
+
+def _doc(text: str) -> SourceDocument:
+    return SourceDocument(key="t.txt", path="t.txt", sha256="0" * 64, text=text, municipality="X")
+
+
+def test_items_with_public_and_nonpublic_parts() -> None:
+    protocol = parse(_doc(MEETING))
+    numbered = [(i.number, i.title, i.public) for i in protocol.items if i.number]
+    assert numbered == [
+        ("1", "Eröffnung", True),
+        ("2", "Klimaschutzkonzept", True),
+        ("3", "Grundstücksangelegenheit", False),
+    ]
+
+
+def test_speaker_turns_subject_inverted_and_apposition() -> None:
+    protocol = parse(_doc(MEETING))
+    item = next(i for i in protocol.items if i.number == "2")
+    assert [t.speaker.surname for t in item.turns] == ["Lindner", "Brandt", "Hebbel"]
+    first = item.turns[0]
+    assert MEETING[first.span.start : first.span.end].endswith("Sie bittet um einen Zeitplan.")
+    assert item.turns[2].speaker.faction == "CDU"
+
+
+def test_attendance_sections_factions_and_absence() -> None:
+    protocol = parse(_doc(MEETING))
+    entries = {(e.person.surname, e.status, e.person.faction) for e in protocol.attendance}
+    assert ("Lindner", "present", "SPD-Fraktion") in entries
+    assert ("Weber", "present", "SPD-Fraktion") in entries
+    assert ("Schulte", "absent", "SPD-Fraktion") in entries
+    assert ("Kaya", "present", "CDU") in entries
+    assert ("Albers", "absent", "CDU") in entries
+    assert ("Gasper", "absent", "CDU-Fraktion") in entries
+    brandt = next(e for e in protocol.attendance if e.person.surname == "Brandt")
+    assert brandt.section == "Verwaltung"
+    lindner = next(e for e in protocol.attendance if e.person.surname == "Lindner")
+    assert (lindner.person.given, lindner.person.role, lindner.person.address) == (
+        "Petra", "Ratsfrau", "Frau",
+    )  # fmt: skip
+
+
+def test_meeting_metadata() -> None:
+    meeting = parse(_doc(MEETING)).meeting
+    assert (meeting.date, meeting.start_time, meeting.end_time) == ("2024-05-07", "16:00", "18:10")
+    assert meeting.body == "Ausschuss für Umwelt und Klima"
+    assert meeting.place is not None and "Ratssaal" in meeting.place
+
+
+def test_hannover_layout_faction_after_the_name() -> None:
+    text = "Anwesend:\n\nRatsfrau Schlienkamp als Vorsitzende\n-\nSPD-Fraktion\n\n(Ratsherr Bindert)\n-\nFraktion BÜNDNIS 90/DIE GRÜNEN\n\nTagesordnung\n"
+    entries = [(e.person.surname, e.status, e.person.faction) for e in parse(_doc(text)).attendance]
+    assert entries == [
+        ("Schlienkamp", "present", "SPD-Fraktion"),
+        ("Bindert", "absent", "Fraktion BÜNDNIS 90/DIE GRÜNEN"),
+    ]
+
+
+def test_dates_and_bodies() -> None:
+    assert find_date("Sitzung vom 3. März 2021") == "2021-03-03"
+    assert find_date("Datum: 31.02.1899") is None
+    assert find_body("Protokoll der Sitzung des Kreistages am 1.2.2020") == "Kreistag"
+
+
+def test_odd_text_parses_without_turns() -> None:
+    protocol = parse(_doc("Reduzieren\n\n \n\n1.\n\n(((\n"))
+    assert all(not i.turns for i in protocol.items)
