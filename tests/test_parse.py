@@ -100,7 +100,10 @@ def test_meeting_metadata() -> None:
 
 
 def test_hannover_layout_faction_after_the_name() -> None:
-    text = "Anwesend:\n\nRatsfrau Schlienkamp als Vorsitzende\n-\nSPD-Fraktion\n\n(Ratsherr Bindert)\n-\nFraktion BÜNDNIS 90/DIE GRÜNEN\n\nTagesordnung\n"
+    text = (
+        "Anwesend:\n\nRatsfrau Schlienkamp als Vorsitzende\n-\nSPD-Fraktion\n\n"
+        "(Ratsherr Bindert)\n-\nFraktion BÜNDNIS 90/DIE GRÜNEN\n\nTagesordnung\n"
+    )
     entries = [(e.person.surname, e.status, e.person.faction) for e in parse(_doc(text)).attendance]
     assert entries == [
         ("Schlienkamp", "present", "SPD-Fraktion"),
