@@ -70,3 +70,69 @@ def test_index_tsv_gives_city_and_url(corpus: Path) -> None:
     doc = read_document(corpus / "008.txt")
     assert doc.municipality == "Hagen"
     assert doc.url is not None and doc.url.startswith("https://allris.hagen.de/")
+
+
+def _pdf(pages: list[list[str]]) -> bytes:
+    """A minimal PDF whose pages show `pages` lines in Helvetica (text layer only)."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", ""]
+    kids = []
+    for lines in pages:
+        stream = (
+            "BT /F1 11 Tf 50 780 Td 14 TL " + " ".join(f"({line}) Tj T*" for line in lines) + " ET"
+        )
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
+        content = len(objects)
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {content} 0 R "
+            "/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+            "/Encoding /WinAnsiEncoding >> >> >> >>"
+        )
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += (
+        f"trailer << /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return out
+
+
+def test_pdf_text_without_page_headers_and_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "niederschrift.pdf"
+    path.write_bytes(
+        _pdf(
+            [
+                ["Stadt Musterstadt - Niederschrift", "Herr Meier fragt nach dem Radweg.", "- 1 -"],
+                [
+                    "Stadt Musterstadt - Niederschrift",
+                    "Frau Keller antwortet, dass er kommt.",
+                    "- 2 -",
+                ],
+            ]
+        )
+    )
+    doc = read_document(path, Metadata(municipality="Musterstadt"))
+    assert doc.media_type == "application/pdf"
+    assert "Herr Meier fragt nach dem Radweg." in doc.text
+    assert "Frau Keller antwortet" in doc.text
+    assert "Niederschrift" not in doc.text and "- 1 -" not in doc.text
+
+
+def test_pdf_without_text_layer_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(_pdf([[]]))
+    with pytest.raises(SourceError, match="no text layer"):
+        read_document(path)
+
+
+def test_broken_pdf_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "broken.pdf"
+    path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF")
+    with pytest.raises(SourceError, match=r"broken\.pdf"):
+        read_document(path)
