@@ -200,7 +200,8 @@ def municipality_records(
 ) -> list[Triple]:
     """Canonical labels and owl:sameAs links of a municipality's entities."""
     base = settings.base_iri
-    renamed = curation.labels(base)
+    aliases = registry.aliases()
+    renamed = {registry.rewrite(aliases.get(k, k)): v for k, v in curation.labels(base).items()}
     canonical = registry.labels()
     triples: list[Triple] = []
     for key, labels in sorted(entity_labels(store, settings, municipality).items()):

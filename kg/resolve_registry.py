@@ -283,20 +283,31 @@ def _given_fits_identity(given: str | None, identity: Identity) -> bool:
 
 
 def faction_fits(memberships: Iterable[Period], faction: str | None, date: str | None) -> bool:
-    """A faction fits when nothing is known, or a membership in it is valid on `date`.
+    """Whether a reference's faction fits what is known of a person's memberships.
+
+    Dated memberships (rosters, OParl) valid on `date` decide; otherwise any faction the
+    person was seen in fits (protocols give a faction without a period). Nothing known fits.
 
     >>> switch = (("spd", "2014-01-01", "2019-12-31"), ("gruene", "2020-01-01", None))
     >>> faction_fits(switch, "spd", "2018-05-01"), faction_fits(switch, "spd", "2021-05-01")
     (True, False)
+    >>> faction_fits((("spd", None, None),), "spd", "2021-05-01")
+    True
     """
     periods = list(memberships)
     if not faction or not periods:
         return True
-    return any(
-        name == faction
-        and (date is None or ((start is None or start <= date) and (end is None or date <= end)))
-        for name, start, end in periods
-    )
+    if date:
+        current = {
+            name for name, start, end in periods if (start or end) and _covers(start, end, date)
+        }
+        if current:
+            return faction in current
+    return any(name == faction for name, _, _ in periods)
+
+
+def _covers(start: str | None, end: str | None, date: str) -> bool:
+    return (start is None or start <= date) and (end is None or date <= end)
 
 
 # ---------------------------------------------------------------- building a bucket
