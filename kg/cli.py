@@ -462,7 +462,7 @@ def queries_command() -> None:
 @handle_errors
 def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 7878,
-    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     timeout: Annotated[float, typer.Option(help="Seconds a query may run.")] = 30.0,
     max_rows: Annotated[int, typer.Option(help="Rows (or triples) per result at most.")] = 10_000,
     max_body: Annotated[int, typer.Option(help="Largest request body in bytes.")] = 1_000_000,
@@ -486,6 +486,59 @@ def serve(
     err_console.print(f"SPARQL endpoint http://{shown}:{port}/sparql · UI http://{shown}:{port}/")
     run(config)
 
+@app.command()
+@handle_errors
+def push(
+    endpoint: Annotated[str, typer.Option(help="SPARQL query endpoint of the target store.")],
+    graph_store: Annotated[
+        str | None, typer.Option(help="Graph Store Protocol URL (default: from --endpoint).")
+    ] = None,
+    graph_param: Annotated[
+        str, typer.Option(help="Name of the graph parameter (Virtuoso also: graph-uri).")
+    ] = "graph",
+    fmt: Annotated[str, typer.Option("--format", help="Upload as turtle or ntriples.")] = "turtle",
+    timeout: Annotated[float, typer.Option(help="Seconds per request.")] = 60.0,
+    retries: Annotated[int, typer.Option(help="Retries per graph on errors and 5xx.")] = 4,
+    user: Annotated[str | None, typer.Option(help="name:password for HTTP auth.")] = None,
+    digest: Annotated[bool, typer.Option(help="Digest instead of basic authentication.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Upload every named graph to a SPARQL 1.1 Graph Store (one PUT per graph, idempotent).
+
+    Example: kg push --endpoint http://127.0.0.1:7878/query
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kg.push import PushTarget, graph_store_url
+    from kg.push import push as run_push
+    from kg.store import Store
+
+    target = PushTarget(
+        graph_store=graph_store or graph_store_url(endpoint), graph_param=graph_param,
+        fmt=_push_format(fmt), timeout=timeout, retries=retries, user=user, digest=digest,
+    )  # fmt: skip
+    with Store(_settings(store).store_dir, read_only=True) as opened, Progress(
+        TextColumn("push"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err_console, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("push", total=None)
+
+        def progress(done: int, total: int, _graph: str) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = run_push(opened, target, progress=progress)
+    console.print(
+        f"pushed {report.graphs} graphs ({report.triples:,} triples, {report.bytes:,} bytes) "
+        f"to {target.graph_store}" + (f"; {report.retries} retries" if report.retries else "")
+    )
+
+
+def _push_format(fmt: str) -> Any:
+    from kg.errors import SettingsError
+
+    if fmt not in ("turtle", "ntriples"):
+        raise SettingsError(f"unknown upload format {fmt!r} (turtle or ntriples)")
+    return fmt
 
 # ---------------------------------------------------------------- OParl import
 

@@ -266,11 +266,21 @@ def remote_select(endpoint: str, sparql: str, bindings: dict[str, Node] | None =
 def _with_values(sparql: str, bindings: dict[str, Node]) -> str:
     """Bind parameters with a VALUES clause of serialised RDF terms (never raw user text)."""
     names = " ".join(f"?{k}" for k in bindings)
-    terms = " ".join(term.n3() for term in bindings.values())
+    terms = " ".join(_typed(term).n3() for term in bindings.values())
     match = re.search(r"\bWHERE\s*\{", mask_lexemes(sparql), re.IGNORECASE)
     if match is None:
         raise QueryError("cannot bind parameters: the query has no WHERE clause")
     return sparql[: match.end()] + f" VALUES ({names}) {{ ({terms}) }} " + sparql[match.end() :]
+
+
+def _typed(term: Node) -> Node:
+    """A simple literal as the equal `xsd:string` literal.
+
+    Virtuoso 7 compares untyped non-ASCII literals from VALUES wrongly with stored text.
+    """
+    if isinstance(term, Literal) and term.language is None and term.datatype is None:
+        return Literal(str(term), datatype=XSD_STRING)
+    return term
 
 
 def with_prefixes(sparql: str) -> str:
