@@ -1,0 +1,279 @@
+"""Bulk ingest of synthetic protocols: our pipeline with 1 and 2 processes against a naive loop.
+
+A seeded corpus from `bench.generate` (quick: 500 protocols, full: 10,000, about 3,000
+characters each) is ingested into a fresh store by `kg.pipeline.ingest` with one and with two
+worker processes; the baseline is the naive loop "read, parse, extract, build an rdflib graph,
+serialise it with rdflib, load it into Oxigraph in one transaction per file" on the first
+documents of the same corpus (quick: 50, full: 1,000). Then: re-ingest of the unchanged
+folder, re-ingest after changing one file, peak RSS of writer and workers, and extraction
+accuracy (F1 by `kg.evaluate`) against the generator's ground truth, so that speed work
+cannot silently cost quality. Every ingest runs in a fresh Python process, timed inside it
+(interpreter start-up excluded).
+
+CLI: `python -m bench.bench_ingest [--quick]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = 2026
+CHARS = 3000
+SIZES = {  # quick, full
+    "docs": (500, 10_000),
+    "municipalities": (5, 20),
+    "baseline_docs": (50, 1000),
+    "accuracy_docs": (60, 500),
+}
+ACCURACY = ("persons", "factions", "speaker_attribution")
+TARGET_DOCS = 10_000
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    """Measure bulk ingest; see the module docstring.
+
+    Args:
+        quick: 500 documents instead of 10,000 (and smaller baseline and accuracy samples).
+
+    Returns:
+        Rows `{name, value, unit, baseline, ratio}`.
+    """
+    from bench.generate import generate_corpus
+
+    size = {key: value[0 if quick else 1] for key, value in SIZES.items()}
+    with tempfile.TemporaryDirectory(prefix="kg-bench-ingest-") as tmp:
+        folder = Path(tmp) / "corpus"
+        generate_corpus(folder, size["docs"], size["municipalities"], seed=SEED, chars=CHARS)
+        texts = sorted(folder.glob("*.txt"))
+        rows = _corpus_rows(texts)
+        rows += _ingest_rows(Path(tmp), folder, texts, size["baseline_docs"])
+        if not quick:
+            rows += _dask_rows(Path(tmp), folder)
+        rows += accuracy_rows(texts[: size["accuracy_docs"]])
+    return rows
+
+
+def _corpus_rows(texts: list[Path]) -> list[dict[str, Any]]:
+    chars = sum(len(p.read_text(encoding="utf-8")) for p in texts) / max(1, len(texts))
+    return [
+        row("corpus.documents", len(texts), "docs"),
+        row("corpus.chars_per_doc", chars, "chars"),
+    ]
+
+
+def _ingest_rows(
+    tmp: Path, folder: Path, texts: list[Path], baseline_docs: int
+) -> list[dict[str, Any]]:
+    naive = measure("naive", tmp / "naive-store", folder, limit=baseline_docs)
+    one = measure("ingest", tmp / "store-1", folder, workers=1)
+    two = measure("ingest", tmp / "store-2", folder, workers=2)
+    again = measure("ingest", tmp / "store-2", folder, workers=2)
+    changed = texts[len(texts) // 2]
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\nDie Sitzung endet um 21:40 Uhr.\n",
+        encoding="utf-8",
+    )
+    one_changed = measure("ingest", tmp / "store-2", folder, workers=2)
+    _check(one, two, again, one_changed, len(texts))
+    n = len(texts)
+    rate = {
+        name: r["docs"] / r["seconds"] for name, r in (("naive", naive), ("1", one), ("2", two))
+    }
+    cpu = {name: r["cpu"] / r["docs"] * 1000 for name, r in (("naive", naive), ("1", one))}
+    return [
+        row("ingest.naive_docs_per_s", rate["naive"], "docs/s"),
+        row("ingest.docs_per_s_1_process", rate["1"], "docs/s", rate["naive"]),
+        row("ingest.docs_per_s_2_processes", rate["2"], "docs/s", rate["1"]),
+        row("ingest.wall_1_process", one["seconds"], "s"),
+        row("ingest.wall_2_processes", two["seconds"], "s", one["seconds"]),
+        row("ingest.wall_10k_docs_2_processes (target ≤ 60 s)", TARGET_DOCS / rate["2"], "s"),
+        row("ingest.cpu_per_doc_1_process", cpu["1"], "ms", cpu["naive"]),
+        row("ingest.triples_stored", two["triples"], "triples", one["triples"]),
+        row("ingest.triples_per_s_2_processes", two["triples"] / two["seconds"], "triples/s"),
+        row("ingest.peak_rss_writer_2_processes", two["rss_self"], "MB", one["rss_self"]),
+        row("ingest.peak_rss_worker_2_processes", two["rss_children"], "MB"),
+        row(f"ingest.reingest_{n}_unchanged (target ≤ 5 s at 10k)", again["seconds"], "s"),
+        row("ingest.reingest_one_changed (target < 1 s)", one_changed["seconds"], "s"),
+    ]
+
+
+def _check(one: dict[str, Any], two: dict[str, Any], again: dict[str, Any],
+           changed: dict[str, Any], n: int) -> None:  # fmt: skip
+    """The runs must have done what they claim, else the figures mean nothing."""
+    problems = []
+    if one["added"] != n or two["added"] != n or one["triples"] != two["triples"]:
+        problems.append(f"first ingests differ: {one} / {two}")
+    if again["unchanged"] != n or changed["replaced"] != 1 or changed["unchanged"] != n - 1:
+        problems.append(f"re-ingest did not skip/replace as expected: {again} / {changed}")
+    if problems:
+        raise RuntimeError("; ".join(problems))
+
+
+def _dask_rows(tmp: Path, folder: Path) -> list[dict[str, Any]]:
+    try:
+        result = measure("dask", tmp / "store-dask", folder, workers=2)
+    except RuntimeError as error:
+        log.warning("dask run failed: %s", error)
+        return [row("ingest.docs_per_s_dask_2_workers", None, "docs/s")]
+    two = measure("ingest", tmp / "store-2b", folder, workers=2)
+    rate = result["docs"] / result["seconds"]
+    return [row("ingest.docs_per_s_dask_2_workers", rate, "docs/s", two["docs"] / two["seconds"])]
+
+
+def accuracy_rows(texts: list[Path]) -> list[dict[str, Any]]:
+    """F1 of persons, factions and speaker attribution against the generator's gold files."""
+    from kg.evaluate import CATEGORIES, Score, score_document
+    from kg.pipeline import process_document
+    from kg.sources import read_document
+
+    scores = {category: Score() for category in CATEGORIES}
+    for text in texts:
+        gold = json.loads(text.with_name(text.name[: -len(".txt")] + ".gold.json").read_text())
+        score_document(gold, process_document(read_document(text)), scores)
+    return [
+        row(f"accuracy.{category}_f1 ({len(texts)} docs)", scores[category].f1, "F1")
+        for category in ACCURACY
+    ]
+
+
+def row(name: str, value: float | None, unit: str, baseline: float | None = None) -> dict[str, Any]:
+    """One result row; `ratio` = value / baseline when both are known."""
+    ratio = value / baseline if value is not None and baseline else None
+    return {"name": name, "value": value, "unit": unit, "baseline": baseline, "ratio": ratio}
+
+
+# ---------------------------------------------------------------- measured child processes
+
+
+def measure(
+    kind: str, store: Path, folder: Path, *, workers: int = 1, limit: int = 0
+) -> dict[str, Any]:
+    """Run one ingest in a fresh Python process and return what it measured.
+
+    Raises:
+        RuntimeError: when the child process fails.
+    """
+    command = [sys.executable, "-m", "bench.bench_ingest", "--child", kind, str(store),
+               str(folder), "--workers", str(workers), "--limit", str(limit)]  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-3:]
+        raise RuntimeError(f"{kind} run failed ({done.returncode}): {' / '.join(tail)}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    log.info("%s workers=%d: %s", kind, workers, result)
+    return result
+
+
+def _child(kind: str, store: Path, folder: Path, workers: int, limit: int) -> dict[str, Any]:
+    start = time.perf_counter()
+    if kind == "naive":
+        counts = _naive_ingest(store, folder, limit)
+    else:
+        counts = _our_ingest(store, folder, workers, dask=kind == "dask")
+    seconds = time.perf_counter() - start
+    me, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return counts | {
+        "seconds": seconds,
+        "cpu": me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime,
+        "rss_self": me.ru_maxrss / 1024,
+        "rss_children": children.ru_maxrss / 1024,
+    }  # fmt: skip
+
+
+def _our_ingest(store: Path, folder: Path, workers: int, *, dask: bool) -> dict[str, Any]:
+    from contextlib import nullcontext
+
+    from kg.pipeline import ingest
+    from kg.settings import Settings
+
+    cluster = _local_cluster(workers) if dask else nullcontext()
+    with cluster as executor:
+        report = ingest([folder], Settings(store_dir=store), workers=workers, executor=executor)
+    if report.failed:
+        log.warning("%d files failed, e.g. %s", len(report.failed), report.failed[0])
+    docs = len(report.added) + len(report.replaced) + len(report.unchanged)
+    return {"docs": docs, "added": len(report.added), "replaced": len(report.replaced),
+            "unchanged": len(report.unchanged), "failed": len(report.failed),
+            "triples": report.triples}  # fmt: skip
+
+
+def _local_cluster(workers: int) -> Any:
+    from contextlib import contextmanager
+
+    from distributed import LocalCluster
+
+    from kg.pipeline import dask_executor
+
+    @contextmanager
+    def cluster() -> Any:
+        options = {"threads_per_worker": 1, "processes": True, "dashboard_address": None}
+        with (
+            LocalCluster(n_workers=workers, **options) as local,
+            dask_executor(local.scheduler_address) as executor,
+        ):
+            yield executor
+
+    return cluster()
+
+
+def _naive_ingest(store: Path, folder: Path, limit: int) -> dict[str, Any]:
+    """The baseline: one rdflib graph per file, serialised by rdflib, one transaction each."""
+    import pyoxigraph as ox
+
+    from kg.pipeline import process_document
+    from kg.rdf import build_graph
+    from kg.settings import Settings
+    from kg.sources import read_document
+
+    settings = Settings(store_dir=store)
+    target = ox.Store(str(store))
+    files = sorted(folder.glob("*.txt"))[: limit or None]
+    triples = 0
+    for path in files:
+        graph = build_graph(process_document(read_document(path)), settings)
+        data = graph.serialize(format="nt", encoding="utf-8")
+        target.load(
+            data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(graph.identifier))
+        )
+        triples += len(graph)
+    target.flush()
+    return {"docs": len(files), "added": len(files), "triples": triples}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: the benchmark, or (`--child`) one measured run."""
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_ingest")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--child", choices=("ingest", "naive", "dask"), help=argparse.SUPPRESS)
+    parser.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    if args.child:
+        store, folder = args.paths
+        print(json.dumps(_child(args.child, store, folder, args.workers, args.limit)))
+        return 0
+    for result in run(args.quick):
+        print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())
