@@ -41,7 +41,11 @@ _LIST_FOR_TYPE = {kind: name for name, kind in BODY_LISTS.items()}
 @dataclass(slots=True)
 class BodyCrawl:
     """The raw objects of one body: list objects by list field, objects fetched one by one,
-    and referenced ids the server does not have (`unavailable`, with the reason)."""
+    and referenced ids the server does not have (`unavailable`, with the reason).
+
+    `changed` names the lists (and "extra") that differ from the cache, so only they are
+    written back.
+    """
 
     body: Raw
     lists: dict[str, dict[str, Raw]] = field(default_factory=dict)
@@ -51,6 +55,7 @@ class BodyCrawl:
     complete: bool = True
     started: str | None = None
     fetched: int = 0
+    changed: set[str] = field(default_factory=set)
 
     @property
     def body_id(self) -> str:
@@ -176,9 +181,13 @@ class _Crawler:
                 crawl.lists[name] = objects
             else:
                 crawl.lists[name] = {**cached.get(name, {}), **objects}
+            if crawl.lists[name] != cached.get(name):
+                crawl.changed.add(name)
         if modified_since is not None:
             crawl.extra = self.cache.load_extra(ident)
             crawl.unavailable = self.cache.load_unavailable(ident)
+        else:  # a full crawl fetches referenced objects afresh
+            crawl.changed.add("extra")
         self.resolve_references(crawl, label)
         return crawl
 
@@ -268,8 +277,10 @@ class _Crawler:
             if raw is not None:
                 crawl.extra[ident] = raw
                 crawl.fetched += 1
+                crawl.changed.add("extra")
             elif failure.kind in ("missing-object", "http-error"):
                 crawl.unavailable[ident] = failure.error or "unavailable"
+                crawl.changed.add("extra")
             else:
                 self.warnings.warn(failure.kind or "http-error", f"{failure.error}; skipped")
             self.progress(task, done, len(futures))

@@ -107,8 +107,9 @@ class OParlCache:
         lists: dict[str, dict[str, Raw]],
         extra: dict[str, Raw],
         unavailable: dict[str, str],
+        changed: set[str] | None = None,
     ) -> None:
-        """Replace the cached objects of one body.
+        """Replace the cached objects of one body (only the lists in `changed`, if given).
 
         Raises:
             OParlError: when the cache folder cannot be written.
@@ -116,10 +117,13 @@ class OParlCache:
         folder = self.body_dir(str(body["id"]))
         _write_json(folder / "body.json", body)
         for name, objects in lists.items():
+            if changed is not None and name not in changed:
+                continue
             if name.isascii() and name.isalpha():  # OParl list field names: "agendaItem"
                 _write_json(folder / "lists" / f"{name}.json", _page(objects))
-        _write_json(folder / "extra.json", _page(extra))
-        _write_json(folder / "unavailable.json", dict(sorted(unavailable.items())))
+        if changed is None or "extra" in changed:
+            _write_json(folder / "extra.json", _page(extra))
+            _write_json(folder / "unavailable.json", dict(sorted(unavailable.items())))
 
 
 def _page(objects: dict[str, Raw]) -> Raw:
@@ -144,7 +148,7 @@ def _write_json(path: Path, data: Any) -> None:
     temporary = path.with_name(path.name + ".tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True)
         temporary.write_bytes(text.encode("utf-8", "surrogatepass"))
         os.replace(temporary, path)
     except OSError as error:

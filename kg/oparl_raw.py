@@ -148,12 +148,16 @@ def _as_items(value: object) -> list[Any]:
 
 def preferred(old: Raw, new: Raw) -> Raw:
     """Of two versions of one object, the later `modified` one, else the richer; order-free."""
-    return max(old, new, key=_rank)
+    if old is new or old == new:
+        return old
+    first, second = _rank(old), _rank(new)
+    if first != second:
+        return old if first > second else new
+    return max(old, new, key=lambda raw: json.dumps(raw, sort_keys=True, ensure_ascii=False))
 
 
-def _rank(raw: Raw) -> tuple[float, int, str]:
-    text = json.dumps(raw, sort_keys=True, ensure_ascii=False)
-    return (_timestamp(raw.get("modified")), len(text), text)
+def _rank(raw: Raw) -> tuple[float, int]:
+    return (_timestamp(raw.get("modified")), len(raw))
 
 
 def _timestamp(value: object) -> float:

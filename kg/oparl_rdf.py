@@ -63,7 +63,7 @@ class BodyGraph:
     """
 
     graph: URIRef
-    triples: tuple[Triple, ...]
+    triples: tuple[Triple, ...]  # distinct, in a deterministic order; `ntriples()` is sorted
     observations: tuple[Observation, ...]
     protocols: tuple[ProtocolFile, ...]
 
@@ -96,7 +96,7 @@ def body_graph(
     ['https://w3id.org/ratsgraph/id/koeln/person/mustermann']
     """
     mapper = _BodyMapper(data, settings, as_of, warnings)
-    triples = tuple(sorted(set(mapper.triples())))
+    triples = tuple(dict.fromkeys(mapper.triples()))  # generation order is deterministic
     return BodyGraph(mapper.graph, triples, mapper.observations, mapper.protocol_files())
 
 

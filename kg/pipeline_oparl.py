@@ -90,7 +90,7 @@ def import_oparl(
             source, cache, warnings, since=since, full=full, options=options, progress=progress
         )
         for body in crawls:
-            cache.save_body(body.body, body.lists, body.extra, body.unavailable)
+            cache.save_body(body.body, body.lists, body.extra, body.unavailable, body.changed)
     else:
         crawls = read_saved(Path(source), warnings)
     report.downloaded = sum(body.fetched for body in crawls)
@@ -129,7 +129,7 @@ def _build(
 
 
 def _write(built: list[_Built], settings: Settings, cache: OParlCache) -> None:
-    """Replace every changed body graph in one transaction, then record the new states."""
+    """Write every changed body graph in one atomic step, then record the new states."""
     states = cache.states()
     updates: list[GraphUpdate] = []
     digests: dict[str, str] = {}
@@ -144,8 +144,10 @@ def _write(built: list[_Built], settings: Settings, cache: OParlCache) -> None:
                 continue
             item.report.status = "replaced" if stored else "added"
             updates.append(GraphUpdate(graph=item.graph.graph, ntriples=lines))
-        if updates:
-            store.replace_graphs(updates)
+        if {item.report.status for item in built} - {"unchanged"} == {"added"}:
+            store.add_graphs(updates)  # only new graphs: one atomic bulk load, much faster
+        elif updates:
+            store.replace_graphs(updates)  # one transaction
     for item in built:
         ident = item.crawl.body_id
         old = states.get(ident, BodyState())
