@@ -188,7 +188,10 @@ def _surname(name: str) -> str:
 
 def _faction(text: str) -> str:
     entry = lexicon().faction_entry(text)
-    return fold(entry.abbreviation) if entry else fold(text)
+    if entry:
+        return fold(entry.abbreviation)
+    name = re.sub(r"^(?:(?:rats)?fraktion|ratsgruppe|gruppe)\s+(?:der\s+)?", "", fold(text))
+    return name.removesuffix("-fraktion")
 
 
 def _item(number: object) -> str:

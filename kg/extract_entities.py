@@ -124,7 +124,8 @@ def collect_mentions(protocol: Protocol, lex: Lexicon) -> MentionIndex:
     municipality = protocol.document.municipality
     mentions: list[Mention] = []
     mentions += _person_mentions(protocol)
-    mentions += _faction_mentions(text, mentions, lex)
+    staff = _staff_person_starts(protocol, lex)
+    mentions += _faction_mentions(text, [m for m in mentions if m.span.start not in staff], lex)
     mentions += _department_mentions(text, municipality, lex)
     mentions += _initiative_mentions(text, lex)
     mentions += _place_mentions(text, municipality, lex)
@@ -185,21 +186,58 @@ def surname_key(surname: str) -> str:
 # ---------------------------------------------------------------- factions
 
 
+_COMPOSITE_JOIN = re.compile(r"[ \t]*[/&][ \t]*")
+_COMPOSITE_TAIL = re.compile(r"[ \t]*/[ \t]*(?P<tail>[A-ZÄÖÜ][\wäöüß]+)")
+
+
+def _staff_person_starts(protocol: Protocol, lex: Lexicon) -> set[int]:
+    """Where staff, press and guests are listed: their brackets name employers, not groups."""
+    staff = {fold(s) for s in lex.layout["staff_sections"]}
+    return {e.person.span.start for e in protocol.attendance if fold(e.section or "") in staff}
+
+
 def _faction_mentions(text: str, persons: list[Mention], lex: Lexicon) -> Iterator[Mention]:
-    for m in lex.faction_re.finditer(text):
-        variant = m.group("a") or m.group("b")
-        entry = lex.faction_entry(variant)
-        if entry is None:
+    matches = [
+        m for m in lex.faction_re.finditer(text) if lex.faction_entry(m.group("a") or m.group("b"))
+    ]
+    for group in _composites(text, matches):
+        if len(group) == 1 and not _COMPOSITE_TAIL.match(text, group[0].end()):
+            entry = lex.faction_entry(group[0].group("a") or group[0].group("b"))
+            assert entry is not None
+            span = Span(group[0].start(), group[0].end())
+            yield Mention("faction", span, fold(entry.abbreviation), entry.label)
             continue
-        yield Mention(
-            kind="faction",
-            span=Span(m.start(), m.end()),
-            key=fold(entry.abbreviation),
-            label=entry.label,
-        )
-    known_spans = {(m.start(), m.end()) for m in lex.faction_re.finditer(text)}
+        yield _composite_mention(text, group, lex)
+    known_spans = {(m.start(), m.end()) for m in matches}
     for person in persons:
         yield from _unknown_bracket_faction(text, person, known_spans, lex)
+
+
+def _composites(text: str, matches: list[re.Match[str]]) -> Iterator[list[re.Match[str]]]:
+    """Group faction names joined by "/" or "&" ("BfHo/Piraten", "SPD / Grüne")."""
+    group: list[re.Match[str]] = []
+    for m in matches:
+        if group and _COMPOSITE_JOIN.fullmatch(text, group[-1].end(), m.start()):
+            group.append(m)
+            continue
+        if group:
+            yield group
+        group = [m]
+    if group:
+        yield group
+
+
+def _composite_mention(text: str, group: list[re.Match[str]], lex: Lexicon) -> Mention:
+    """A joint group of several parties: one faction named as written."""
+    start, end = group[0].start(), group[-1].end()
+    tail = _COMPOSITE_TAIL.match(text, end)
+    if tail is not None:
+        end = tail.end()
+    written = re.sub(r"^(?:Rats)?[Ff]raktion(?:en)?\s+(?:der\s+)?", "", text[start:end]).strip()
+    entry = lex.faction_entry(written)
+    if entry is not None:
+        return Mention("faction", Span(start, end), fold(entry.abbreviation), entry.label)
+    return Mention("faction", Span(start, end), fold(written), f"Fraktion {written}")
 
 
 def _unknown_bracket_faction(

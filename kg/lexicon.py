@@ -161,11 +161,16 @@ class Lexicon:
         'GRÜNE'
         """
         key = fold(text).strip(" .:")
+        candidates = [key, key + "."]
         for suffix in ("-fraktion", " fraktion", "-ratsfraktion"):
-            key = key.removesuffix(suffix)
+            if key.endswith(suffix):
+                candidates.append(key.removesuffix(suffix))
         for prefix in ("fraktion der ", "fraktion ", "ratsfraktion "):
-            key = key.removeprefix(prefix)
-        return self.faction_by_variant.get(key) or self.faction_by_variant.get(key + ".")
+            if key.startswith(prefix):
+                candidates.append(key.removeprefix(prefix))
+        return next(
+            (self.faction_by_variant[c] for c in candidates if c in self.faction_by_variant), None
+        )
 
 
 def _read_given_names() -> list[str]:

@@ -15,10 +15,10 @@ from kg.evaluate import Score, evaluate
 GOLD = Path(__file__).parent / "gold"
 THRESHOLDS = {
     "persons": 0.90,
-    "factions": 0.80,
+    "factions": 0.90,
     "departments": 0.60,
     "initiatives": 0.55,
-    "memberships": 0.88,
+    "memberships": 0.90,
     "head_of": 0.45,
     "attendance": 0.83,
     "speaker_attribution": 0.92,
