@@ -15,8 +15,10 @@ CLI: `python -m bench.bench_views [--quick]`.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
+import math
 import random
 import tempfile
 import time
@@ -210,11 +212,21 @@ def _row(name: str, value: float | None, unit: str, baseline: float | str | None
     return {"name": name, "value": value, "unit": unit, "baseline": baseline, "ratio": ratio}
 
 
+def _best_of(repeats: int, make: Callable[[], str]) -> tuple[float, str]:
+    """The fastest of `repeats` runs (after a garbage collection) and the page it made."""
+    best, page = math.inf, ""
+    for _ in range(repeats):
+        gc.collect()
+        started = time.perf_counter()
+        page = make()
+        best = min(best, time.perf_counter() - started)
+    return round(best, 3), page
+
+
 def _our_measure(size: int) -> dict[str, Any]:
     graph = view_graph(size, 3 * size, seed=size)
-    started = time.perf_counter()
-    html = render_network(graph, title=f"Benchmark {size}")
-    result: dict[str, Any] = {"render": round(time.perf_counter() - started, 3)}
+    seconds, html = _best_of(3, lambda: render_network(graph, title=f"Benchmark {size}"))
+    result: dict[str, Any] = {"render": seconds}
     result["html_size"] = round(len(html.encode("utf-8")) / 1e6, 2)
     result.update(_browser_measure(html, 60.0))
     return result
@@ -222,9 +234,8 @@ def _our_measure(size: int) -> dict[str, Any]:
 
 def _pyvis_measure(size: int, limit: float) -> dict[str, Any]:
     graph = view_graph(size, 3 * size, seed=size)
-    started = time.perf_counter()
-    html = pyvis_default_html(graph)
-    result: dict[str, Any] = {"render": round(time.perf_counter() - started, 3)}
+    seconds, html = _best_of(3, lambda: pyvis_default_html(graph))
+    result: dict[str, Any] = {"render": seconds}
     result["html_size"] = round(len(html.encode("utf-8")) / 1e6, 2)
     result.update(_browser_measure(html, limit))
     return result

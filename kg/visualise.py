@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import math
+import numbers
 import re
 import zlib
 from collections.abc import Hashable, Iterable, Mapping
@@ -175,7 +176,7 @@ def _view_nodes(graph: nx.Graph[Any]) -> tuple[list[ViewNode], dict[Hashable, in
 
 def _view_node(position: int, node_id: Hashable, attrs: Mapping[str, Any]) -> ViewNode:
     size = attrs.get("size")
-    if size is not None and not isinstance(size, int | float):
+    if size is not None and (isinstance(size, bool) or not isinstance(size, numbers.Real)):
         raise VisualiseError(f"node {node_id!r}: size must be a number, got {size!r}")
     faction = attrs.get("faction") or (
         attrs.get("label") if attrs.get("kind") == "faction" else None
@@ -185,7 +186,7 @@ def _view_node(position: int, node_id: Hashable, attrs: Mapping[str, Any]) -> Vi
         label=str(attrs.get("label") or node_id),
         kind=str(attrs.get("kind") or "unknown"),
         faction=str(faction) if faction else None,
-        size=float(size) if size is not None and math.isfinite(size) else None,
+        size=float(size) if size is not None and math.isfinite(float(size)) else None,
         iri=str(attrs["iri"]) if attrs.get("iri") else None,
         statements=tuple(_statement(node_id, s) for s in attrs.get("statements") or ()),
     )
@@ -232,9 +233,10 @@ def aggregate_edges(graph: nx.Graph[Any], index: Mapping[Hashable, int]) -> list
 
 def _edge_weight(u: Hashable, v: Hashable, attrs: Mapping[str, Any]) -> float:
     weight = attrs.get("weight", 1.0)
-    if isinstance(weight, bool) or not isinstance(weight, int | float):
-        raise VisualiseError(f"edge {u!r} -> {v!r}: weight must be a number, got {weight!r}")
-    return float(weight)
+    finite = isinstance(weight, numbers.Real) and math.isfinite(float(weight))
+    if finite and not isinstance(weight, bool):
+        return float(weight)
+    raise VisualiseError(f"edge {u!r} -> {v!r}: weight must be a finite number, got {weight!r}")
 
 
 def _edge_dates(attrs: Mapping[str, Any]) -> list[str]:
@@ -363,8 +365,10 @@ def _page_data(
     }
 
 
-_NODE_KEYS = ("id", "label", "k", "f", "c", "value", "x", "y", "s", "r")
-_EDGE_KEYS = ("id", "from", "to", "k", "value", "n", "d")
+# pyvis record key -> short key in the page (the page script reads only these).
+_NODE_KEYS = {"id": "id", "label": "l", "k": "k", "f": "f", "c": "c", "value": "v", "x": "x",
+              "y": "y", "s": "s", "r": "r"}  # fmt: skip
+_EDGE_KEYS = {"id": "id", "from": "a", "to": "b", "k": "k", "value": "w", "n": "n", "d": "d"}
 
 
 class _IdList(list[Any]):
@@ -435,9 +439,9 @@ def _round(value: float) -> float:
     return float(f"{value:.4g}")
 
 
-def _compact(record: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
-    """Keep only the keys the page reads (pyvis adds shape/colour/arrows to every record)."""
-    return {key: record[key] for key in keys if key in record}
+def _compact(record: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
+    """Short keys, and only those the page reads (pyvis adds shape/colour/arrows to each)."""
+    return {short: record[key] for key, short in keys.items() if key in record}
 
 
 def _ordered(known: Mapping[str, Any], present: Iterable[str]) -> list[str]:

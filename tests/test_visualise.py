@@ -124,7 +124,7 @@ def test_hostile_strings_appear_only_escaped() -> None:
         assert raw not in html
     assert html.count("</script>") == 3  # data block, vis-network, our script
     assert "<title>Rat &lt;img src=x onerror=&#34;window.__xss=1&#34;&gt;" in html
-    evil = next(n for n in page_data(html)["nodes"] if n["label"] == HOSTILE)
+    evil = next(n for n in page_data(html)["nodes"] if n["l"] == HOSTILE)
     assert evil["s"][0][3] == HOSTILE and evil["s"][0][2] == [IMG]
 
 
@@ -138,9 +138,7 @@ def test_any_label_round_trips_through_the_data_block(labels: list[str]) -> None
     block = DATA_BLOCK.search(html)
     assert block and "<" not in block.group(1) and ">" not in block.group(1)
     data = page_data(html)
-    assert [n["label"] for n in data["nodes"]] == [
-        label or str(i) for i, label in enumerate(labels)
-    ]
+    assert [n["l"] for n in data["nodes"]] == [label or str(i) for i, label in enumerate(labels)]
     assert [n["s"][0][3] for n in data["nodes"]] == labels
 
 
@@ -150,16 +148,16 @@ def test_any_label_round_trips_through_the_data_block(labels: list[str]) -> None
 def test_parallel_edges_of_one_kind_are_aggregated() -> None:
     data = page_data(render_network(council(), title="Rat"))
     kinds = [k[0] for k in data["edgeKinds"]]
-    ids = {n["label"]: n["id"] for n in data["nodes"]}
+    ids = {n["l"]: n["id"] for n in data["nodes"]}
     between = [
         e
         for e in data["edges"]
-        if (e["from"], e["to"]) == (ids["Jürgen Müller"], ids["Fachbereich Jugend"])
+        if (e["a"], e["b"]) == (ids["Jürgen Müller"], ids["Fachbereich Jugend"])
     ]
     by_kind = {kinds[e["k"]]: e for e in between}
     assert set(by_kind) == {"asks_about", "supports"}
     asks = by_kind["asks_about"]
-    assert asks["value"] == 4.0 and asks["n"] == 3
+    assert asks["w"] == 4.0 and asks["n"] == 3
     assert asks["d"] == ["2021-05-04", "2022-02-15", "2023-01-10"]
     assert "n" not in by_kind["supports"]
     assert len(data["edges"]) == 9  # 11 edges in, three merged into one asks_about edge
@@ -172,7 +170,7 @@ def test_undirected_parallel_edges_merge_across_orientation() -> None:
     graph.add_edge("a", "b", kind="co_voting", weight=2)
     graph.add_edge("b", "a", kind="co_voting", weight=3)
     data = page_data(render_network(graph, title="x"))
-    assert len(data["edges"]) == 1 and data["edges"][0]["value"] == 5.0
+    assert len(data["edges"]) == 1 and data["edges"][0]["w"] == 5.0
     assert (
         data["directed"] is False and data["options"]["edges"]["arrows"]["to"]["enabled"] is False
     )
@@ -187,7 +185,7 @@ def test_kinds_shapes_and_faction_colours() -> None:
         "department": "square",
         "initiative": "star",
     }
-    nodes = {n["label"]: n for n in data["nodes"]}
+    nodes = {n["l"]: n for n in data["nodes"]}
     assert nodes["Jürgen Müller"]["c"] == faction_colour("SPD-Fraktion") == "#e3000f"
     assert nodes["SPD-Fraktion"]["c"] == "#e3000f"
     factions = [f for f, _ in data["factions"]]
@@ -259,7 +257,8 @@ def _one_node(**attrs: Any) -> nx.Graph[str]:
     ("graph", "message"),
     [
         ({"a": "b"}, "expected a networkx graph"),
-        (nx.Graph([("a", "b", {"weight": "heavy"})]), "weight must be a number"),
+        (nx.Graph([("a", "b", {"weight": "heavy"})]), "weight must be a finite number"),
+        (nx.Graph([("a", "b", {"weight": float("nan")})]), "weight must be a finite number"),
         (_one_node(statements=["nope"]), "statement must be a dict"),
         (_one_node(size="big"), "size must be a number"),
     ],
@@ -305,9 +304,17 @@ class View:
             route.abort()
 
     def node_id(self, label: str) -> int:
-        return int(self.page.evaluate("l => rgData.raw.nodes.find(n => n.label === l).id", label))
+        return int(self.page.evaluate("l => rgData.raw.nodes.find(n => n.l === l).id", label))
 
     def click_node(self, label: str) -> None:
+        self.page.mouse.click(*self.node_point(label))
+
+    def hover_node(self, label: str) -> None:
+        x, y = self.node_point(label)
+        self.page.mouse.move(x + 1, y)
+        self.page.mouse.move(x, y)
+
+    def node_point(self, label: str) -> tuple[float, float]:
         point = self.page.evaluate(
             """id => { const p = rgNetwork.canvasToDOM(rgNetwork.getPositions([id])[id]);
                        const r = document.querySelector("#rg-network canvas")
@@ -315,7 +322,7 @@ class View:
                        return [r.left + p.x, r.top + p.y]; }""",
             self.node_id(label),
         )
-        self.page.mouse.click(point[0], point[1])
+        return point[0], point[1]
 
     def pixel(self, label: str) -> list[int]:
         """RGB of the canvas at the centre of the node `label`."""
@@ -366,6 +373,11 @@ def test_hostile_text_stays_text_after_clicking(view: View) -> None:
     assert view.page.locator("#rg-panel a").count() == 0, "javascript: must never become a link"
     assert "javascript:window.__xss=4" in panel.inner_text()
     assert view.page.locator("#rg-panel img, #rg-panel script").count() == 0
+    view.hover_node(HOSTILE)
+    tooltip = view.page.locator("div.vis-tooltip")
+    tooltip.wait_for(state="visible")
+    assert HOSTILE in tooltip.inner_text()
+    assert view.page.locator("div.vis-tooltip img, div.vis-tooltip a").count() == 0
     view.page.mouse.move(5, 5)
     assert view.page.evaluate("window.__xss") is None and view.errors == []
 
@@ -381,7 +393,7 @@ def test_clicking_a_node_shows_its_statements(view: View) -> None:
     link = view.page.locator(".rg-source a")
     assert link.get_attribute("href") == "https://example.org/p/1"
     assert link.get_attribute("rel") == "noopener noreferrer"
-    focus = view.page.evaluate("rgFocus.nodes.map(id => rgData.raw.nodes[id].label)")
+    focus = view.page.evaluate("rgFocus.nodes.map(id => rgData.raw.nodes[id].l)")
     assert set(focus) == {
         "Jürgen Müller",
         "SPD-Fraktion",
