@@ -116,6 +116,7 @@ class Lexicon:
         self.cue_heads = frozenset(f.head for f in forms)
         self.audience_words = frozenset(cues["audience_words"])
         self.inversion_openers = frozenset(cues["inversion_openers"])
+        self.not_turn_verbs = frozenset(cues["not_turn_verbs"])
 
     def _load_factions(self, data: dict[str, Any]) -> None:
         self.factions = tuple(

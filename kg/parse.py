@@ -332,7 +332,14 @@ def _attendance_end(text: str, start: int, lex: Lexicon) -> int:
 
 _NAME_LINE_RE = re.compile(
     rf"(?m)^[ \t]*(?P<given>{NAME})[ \t]+(?P<surname>{NAME})"
-    r"(?=[ \t]*(?:,|$|\(|abwesend|entschuldigt|ab \d|bis \d))"
+    r"(?=[ \t]*(?:,|$|\(|abwesend|entschuldigt|ab \d|bis \d|\d+/|[A-ZÄÖÜ]{2,}\b))"
+)
+# Job titles of administration staff in attendance lists, before the surname.
+_JOB_TITLE_RE = re.compile(
+    rf"(?<![\w.])(?P<job>(?:Techn\.|Verw\.)?[ \t]*[A-ZÄÖÜ][\wäöüß]*(?:verwaltungsrat|amtsrat|"
+    rf"amtsrätin|angestellter?|inspektor(?:in)?|sekretär(?:in)?|oberrat|oberrätin|direktor(?:in)?|"
+    rf"amtmann|amtfrau|beauftragter?|referent(?:in)?)|St[A-Z]{{1,3}}|L?St[A-Z]{{1,3}}[`']in)"
+    rf"[ \t]+(?P<surname>{NAME})(?![\w-])"
 )
 _ABSENT_WORDS = re.compile(r"\b(?:abwesend|entschuldigt|fehlt|verhindert)\b", re.IGNORECASE)
 
@@ -349,6 +356,7 @@ def _attendance_entries(
             ("faction", lex.faction_re.search(text, pos, end)),
             ("flipped", lex.surname_given_re.search(text, pos, end)),
             ("line", _NAME_LINE_RE.search(text, pos, end)),
+            ("job", _JOB_TITLE_RE.search(text, pos, end)),
         ]
         person = next(person_refs(text, pos, min(end, pos + 400)), None) or next(
             person_refs(text, pos, end), None
@@ -370,9 +378,24 @@ def _attendance_entries(
                 faction = m.group(0)
         elif kind == "flipped":
             entries.append(_flipped_entry(m, status, faction, section))
+        elif kind == "job":
+            entries.append(_job_entry(m, status, section))
         elif _is_given(m.group("given"), lex) and m.group("surname") not in lex.not_surnames:
             entries.append(_line_entry(text, m, status, faction, section))
     return entries
+
+
+def _job_entry(m: re.Match[str], status: AttendanceStatus, section: str) -> AttendanceEntry:
+    """'Gemeindeamtsrätin Wacker', 'StOVR Feuler': staff named by their job title."""
+    title = m.group("job")
+    address = "Frau" if re.search(r"(?:in|frau|\x60in)$", title) else None
+    ref = PersonRef(
+        surname=m.group("surname"),
+        span=Span(m.start("job"), m.end("surname")),
+        address=address,
+        role=title,
+    )
+    return AttendanceEntry(person=ref, status=status, section=section)
 
 
 def _trails_previous(text: str, pos: int) -> bool:
@@ -628,8 +651,13 @@ def _subject_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef
     if verb is None or verb.start() > 2:
         return None
     word = verb.group(0)
-    if word in lex.cue_heads or (word[0].islower() and word not in _NOT_VERBS and len(word) > 2):
+    if word in lex.cue_heads:
         return ref.ref
+    plain = word[0].islower() and word.isalpha() and len(word) > 2
+    if plain and word not in _NOT_VERBS and word not in lex.not_turn_verbs:
+        end = verb.end()
+        if rest[end : end + 1] not in ("-", "/"):
+            return ref.ref
     return None
 
 

@@ -14,15 +14,15 @@ from kg.evaluate import Score, evaluate
 
 GOLD = Path(__file__).parent / "gold"
 THRESHOLDS = {
-    "persons": 0.90,
-    "factions": 0.90,
+    "persons": 0.94,
+    "factions": 0.92,
     "departments": 0.60,
     "initiatives": 0.55,
-    "memberships": 0.90,
+    "memberships": 0.92,
     "head_of": 0.45,
-    "attendance": 0.83,
-    "speaker_attribution": 0.92,
-    "statements": 0.92,
+    "attendance": 0.87,
+    "speaker_attribution": 0.95,
+    "statements": 0.95,
     "speech_acts": 0.68,
     "replies": 0.80,
     "votes": 0.90,
