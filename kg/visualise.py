@@ -451,7 +451,7 @@ def _ordered(known: Mapping[str, Any], present: Iterable[str]) -> list[str]:
 
 def _vis_options(directed: bool, big: bool, seed: int, node_count: int) -> dict[str, Any]:
     physics: dict[str, Any] = {"enabled": False}
-    if not big:
+    if not big and node_count:
         # The start layout is already clustered; a short run untangles it. Fewer iterations for
         # more nodes keep the time to first draw near one second.
         iterations = max(40, min(200, 50_000 // max(node_count, 1)))

@@ -118,6 +118,15 @@ def test_csp_admits_exactly_the_inline_scripts() -> None:
     assert "unsafe-inline" not in csp.group(1).split("script-src")[1].split(";")[0]
 
 
+def test_vendored_vis_network_shows_string_titles_as_text() -> None:
+    """Edge titles are plain strings; vis-network 9 puts strings into tooltips as innerText."""
+    static = Path(__file__).resolve().parents[1] / "kg" / "static"
+    script = (static / "vis-network.min.js").read_text(encoding="utf-8")
+    assert "@version 9.1.2" in script
+    assert "this.frame.appendChild(t)}else this.frame.innerText=t" in script
+    assert (static / "VIS-NETWORK-LICENSE.txt").is_file()
+
+
 def test_hostile_strings_appear_only_escaped() -> None:
     html = render_network(council(), title=f"Rat {HOSTILE}")
     for raw in (IMG, LINK, BREAKOUT, "<img", "<a href", "</script><script>"):
@@ -455,6 +464,14 @@ def test_edge_kind_and_date_filters(view: View) -> None:
     assert view.page.evaluate(shown) == 5
     view.page.click("#rg-date-reset")
     assert view.page.evaluate(shown) == 6
+
+
+@pytest.mark.browser
+def test_empty_view_opens(browser: Any, tmp_path: Path) -> None:
+    empty = View(browser, render_network(nx.Graph(), title="Leer"), tmp_path)
+    assert empty.errors == [] and empty.attempted == []
+    assert empty.page.locator("#rg-counts").inner_text() == "0 of 0 nodes · 0 of 0 edges"
+    empty.page.close()
 
 
 @pytest.mark.browser
