@@ -77,7 +77,9 @@ _PROBE = """
     }
     const net = window.rgNetwork || window.network;
     if (window.__settled === undefined && window.__firstInk !== undefined) {
-      if (window.rgStable !== undefined) { window.__settled = window.rgStable; }
+      if (window.rgStable !== undefined) {
+        window.__settled = Math.max(window.rgStable, window.__firstInk);
+      }
       else if (net && net.physics && net.physics.stabilized === true) {
         window.__settled = performance.now();
       }
