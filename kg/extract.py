@@ -97,7 +97,11 @@ def _statements(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> list[S
                 on_behalf_of=_on_behalf_of(text, turn, index),
                 addressee=_addressee(text, turn, index),
             )
-            statements.append(_with_reply(statement, statements, first_in_item, index))
+            statement = _with_reply(statement, statements, first_in_item, index)
+            if statement.reply_to is None:
+                named = _named_earlier_speaker(text, statement, statements, first_in_item, index)
+                statement = _replace(statement, reply_to=named) if named is not None else statement
+            statements.append(statement)
     return statements
 
 
@@ -204,6 +208,35 @@ def _with_reply(
     order = ("Welcome", "Presentation", "Information", "Support", "Question", "Answer")
     acts = tuple(sorted(set(acts), key=lambda a: (order.index(a) if a in order else 99, a)))
     return _replace(statement, acts=acts, reply_to=target)
+
+
+def _named_earlier_speaker(
+    text: str, statement: Statement, earlier: list[Statement], first: int, index: MentionIndex
+) -> int | None:
+    """A reply that names an earlier speaker of the same item in its first sentence
+    ("Herr B kritisiert die Darstellung von Herrn A", "Frau C schließt sich Herrn A an")."""
+    sentence = _SENTENCE_RE.match(text, statement.span.start)
+    end = sentence.end() if sentence else statement.span.end
+    own = index.mentions[statement.speaker].key
+    cues = lexicon().reply_cues
+    named = {
+        index.mentions[i].key
+        for i in index.in_span(Span(statement.span.start, min(end, statement.span.end)), "person")
+        if cues
+        & set(
+            _WORD_RE.findall(
+                text[
+                    max(statement.span.start, index.mentions[i].span.start - 40) : index.mentions[
+                        i
+                    ].span.start
+                ]
+            )
+        )
+    } - {own}
+    for number in range(len(earlier) - 1, first - 1, -1):
+        if index.mentions[earlier[number].speaker].key in named:
+            return number
+    return None
 
 
 def _replace(statement: Statement, **changes: object) -> Statement:

@@ -117,6 +117,7 @@ class Lexicon:
         self.audience_words = frozenset(cues["audience_words"])
         self.inversion_openers = frozenset(cues["inversion_openers"])
         self.not_turn_verbs = frozenset(cues["not_turn_verbs"])
+        self.reply_cues = frozenset(cues["reply_cues"])
 
     def _load_factions(self, data: dict[str, Any]) -> None:
         self.factions = tuple(
