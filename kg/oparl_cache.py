@@ -38,11 +38,14 @@ class BodyState:
             server only for objects modified since then.
         graph_sha256: digest of the sorted N-Triples of the body graph as last written.
         triples: number of triples in that graph.
+        people_sha256: digest of the people (names, faction memberships) the graph states;
+            when it changes, the municipality's protocols are resolved again.
     """
 
     last_crawl: str | None = None
     graph_sha256: str | None = None
     triples: int = 0
+    people_sha256: str | None = None
 
 
 class OParlCache:

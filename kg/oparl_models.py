@@ -225,7 +225,8 @@ class BodyReport:
 class OParlReport:
     """The run report of `kg import-oparl`: bodies, warnings, requests and protocol files.
 
-    `as_of` is the date memberships were checked against for `org:memberOf` ("current").
+    `as_of` is the date memberships were checked against for `org:memberOf` ("current");
+    `reresolved` lists stored protocols whose persons resolve differently now.
     """
 
     source: str
@@ -242,6 +243,7 @@ class OParlReport:
     protocols_replaced: list[str] = field(default_factory=list)
     protocols_unchanged: list[str] = field(default_factory=list)
     protocols_failed: list[tuple[str, str]] = field(default_factory=list)
+    reresolved: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:

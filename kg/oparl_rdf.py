@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 
 from kg.ids import entity_key, fold, short_hash, slug
 from kg.oparl_models import (
@@ -28,8 +28,18 @@ from kg.oparl_models import (
     OParlPerson,
     WarningLog,
 )
-from kg.oparl_rdf_keys import OParlKeys, Triple, first_match, oparl_iri
-from kg.rdf import document_iri, ntriples_lines
+from kg.oparl_rdf_keys import (
+    OParlKeys,
+    Triple,
+    boolean,
+    de,
+    first_match,
+    nt_line,
+    oparl_iri,
+    plain,
+    typed,
+)
+from kg.rdf import document_iri
 from kg.resolve_registry import Observation
 from kg.settings import Settings
 from kg.vocab import DCTERMS, FOAF, OPENGOV, ORG, RDF, RDFS, RG, SCHEMA, SKOS, XSD
@@ -73,7 +83,8 @@ class BodyGraph:
         Raises:
             RdfError: for a term N-Triples cannot carry.
         """
-        return "".join(sorted(ntriples_lines(self.triples)))
+        text = "".join(sorted({nt_line(triple) for triple in self.triples}))
+        return text.encode("utf-8", "replace").decode("utf-8")  # no lone surrogates
 
     def sha256(self) -> str:
         """Digest of `ntriples()`: equal digests, equal graphs.
@@ -125,30 +136,30 @@ class _BodyMapper(OParlKeys):
         for ident, org in sorted(self.placeholders.items()):
             node = self.placeholder(ident)
             yield node, RDF.type, ORG.Organization
-            yield node, RDFS.label, Literal(org.name, lang="de")
+            yield node, RDFS.label, de(org.name)
             yield node, RG.municipality, self.municipality
             yield from self.provenance(node, ident)
 
     def body_triples(self) -> Iterator[Triple]:
         node, body = self.municipality, self.data.body
         yield node, RDF.type, ORG.FormalOrganization
-        yield node, RDFS.label, Literal(self.muni)
-        for name in {body.name, body.short_name} - {None, "", self.muni}:
-            yield node, SCHEMA.alternateName, Literal(name, lang="de")
+        yield node, RDFS.label, plain(self.muni)
+        for name in sorted({n for n in (body.name, body.short_name) if n and n != self.muni}):
+            yield node, SCHEMA.alternateName, de(name)
         if body.website and (site := oparl_iri(body.website)) is not None:
             yield node, SCHEMA.url, site
         yield from self.provenance(node, body.id)
 
     def organization_triples(self, org: OParlOrganization) -> Iterator[Triple]:
         node, kind = self.org_iri[org.id], self.kind(org)
-        yield node, RDFS.label, Literal(org.name, lang="de")
+        yield node, RDFS.label, de(org.name)
         yield node, RG.municipality, self.municipality
         yield from self.provenance(node, org.id)
         if kind in ("faction", "party"):
             yield node, RDF.type, RG.Faction if kind == "faction" else RG.Party
             yield node, RDF.type, ORG.Organization
             if abbreviation := self.abbreviation(org):
-                yield node, RG.partyAbbreviation, Literal(abbreviation)
+                yield node, RG.partyAbbreviation, plain(abbreviation)
             if kind == "faction":
                 yield node, ORG.subOrganizationOf, self.council
             return
@@ -160,7 +171,7 @@ class _BodyMapper(OParlKeys):
         yield node, RDF.type, ORG.Organization
         yield node, ORG.subOrganizationOf, parent or self.municipality
         if org.short_name and org.short_name != org.name:
-            yield node, SCHEMA.alternateName, Literal(org.short_name, lang="de")
+            yield node, SCHEMA.alternateName, de(org.short_name)
         yield from self.classification(node, org)
 
     def classification(self, node: URIRef, org: OParlOrganization) -> Iterator[Triple]:
@@ -169,7 +180,7 @@ class _BodyMapper(OParlKeys):
         if concept is None and label:
             concept = self.node(f"concept/body-type/{slug(label)}")
             yield concept, RDF.type, SKOS.Concept
-            yield concept, SKOS.prefLabel, Literal(label, lang="de")
+            yield concept, SKOS.prefLabel, de(label)
         if concept is not None:
             yield node, ORG.classification, concept
 
@@ -183,16 +194,16 @@ class _BodyMapper(OParlKeys):
         for node, person in first.items():
             label = " ".join(p for p in (person.given_name, person.family_name) if p)
             yield node, RDF.type, FOAF.Person
-            yield node, RDFS.label, Literal(label, lang="de")
-            yield node, FOAF.name, Literal(label)
-            yield node, FOAF.familyName, Literal(person.family_name or "")
+            yield node, RDFS.label, de(label)
+            yield node, FOAF.name, plain(label)
+            yield node, FOAF.familyName, plain(person.family_name or "")
             yield node, RG.municipality, self.municipality
             if person.given_name:
-                yield node, FOAF.givenName, Literal(person.given_name)
+                yield node, FOAF.givenName, plain(person.given_name)
             if address := self.address(person):
-                yield node, RG.formOfAddress, Literal(address)
+                yield node, RG.formOfAddress, plain(address)
             if person.titles:
-                yield node, SCHEMA.honorificPrefix, Literal(" ".join(person.titles))
+                yield node, SCHEMA.honorificPrefix, plain(" ".join(person.titles))
 
     def membership_triples(self, m: OParlMembership) -> Iterator[Triple]:
         person = self.person(m.person, m.id) if m.person else None
@@ -212,16 +223,16 @@ class _BodyMapper(OParlKeys):
             role = self.node(f"concept/role/{slug(m.role)}")
             yield role, RDF.type, SKOS.Concept
             yield role, RDF.type, ORG.Role
-            yield role, SKOS.prefLabel, Literal(m.role, lang="de")
+            yield role, SKOS.prefLabel, de(m.role)
         if role is not None:
             yield node, ORG.role, role
         if m.role:
-            yield node, RDFS.label, Literal(m.role, lang="de")
+            yield node, RDFS.label, de(m.role)
         if m.voting_right is not None:
-            yield node, RG.votingRight, Literal(m.voting_right)
+            yield node, RG.votingRight, boolean(m.voting_right)
         for prop, value in ((SCHEMA.startDate, m.start_date), (SCHEMA.endDate, m.end_date)):
             if value:
-                yield node, prop, Literal(value, datatype=XSD.date)
+                yield node, prop, typed(value, XSD.date)
         if m.on_behalf_of:
             yield node, RG.membershipOnBehalfOf, self.organization(m.on_behalf_of, m.id)
         if self.current(m):
@@ -256,15 +267,15 @@ class _BodyMapper(OParlKeys):
     def meeting_facts(self, node: URIRef, meeting: OParlMeeting) -> Iterator[Triple]:
         date = self.meeting_date[meeting.id]
         if date:
-            yield node, SCHEMA.startDate, Literal(date, datatype=XSD.date)
+            yield node, SCHEMA.startDate, typed(date, XSD.date)
         for prop, value in ((RG.startTime, meeting.start), (RG.endTime, meeting.end)):
             if value and "T" in value:
                 clock = dt.datetime.fromisoformat(value.replace("Z", "+00:00")).time()
-                yield node, prop, Literal(clock.isoformat("seconds"), datatype=XSD.time)
+                yield node, prop, typed(clock.isoformat("seconds"), XSD.time)
         label = meeting.name or " ".join(p for p in (self._organizer_name(meeting), date) if p)
-        yield node, RDFS.label, Literal(label or meeting.id, lang="de")
+        yield node, RDFS.label, de(label or meeting.id)
         if meeting.location:
-            yield node, SCHEMA.location, Literal(meeting.location, lang="de")
+            yield node, SCHEMA.location, de(meeting.location)
 
     def _organizer_name(self, meeting: OParlMeeting) -> str | None:
         return next((self.org_of[o].name for o in meeting.organizations if o in self.org_of), None)
@@ -278,11 +289,11 @@ class _BodyMapper(OParlKeys):
         yield node, SCHEMA.superEvent, self.meeting_iri[item.meeting or ""]
         yield from self.provenance(node, item.id)
         if item.number:
-            yield node, RG.agendaNumber, Literal(item.number)
+            yield node, RG.agendaNumber, plain(item.number)
         if item.name:
-            yield node, SCHEMA.name, Literal(item.name, lang="de")
+            yield node, SCHEMA.name, de(item.name)
         if item.public is not None:
-            yield node, RG.public, Literal(item.public)
+            yield node, RG.public, boolean(item.public)
         for ident in item.files:
             if ident in self.file_of:
                 yield node, DCTERMS.hasPart, self.local("file", ident)
@@ -295,13 +306,13 @@ class _BodyMapper(OParlKeys):
         yield node, RDF.type, RG.VoteEvent
         yield node, OPENGOV.motion, item_node
         if item.result:
-            yield node, RDFS.label, Literal(item.result, lang="de")
+            yield node, RDFS.label, de(item.result)
         if concept := self.result_concept(item):
             yield node, OPENGOV.result, concept
         if item.resolution_text:
-            yield node, RG.decisionText, Literal(item.resolution_text, lang="de")
+            yield node, RG.decisionText, de(item.resolution_text)
         if date := self.meeting_date.get(item.meeting or ""):
-            yield node, SCHEMA.startDate, Literal(date, datatype=XSD.date)
+            yield node, SCHEMA.startDate, typed(date, XSD.date)
 
     def result_concept(self, item: OParlAgendaItem) -> URIRef | None:
         """rg:Accepted, rg:Rejected, ... from the result, else the resolution text."""
@@ -315,17 +326,17 @@ class _BodyMapper(OParlKeys):
         node = self.paper_node(paper)
         yield node, RDF.type, RG.Paper
         yield node, RDF.type, FOAF.Document
-        yield node, RDFS.label, Literal(paper.reference or paper.name or paper.id, lang="de")
+        yield node, RDFS.label, de(paper.reference or paper.name or paper.id)
         yield node, RG.municipality, self.municipality
         yield from self.provenance(node, paper.id)
         if paper.reference:
-            yield node, DCTERMS.identifier, Literal(paper.reference)
+            yield node, DCTERMS.identifier, plain(paper.reference)
         if paper.name:
-            yield node, DCTERMS.title, Literal(paper.name, lang="de")
+            yield node, DCTERMS.title, de(paper.name)
         if paper.paper_type:
-            yield node, DCTERMS.type, Literal(paper.paper_type, lang="de")
+            yield node, DCTERMS.type, de(paper.paper_type)
         if paper.date:
-            yield node, DCTERMS.date, Literal(paper.date, datatype=XSD.date)
+            yield node, DCTERMS.date, typed(paper.date, XSD.date)
         for ident in paper.originator_persons:
             if (person := self.person(ident, paper.id)) is not None:
                 yield node, DCTERMS.creator, person
@@ -340,7 +351,7 @@ class _BodyMapper(OParlKeys):
             if ident in self.file_of:
                 yield node, DCTERMS.hasPart, self.local("file", ident)
         for place in paper.locations:
-            yield node, SCHEMA.location, Literal(place, lang="de")
+            yield node, SCHEMA.location, de(place)
         yield from self.consultation_triples(node, paper)
 
     def paper_node(self, paper: OParlPaper) -> URIRef:
@@ -364,15 +375,15 @@ class _BodyMapper(OParlKeys):
         yield node, RDF.type, FOAF.Document
         yield from self.provenance(node, file.id)
         if file.name:
-            yield node, DCTERMS.title, Literal(file.name, lang="de")
+            yield node, DCTERMS.title, de(file.name)
         if file.mime_type:
-            yield node, DCTERMS.format, Literal(file.mime_type)
+            yield node, DCTERMS.format, plain(file.mime_type)
         if file.date:
-            yield node, DCTERMS.date, Literal(file.date, datatype=XSD.date)
+            yield node, DCTERMS.date, typed(file.date, XSD.date)
         if file.access_url and (url := oparl_iri(file.access_url)) is not None:
             yield node, SCHEMA.url, url
         if file.text:
-            yield node, SCHEMA.text, Literal(file.text, lang="de")
+            yield node, SCHEMA.text, de(file.text)
 
     def protocol_links(self) -> Iterator[Triple]:
         for protocol in self.protocol_files():

@@ -7,7 +7,9 @@ so a protocol's meeting node is the OParl meeting node.
 
 The write is atomic and idempotent: every changed body graph is replaced in one store
 transaction, and a body whose triples did not change is not written at all (the digest of its
-graph is kept in `<store>/oparl-cache/state.json`). The start time of a complete crawl is kept
+graph is kept in `<store>/oparl-cache/state.json`). After a write, the municipalities of the
+changed bodies are re-resolved (`kg.pipeline_resolution.reconcile`), so OParl persons feed the
+resolution of protocols stored earlier. The start time of a complete crawl is kept
 there too, so the next crawl of that body asks only for objects modified since.
 """
 
@@ -30,6 +32,7 @@ from kg.oparl_http import Download, FetchOptions, OParlClient
 from kg.oparl_models import BodyReport, OParlReport, WarningLog
 from kg.oparl_rdf import BodyGraph, ProtocolFile, body_graph
 from kg.pipeline import ingest
+from kg.pipeline_resolution import reconcile
 from kg.settings import Settings
 from kg.store import GraphUpdate, Store
 
@@ -47,6 +50,7 @@ class _Built:
     crawl: BodyCrawl
     graph: BodyGraph
     report: BodyReport
+    lines: str  # the graph as sorted N-Triples
 
 
 def import_oparl(
@@ -96,7 +100,7 @@ def import_oparl(
     report.downloaded = sum(body.fetched for body in crawls)
     report.from_cache = sum(body.size() for body in crawls) - report.downloaded
     built = [_build(body, settings, municipality, as_of, warnings) for body in crawls]
-    _write(built, settings, cache)
+    report.reresolved = _write(built, settings, cache)
     report.bodies = [b.report for b in built]
     if protocols:
         _ingest_protocols(built, settings, cache, options, warnings, report, progress, source)
@@ -116,45 +120,74 @@ def _build(
         body.body, body.objects(), warnings, municipality=municipality, unavailable=body.unavailable
     )
     graph = body_graph(data, settings, as_of, warnings)
+    lines = graph.ntriples()
     report = BodyReport(
         body_id=body.body_id,
         municipality=data.municipality,
         graph=str(graph.graph),
         objects=data.counts(),
-        triples=len(graph.triples),
+        triples=lines.count("\n"),
         since=body.since,
         complete=body.complete,
     )
-    return _Built(body, graph, report)
+    return _Built(body, graph, report, lines)
 
 
-def _write(built: list[_Built], settings: Settings, cache: OParlCache) -> None:
-    """Write every changed body graph in one atomic step, then record the new states."""
+def _write(built: list[_Built], settings: Settings, cache: OParlCache) -> list[str]:
+    """Write every changed body graph in one atomic step, re-resolve the municipalities whose
+    people changed, then record the new states; returns the re-resolved documents."""
     states = cache.states()
-    updates: list[GraphUpdate] = []
-    digests: dict[str, str] = {}
+    new_states = {item.crawl.body_id: _new_state(item, states) for item in built}
+    reresolved: list[str] = []
     with Store(settings.store_dir) as store:
-        for item in built:
-            lines = item.graph.ntriples()
-            digest = digests[item.crawl.body_id] = hashlib.sha256(lines.encode()).hexdigest()
-            stored = _stored_triples(store, str(item.graph.graph))
-            state = states.get(item.crawl.body_id, BodyState())
-            if state.graph_sha256 == digest and stored == len(item.graph.triples):
-                item.report.status = "unchanged"
-                continue
-            item.report.status = "replaced" if stored else "added"
-            updates.append(GraphUpdate(graph=item.graph.graph, ntriples=lines))
+        updates = _updates(store, built, states, new_states)
         if {item.report.status for item in built} - {"unchanged"} == {"added"}:
             store.add_graphs(updates)  # only new graphs: one atomic bulk load, much faster
         elif updates:
             store.replace_graphs(updates)  # one transaction
-    for item in built:
-        ident = item.crawl.body_id
-        old = states.get(ident, BodyState())
-        crawled = item.crawl.started if item.crawl.complete else None
-        state = BodyState(crawled or old.last_crawl, digests[ident], len(item.graph.triples))
-        if state != old:
+        people_changed = sorted({
+            item.report.municipality for item in built if item.report.status != "unchanged"
+            and new_states[item.crawl.body_id].people_sha256
+            != states.get(item.crawl.body_id, BodyState()).people_sha256
+        })  # fmt: skip
+        if people_changed:  # OParl persons feed the resolution of stored protocols
+            reresolved = reconcile(store, settings, municipalities=people_changed).documents
+    for ident, state in new_states.items():
+        if state != states.get(ident):
             cache.save_state(ident, state)
+    return reresolved
+
+
+def _new_state(item: _Built, states: dict[str, BodyState]) -> BodyState:
+    old = states.get(item.crawl.body_id, BodyState())
+    lines = item.lines
+    people = "\n".join(map(repr, item.graph.observations))
+    return BodyState(
+        last_crawl=(item.crawl.started if item.crawl.complete else None) or old.last_crawl,
+        graph_sha256=hashlib.sha256(lines.encode()).hexdigest(),
+        triples=lines.count("\n"),
+        people_sha256=hashlib.sha256(people.encode("utf-8", "replace")).hexdigest(),
+    )
+
+
+def _updates(
+    store: Store,
+    built: list[_Built],
+    states: dict[str, BodyState],
+    new_states: dict[str, BodyState],
+) -> list[GraphUpdate]:
+    """The graphs to write; sets each body's status (added, replaced, unchanged)."""
+    updates = []
+    for item in built:
+        new = new_states[item.crawl.body_id]
+        stored = _stored_triples(store, str(item.graph.graph))
+        old = states.get(item.crawl.body_id, BodyState())
+        if old.graph_sha256 == new.graph_sha256 and stored == new.triples:
+            item.report.status = "unchanged"
+            continue
+        item.report.status = "replaced" if stored else "added"
+        updates.append(GraphUpdate(graph=item.graph.graph, ntriples=item.lines))
+    return updates
 
 
 def _stored_triples(store: Store, graph: str) -> int:

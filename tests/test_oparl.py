@@ -18,7 +18,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+import pyoxigraph as ox
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 from typer.testing import CliRunner
@@ -28,8 +31,11 @@ from kg.errors import OParlError
 from kg.oparl_clean import Cleaner, build_body_data, split_name
 from kg.oparl_http import FetchOptions
 from kg.oparl_models import OParlReport, WarningLog
+from kg.oparl_rdf import body_graph
+from kg.pipeline import ingest
 from kg.pipeline_oparl import import_oparl
-from kg.settings import Settings
+from kg.settings import EXAMPLE_SETTINGS, Settings
+from kg.sources import Metadata
 from kg.store import Store, to_rdflib
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -710,6 +716,31 @@ def test_cli_import_oparl(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "--since" in bad.output
 
 
+def test_oparl_persons_resolve_protocols_stored_before(tmp_path: Path) -> None:
+    settings = Settings(store_dir=tmp_path)
+    protocol = tmp_path / "rat.txt"
+    protocol.write_text(
+        "Niederschrift über die Sitzung des Rates der Stadt Hagen am 12.03.2024\n\n"
+        "TOP 1 Haushalt\n\nHerr Meier fragt, ob die Mittel reichen.\n",
+        encoding="utf-8",
+    )
+    ingest([protocol], settings, metadata=Metadata(municipality="Hagen"))
+    speaker = "SELECT ?p WHERE { ?s a rg:Statement ; schema:creator ?p }"
+    assert select(tmp_path, speaker) == [{"p": f"{ID}hagen/person/meier"}]
+    with local_server() as fake:
+        base = fake.base + "/"
+        body = {"id": base + "body/1", "type": T + "Body", "name": "Stadt Hagen",
+                "person": base + "body/1/people"}  # fmt: skip
+        fake.serve(body)
+        fake.serve_list(body["person"], [
+            person(base, "1", "Meier", "Jens", "Herr", []),
+            person(base, "2", "Meier", "Petra", "Frau", []),
+        ])  # fmt: skip
+        report = import_oparl(body["id"], settings, options=FAST, as_of=AS_OF)
+    assert report.reresolved, "the stored protocol is resolved again"
+    assert select(tmp_path, speaker) == [{"p": f"{ID}hagen/person/meier-jens"}]
+
+
 # ---------------------------------------------------------------- cleaning, unit level
 
 
@@ -750,3 +781,49 @@ def test_split_name_and_duplicate_choice_do_not_depend_on_order() -> None:
 
 
 RG_ = "https://w3id.org/ratsgraph/ontology#"
+
+
+# ---------------------------------------------------------------- arbitrary input
+
+
+_IDS = ["https://x/o/1", "https://x/p/1", "http://x/m 1", "https://x/ä\u0007", "urn:x", "", "x"]
+_FIELDS = (
+    "name", "familyName", "givenName", "title", "formOfAddress", "membership", "organization",
+    "person", "role", "votingRight", "startDate", "endDate", "onBehalfOf", "start", "end",
+    "participant", "agendaItem", "number", "public", "result", "resolutionText", "resolution",
+    "consultation", "reference", "paperType", "originatorPerson", "originatorOrganization",
+    "underDirectionOf", "mainFile", "auxiliaryFile", "text", "accessUrl", "location", "geojson",
+    "modified", "deleted", "organizationType", "classification", "shortName", "subOrganizationOf",
+    "meeting", "paper", "verbatimProtocol", "resultsProtocol",
+)  # fmt: skip
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
+    | st.sampled_from(_IDS) | st.sampled_from(["2024-03-12", "2024-03-12T16:00:00+01:00"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["id", "type",
+        *_FIELDS[:8]]), inner, max_size=4),
+    max_leaves=8,
+)  # fmt: skip
+_OBJECT = st.builds(
+    lambda ident, kind, rest: {"id": ident, "type": kind, **rest},
+    st.sampled_from(_IDS) | st.text(max_size=8),
+    st.sampled_from([T + k for k in ("Person", "Meeting", "Organization", "Paper", "File")])
+    | st.sampled_from(["", "x", None]),
+    st.dictionaries(st.sampled_from(_FIELDS), _JSON, max_size=6),
+)
+
+
+@given(
+    st.lists(st.tuples(_OBJECT, st.sampled_from(["Person", "Meeting", "Paper", None])), max_size=6)
+)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_arbitrary_objects_never_crash_and_map_deterministically(
+    objects: list[tuple[Raw, str | None]],
+) -> None:
+    body = {"id": "https://x/b", "name": "Stadt Hagen"}
+    graphs = []
+    for _ in range(2):
+        data = build_body_data(body, objects, WarningLog())
+        graphs.append(body_graph(data, EXAMPLE_SETTINGS, AS_OF, WarningLog()).ntriples())
+    assert graphs[0] == graphs[1]
+    parsed = list(ox.parse(graphs[0].encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    assert len(parsed) == graphs[0].count("\n")
