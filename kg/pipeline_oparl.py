@@ -104,7 +104,9 @@ def import_oparl(
     report.bodies = [b.report for b in built]
     if protocols:
         _ingest_protocols(built, settings, cache, options, warnings, report, progress, source)
-    report.warnings, report.warning_counts = list(warnings.examples), dict(warnings.counts)
+    # sorted: list threads report in any order, the report reads the same every time
+    report.warnings = sorted(warnings.examples, key=lambda w: (w.kind, w.message))
+    report.warning_counts = dict(sorted(warnings.counts.items()))
     report.finished = utc_iso(dt.datetime.now(dt.UTC))
     return report
 
