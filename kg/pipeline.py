@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +25,9 @@ from typing import Any, TypeVar
 
 from kg.errors import KgError, SettingsError
 from kg.extract import extract
-from kg.models import ResolvedDocument, SourceDocument
+from kg.extract_entities import collect_mentions
+from kg.lexicon import lexicon
+from kg.models import Extraction, ResolvedDocument, SourceDocument
 from kg.parse import parse
 from kg.rdf import (
     document_iri,
@@ -34,11 +36,12 @@ from kg.rdf import (
     ntriples_lines,
     resolution_triples,
 )
-from kg.resolve import Registry, resolve
+from kg.resolve import Registry, observations, resolve
 from kg.settings import Settings
 from kg.sources import MAX_BYTES, Metadata, find_files, read_document, read_manifest, read_sidecar
 from kg.store import GraphUpdate, Store
 from kg.store_manifest import DocumentRecord, document_record
+from kg.store_registry import BatchRegistries, Observed
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,8 @@ TASKS_PER_WORKER = 4  # tasks queued per worker, so prepared documents never pil
 REMOTE_TASKS = 64  # tasks queued on a Dask cluster
 Progress = Callable[[int, int, str], None]
 T = TypeVar("T")
+R = TypeVar("R")
+Registries = Mapping[str, Registry]  # by municipality
 
 
 @dataclass(slots=True)
@@ -121,21 +126,49 @@ def build_update(resolved: ResolvedDocument, settings: Settings) -> GraphUpdate:
     )
 
 
-def prepare_document(document: SourceDocument, settings: Settings) -> Outcome:
-    """Process one read document into its store update; any error becomes a `Failed`."""
+def prepare_document(
+    document: SourceDocument, settings: Settings, registries: Registries | None = None
+) -> Outcome:
+    """Process one read document into its store update; any error becomes a `Failed`.
+
+    `registries` (by municipality) hold the people of the store and the whole batch; without
+    them the document is resolved on its own and re-resolved after the batch if needed.
+    """
 
     def work() -> Outcome:
-        resolved = process_document(document)
+        registry = (registries or {}).get(document.municipality)
+        resolved = process_document(document, registry)
         update = build_update(resolved, settings)
-        return Prepared(document.path, document.sha256, update, document_record(resolved, settings))
+        record = document_record(resolved, settings, registry)
+        return Prepared(document.path, document.sha256, update, record)
 
     return _guarded(document.path, work)
 
 
-def prepare_file(path: Path, settings: Settings, metadata: Metadata | None) -> Outcome:
+def prepare_file(
+    path: Path, settings: Settings, metadata: Metadata | None, registries: Registries | None = None
+) -> Outcome:
     """Read and process one file into its store update; any error becomes a `Failed`."""
     read = _read(path, metadata)
-    return read if isinstance(read, Failed) else prepare_document(read, settings)
+    return read if isinstance(read, Failed) else prepare_document(read, settings, registries)
+
+
+def observe_file(path: Path, settings: Settings, metadata: Metadata | None) -> Observed | Failed:
+    """Phase one of an ingest: read and parse a file just far enough to know whom it names."""
+    read = _read(path, metadata)
+    return read if isinstance(read, Failed) else observe_document(read, settings)
+
+
+def observe_document(document: SourceDocument, settings: Settings) -> Observed | Failed:
+    """The people a document names, as resolution's registry records them."""
+
+    def work() -> Observed:
+        protocol = parse(document)
+        people = Extraction(protocol, collect_mentions(protocol, lexicon()).mentions)
+        iri = document_iri(settings, document.municipality, document.key)
+        return Observed(document.path, document.municipality, str(iri), tuple(observations(people)))
+
+    return _guarded(document.path, work)
 
 
 def _guarded(path: str, work: Callable[[], T]) -> T | Failed:
@@ -180,7 +213,9 @@ def ingest(
     with Store(settings.store_dir) as store:
         writer = _Writer(store, report)
         todo = [path for path in files if not writer.skip_unchanged(path, settings, metadata, tick)]
-        with _outcomes(todo, settings, metadata, workers, executor) as outcomes:
+        observed = _observed(todo, settings, metadata, workers, executor)
+        registries = BatchRegistries.build(store, settings, observed) if todo else None
+        with _outcomes(todo, settings, metadata, workers, executor, registries) as outcomes:
             try:
                 for outcome in outcomes:
                     writer.accept(outcome)
@@ -299,48 +334,89 @@ def _outcomes(
     metadata: Metadata | None,
     workers: int | None,
     executor: Executor | None,
+    registries: BatchRegistries | None = None,
 ) -> Iterator[Iterator[Outcome]]:
     """Outcomes for `todo` in order: from `executor`, a process pool, or this process."""
     if executor is not None:
-        yield _run(executor, _document_tasks(todo, settings, metadata), REMOTE_TASKS)
+        tasks = _document_tasks(todo, settings, metadata, registries)
+        yield _run(executor, tasks, REMOTE_TASKS)
         return
     count = workers or os.cpu_count() or 1
     if count == 1 or len(todo) <= PARALLEL_MIN_FILES:
-        yield (prepare_file(path, settings, metadata) for path in todo)
+        every = registries.registries if registries else None
+        yield (prepare_file(path, settings, metadata, every) for path in todo)
         return
+    with _pool(count) as pool:
+        tasks = _file_tasks(todo, settings, metadata, registries)
+        yield _run(pool, tasks, count * TASKS_PER_WORKER)
+
+
+@contextmanager
+def _pool(count: int) -> Iterator[ProcessPoolExecutor]:
     # "spawn": the workers must not inherit the open store (RocksDB threads and locks).
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(count, mp_context=context, initializer=_ignore_interrupts)
     try:
-        yield _run(pool, _file_tasks(todo, settings, metadata), count * TASKS_PER_WORKER)
+        yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _file_tasks(todo: list[Path], settings: Settings, metadata: Metadata | None) -> Iterator[Task]:
+def _observed(
+    todo: list[Path],
+    settings: Settings,
+    metadata: Metadata | None,
+    workers: int | None,
+    executor: Executor | None,
+) -> list[Observed]:
+    """Phase one: whom each file names, so every file is resolved against the whole batch."""
+    chunks = _chunks(todo, CHUNK_SIZE)
+    if executor is not None:
+        remote = ((_observe_documents, ([_read(p, metadata) for p in c], settings)) for c in chunks)
+        found: Iterable[Observed | Failed] = list(_run(executor, remote, REMOTE_TASKS))
+    elif (count := workers or os.cpu_count() or 1) == 1 or len(todo) <= PARALLEL_MIN_FILES:
+        found = [observe_file(path, settings, metadata) for path in todo]
+    else:
+        with _pool(count) as pool:
+            tasks = ((_observe_files, (chunk, settings, metadata)) for chunk in chunks)
+            found = list(_run(pool, tasks, count * TASKS_PER_WORKER))
+    return [item for item in found if isinstance(item, Observed)]
+
+
+def _file_tasks(
+    todo: list[Path],
+    settings: Settings,
+    metadata: Metadata | None,
+    registries: BatchRegistries | None,
+) -> Iterator[Task]:
     for chunk in _chunks(todo, CHUNK_SIZE):
-        yield _prepare_files, (chunk, settings, metadata)
+        mine = registries.for_paths(chunk) if registries else None
+        yield _prepare_files, (chunk, settings, metadata, mine)
 
 
 def _document_tasks(
-    todo: list[Path], settings: Settings, metadata: Metadata | None
+    todo: list[Path],
+    settings: Settings,
+    metadata: Metadata | None,
+    registries: BatchRegistries | None,
 ) -> Iterator[Task]:
     """Tasks carrying the documents, read here just before they are sent."""
     for chunk in _chunks(todo, CHUNK_SIZE):
-        yield _prepare_documents, ([_read(path, metadata) for path in chunk], settings)
+        mine = registries.for_paths(chunk) if registries else None
+        yield _prepare_documents, ([_read(path, metadata) for path in chunk], settings, mine)
 
 
 def _run(
     executor: Executor,
-    tasks: Iterator[Task],
+    tasks: Iterator[tuple[Callable[..., list[R]], tuple[Any, ...]]],
     limit: int,
-) -> Iterator[Outcome]:
+) -> Iterator[R]:
     """Run `tasks` with at most `limit` queued and yield their outcomes in order.
 
     Raises:
         KgError: when the executor fails (a worker process died, the cluster went away).
     """
-    queued: deque[Future[list[Outcome]]] = deque()
+    queued: deque[Future[list[R]]] = deque()
     try:
         for function, args in tasks:
             queued.append(executor.submit(function, *args))
@@ -353,7 +429,7 @@ def _run(
             future.cancel()
 
 
-def _result(future: Future[list[Outcome]]) -> list[Outcome]:
+def _result(future: Future[list[R]]) -> list[R]:
     try:
         return future.result()
     except Exception as error:  # tasks catch per-file errors: this is the machinery
@@ -374,20 +450,40 @@ def _ignore_interrupts() -> None:
 
 
 def _prepare_files(
-    paths: list[Path], settings: Settings, metadata: Metadata | None
+    paths: list[Path],
+    settings: Settings,
+    metadata: Metadata | None,
+    registries: Registries | None = None,
 ) -> list[Outcome]:
     """Worker task: read and process files."""
-    return [prepare_file(path, settings, metadata) for path in paths]
+    return [prepare_file(path, settings, metadata, registries) for path in paths]
+
+
+def _observe_files(
+    paths: list[Path], settings: Settings, metadata: Metadata | None
+) -> list[Observed | Failed]:
+    """Worker task: whom the files name (phase one)."""
+    return [observe_file(path, settings, metadata) for path in paths]
+
+
+def _observe_documents(
+    items: list[SourceDocument | Failed], settings: Settings
+) -> list[Observed | Failed]:
+    """Worker task (remote): whom documents read by the writer name (phase one)."""
+    return [i if isinstance(i, Failed) else observe_document(i, settings) for i in items]
 
 
 def _read(path: Path, metadata: Metadata | None) -> SourceDocument | Failed:
     return _guarded(str(path), lambda: read_document(path, metadata))
 
 
-def _prepare_documents(items: list[SourceDocument | Failed], settings: Settings) -> list[Outcome]:
+def _prepare_documents(
+    items: list[SourceDocument | Failed], settings: Settings, registries: Registries | None = None
+) -> list[Outcome]:
     """Worker task (remote): process documents read by the writer; read failures pass through."""
     return [
-        item if isinstance(item, Failed) else prepare_document(item, settings) for item in items
+        item if isinstance(item, Failed) else prepare_document(item, settings, registries)
+        for item in items
     ]
 
 

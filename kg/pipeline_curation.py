@@ -18,12 +18,12 @@ from kg.curation import Curation, load_curation, save_curation
 from kg.errors import ResolveError
 from kg.ids import municipality_key
 from kg.pipeline import process_document
-from kg.pipeline_resolution import ReconcileReport, build_registry, reconcile
+from kg.pipeline_resolution import ReconcileReport, reconcile
 from kg.resolve_registry import Registry
 from kg.settings import DEFAULT_BASE_IRI, Settings
 from kg.store import Store
 from kg.store_manifest import Manifest
-from kg.store_registry import stored_texts
+from kg.store_registry import build_registry, stored_texts
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,14 +26,14 @@ from kg.pipeline import BATCH_SIZE, build_update, process_document
 from kg.rdf import Triple
 from kg.rdf_roster import Roster, parse_roster, read_roster, roster_digest, roster_triples
 from kg.resolve import person_outcome
-from kg.resolve_registry import Observation, Registry, Signature, best_spelling, given_key
+from kg.resolve_registry import Registry, Signature, best_spelling, given_key
 from kg.settings import Settings
 from kg.store import GraphUpdate, Store
 from kg.store_manifest import DocumentRecord, Manifest, document_record
 from kg.store_registry import (
     ExternalPerson,
+    build_registry,
     entity_labels,
-    external_people,
     resolution_prefix,
     stored_metadata,
     stored_texts,
@@ -84,26 +84,6 @@ def reconcile(
     manifest.curation = curation.digest
     manifest.save(settings.store_dir)
     return report
-
-
-def build_registry(
-    store: Store,
-    settings: Settings,
-    manifest: Manifest,
-    curation: Curation,
-    municipality: str,
-    *,
-    exclude: frozenset[str] = frozenset(),
-    extra: Iterable[Observation] = (),
-) -> tuple[Registry, list[ExternalPerson]]:
-    """The registry of a municipality from the store (graphs in `exclude` left out) + `extra`."""
-    external = external_people(store, settings, municipality, exclude)
-    observed = [o for record in manifest.of(municipality) for o in record.observations]
-    observed += [o for person in external for o in person.observations]
-    observed += list(extra)
-    merges = curation.merge_map(settings.base_iri)
-    splits = curation.split_rules(settings.base_iri)
-    return Registry.build(municipality, observed, merges, splits), external
 
 
 def _reconcile_municipality(
@@ -237,7 +217,7 @@ def _external_links(
         local = frozenset([given_key(first.full_given)]) if first.full_given else frozenset()
         graph_key = document_key(registry.municipality, person.graph)
         key, candidates = person_outcome(registry, graph_key, first.surname, sig, local)
-        if not candidates:
+        if not candidates and settings.base_iri + key != person.iri:
             links.append((URIRef(settings.base_iri + key), OWL.sameAs, URIRef(person.iri)))
     return links
 

@@ -27,6 +27,7 @@ from kg.resolve_registry import (
     Signature,
     address_of_given,
     best_spelling,
+    clean_given,
     faction_key,
     given_fits,
     given_key,
@@ -161,8 +162,9 @@ def _groups(extraction: Extraction) -> dict[str, _Group]:
 
 
 def _signature(ref: PersonRef, date: str | None) -> Signature:
-    address = ref.address or address_of_given(ref.given)
-    return Signature(ref.given, address, faction_key(ref.faction), date)
+    given = clean_given(ref.given)
+    address = ref.address or address_of_given(given)
+    return Signature(given, address, faction_key(ref.faction), date)
 
 
 def _profile(sigs: list[Signature]) -> Signature | None:
@@ -285,13 +287,14 @@ def _full(given: str | None) -> bool:
 
 def _person_entity(key: str, ref: PersonRef) -> Entity:
     """The person as this mention names it (documents keep their own labels)."""
-    label = " ".join(p for p in (ref.given, ref.surname) if p)
+    given = clean_given(ref.given)
+    label = " ".join(p for p in (given, ref.surname) if p)
     return Entity(
         kind="person",
         key=key,
         label=label,
         surname=ref.surname,
-        given=ref.given,
+        given=given,
         address=ref.address,
         title=ref.title,
     )

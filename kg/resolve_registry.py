@@ -112,6 +112,36 @@ def address_of_given(given: str | None) -> str | None:
     return _gendered_names().get(fold(first))
 
 
+@functools.cache
+def _not_given() -> tuple[frozenset[str], tuple[str, ...]]:
+    from kg.lexicon import lexicon, load_yaml
+
+    lex = lexicon()
+    words = {fold(w) for w in (*lex.roles, *lex.not_surnames, *lex.addresses)}
+    suffixes = tuple(fold(s) for s in load_yaml("resolution.yaml")["not_given_names"]["endings"])
+    return frozenset(words), suffixes
+
+
+def clean_given(given: str | None) -> str | None:
+    """A first name as written, or None when the "first name" is a role or function word.
+
+    Layouts like "Riedel, Ratsherr" or "Fraktionssprecher Locker" put such words where a
+    first name stands; they must not make a person of their own.
+
+    >>> clean_given("Jens"), clean_given("Ratsherr"), clean_given("Fraktionssprecher")
+    ('Jens', None, None)
+    """
+    if not given or not given.strip():
+        return None
+    if is_initial(given):
+        return given
+    words, endings = _not_given()
+    first = fold(_DASHES.sub(" ", given).split()[0])
+    if first in words or fold(given) in words or first.endswith(endings):
+        return None
+    return given
+
+
 def faction_key(text: str | None) -> str | None:
     """The folded key of a faction named in brackets or a roster; None for non-factions.
 
@@ -318,7 +348,7 @@ def build_bucket(bucket: str, observations: Iterable[Observation]) -> tuple[Iden
     observed = sorted(set(observations), key=Observation.sort_key)
     full = _full_identities(bucket, observed)
     partial_obs = [o for o in observed if o.full_given is None]
-    absorbed = {o: [i for i in full if fits(i, Signature.of(o))] for o in partial_obs}
+    absorbed = {o: [i for i in full if fits(i, _naming(o))] for o in partial_obs}
     rest = [o for o in partial_obs if not absorbed[o]]
     partial = _partial_identities(bucket, rest)
     identities = full + partial
@@ -381,8 +411,18 @@ def _period_holders(identity: Identity, periods: Iterable[Period]) -> list[Obser
     return [Observation(identity.bucket, faction=f, start=s, end=e) for f, s, e in periods]
 
 
+def _naming(obs: Observation) -> Signature:
+    """What an observation says about who it is, without the faction.
+
+    Factions decide between people only when a reference is made; they never make two
+    people out of one, because protocols and extraction attach factions less reliably
+    than names.
+    """
+    return Signature(obs.given, obs.implied_address)
+
+
 def _only_fit(obs: Observation, identity: Identity, identities: list[Identity]) -> bool:
-    sig = Signature.of(obs)
+    sig = _naming(obs)
     if not fits(identity, sig):
         return False
     return not any(other != identity and fits(other, sig) for other in identities)
@@ -463,6 +503,11 @@ class Registry:
             replace(s, entity=registry.rewrite(aliases.get(s.entity, s.entity))) for s in splits
         )
         return registry
+
+    def subset(self, buckets: Iterable[str]) -> Registry:
+        """The same registry restricted to some buckets (what a worker needs for its files)."""
+        kept = {b: self.buckets[b] for b in sorted(set(buckets)) if b in self.buckets}
+        return Registry(self.municipality, kept, self.merges, self.splits)
 
     def identities(self, surname: str) -> tuple[Identity, ...]:
         """The identities of a surname's bucket."""

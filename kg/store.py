@@ -287,11 +287,15 @@ class Store:
 
 
 def _delete_resolution_records(graph: URIRef) -> str:
-    prefix = str(graph) + "/"
+    """The records of a document in rg:resolution: those that say `rg:mentionedIn` it.
+
+    Found through the index on the object, not by scanning the resolution graph (which holds
+    a label for every entity), so replacing a document stays fast in a large store.
+    """
     return (
         f"DELETE {{ GRAPH {RESOLUTION_GRAPH.n3()} {{ ?s ?p ?o }} }} "
-        f"WHERE {{ GRAPH {RESOLUTION_GRAPH.n3()} {{ ?s ?p ?o "
-        f'FILTER(STRSTARTS(STR(?s), "{prefix}")) }} }}'
+        f"WHERE {{ GRAPH {RESOLUTION_GRAPH.n3()} {{ ?s {RG.mentionedIn.n3()} {graph.n3()} . "
+        f"?s ?p ?o }} }}"
     )
 
 

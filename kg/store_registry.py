@@ -8,14 +8,18 @@ membership, with its dates), so they feed the municipality's registry like proto
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
+from kg.curation import Curation, load_curation
 from kg.ids import municipality_key
-from kg.resolve_registry import Observation, faction_key
+from kg.resolve_registry import Observation, Registry, faction_key
 from kg.settings import Settings
 from kg.store import Store
+from kg.store_manifest import Manifest
+from kg.vocab import RESOLUTION_GRAPH
 
 ROSTER_SEGMENT = "roster/"
 ENTITY_SEGMENTS = ("person", "faction", "party", "unit", "initiative", "place", "paper")
@@ -36,8 +40,6 @@ SELECT ?m ?g ?p ?family ?given ?address ?title ?ms ?org ?orgLabel ?abbr ?start ?
       OPTIONAL { ?org rdfs:label ?orgLabel } OPTIONAL { ?org rg:partyAbbreviation ?abbr }
     }
   }
-  FILTER (?g != rg:resolution)
-  FILTER NOT EXISTS { GRAPH ?g { ?g a rg:Protocol } }
 }
 """
 
@@ -72,7 +74,12 @@ def external_people(
     store: Store, settings: Settings, municipality: str, exclude: frozenset[str] = frozenset()
 ) -> list[ExternalPerson]:
     """Roster and OParl persons of a municipality (graphs in `exclude` left out), sorted."""
-    rows = store.select(_PEOPLE, bindings={"m": municipality_iri(settings, municipality)})
+    graphs = _non_protocol_graphs(store, exclude)
+    if not graphs:
+        return []
+    values = " ".join(URIRef(g).n3() for g in graphs)
+    query = _PEOPLE.replace("WHERE {", f"WHERE {{ VALUES ?g {{ {values} }}", 1)
+    rows = store.select(query, bindings={"m": municipality_iri(settings, municipality)})
     found: dict[tuple[str, str], set[Observation]] = defaultdict(set)
     for row in rows:
         graph, person = str(row["g"]), str(row["p"])
@@ -94,6 +101,17 @@ def external_people(
     return [
         ExternalPerson(graph, person, tuple(sorted(obs, key=Observation.sort_key)))
         for (graph, person), obs in sorted(found.items())
+    ]
+
+
+def _non_protocol_graphs(store: Store, exclude: frozenset[str]) -> list[str]:
+    """Named graphs that are neither protocols nor rg:resolution (rosters, OParl, ...)."""
+    protocols = set(store.document_hashes())
+    resolution = str(RESOLUTION_GRAPH)
+    return [
+        g
+        for g in store.named_graphs()
+        if g not in protocols and g != resolution and g not in exclude
     ]
 
 
@@ -150,3 +168,77 @@ def resolution_prefix(settings: Settings, municipality: str) -> tuple[str, str]:
     """(subjects of the municipality's records in rg:resolution, the documents' prefix)."""
     prefix = settings.base_iri + municipality_key(municipality) + "/"
     return prefix, prefix + "doc/"
+
+
+def build_registry(
+    store: Store,
+    settings: Settings,
+    manifest: Manifest,
+    curation: Curation,
+    municipality: str,
+    *,
+    exclude: frozenset[str] = frozenset(),
+    extra: Iterable[Observation] = (),
+) -> tuple[Registry, list[ExternalPerson]]:
+    """The registry of a municipality: its stored documents (except the graphs in `exclude`),
+    roster and OParl persons, `extra` observations and the curation decisions."""
+    external = external_people(store, settings, municipality, exclude)
+    observed = [
+        o for record in manifest.of(municipality) if record.iri not in exclude
+        for o in record.observations
+    ]  # fmt: skip
+    observed += [o for person in external for o in person.observations]
+    observed += list(extra)
+    merges = curation.merge_map(settings.base_iri)
+    splits = curation.split_rules(settings.base_iri)
+    return Registry.build(municipality, observed, merges, splits), external
+
+
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """Phase one of an ingest: the people one file names (see `BatchRegistries`)."""
+
+    path: str
+    municipality: str
+    iri: str
+    observations: tuple[Observation, ...]
+
+
+@dataclass(slots=True)
+class BatchRegistries:
+    """The registries an ingest resolves with: what is stored plus every file of the batch.
+
+    Built before any file is resolved, so no file of the batch needs resolving twice; workers
+    get only the buckets their files name (`for_paths`).
+    """
+
+    registries: dict[str, Registry] = field(default_factory=dict)
+    buckets: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, store: Store, settings: Settings, observed: Iterable[Observed]
+    ) -> BatchRegistries:
+        """Registries of the municipalities the batch touches."""
+        observed = list(observed)
+        manifest = Manifest.load(settings.store_dir)
+        curation = load_curation(settings.store_dir)
+        replaced = frozenset(o.iri for o in observed)
+        batch = cls()
+        for municipality in sorted({o.municipality for o in observed}):
+            extra = [x for o in observed if o.municipality == municipality for x in o.observations]
+            batch.registries[municipality] = build_registry(
+                store, settings, manifest, curation, municipality, exclude=replaced, extra=extra
+            )[0]
+        for o in observed:
+            batch.buckets[o.path] = (o.municipality, frozenset(x.bucket for x in o.observations))
+        return batch
+
+    def for_paths(self, paths: Iterable[object]) -> dict[str, Registry]:
+        """The registries restricted to the buckets the files at `paths` name."""
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for path in paths:
+            municipality, buckets = self.buckets.get(str(path), ("", frozenset()))
+            if municipality:
+                wanted[municipality] |= buckets
+        return {m: self.registries[m].subset(b) for m, b in wanted.items()}
