@@ -264,13 +264,33 @@ def remote_select(endpoint: str, sparql: str, bindings: dict[str, Node] | None =
 
 
 def _with_values(sparql: str, bindings: dict[str, Node]) -> str:
-    """Bind parameters with a VALUES clause of serialised RDF terms (never raw user text)."""
-    names = " ".join(f"?{k}" for k in bindings)
-    terms = " ".join(_typed(term).n3() for term in bindings.values())
-    match = re.search(r"\bWHERE\s*\{", mask_lexemes(sparql), re.IGNORECASE)
-    if match is None:
-        raise QueryError("cannot bind parameters: the query has no WHERE clause")
-    return sparql[: match.end()] + f" VALUES ({names}) {{ ({terms}) }} " + sparql[match.end() :]
+    """Bind parameters with VALUES clauses of serialised RDF terms (never raw user text).
+
+    Like pyoxigraph's substitutions, a value reaches every (sub)query that projects its
+    variable: each such SELECT gets its own VALUES block at the start of its WHERE clause.
+
+    >>> query = "SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?o } } }"
+    >>> text = _with_values(query, {"x": URIRef("a:b")})
+    >>> text.count("VALUES (?x) { (<a:b>) }")
+    2
+    """
+    code = mask_lexemes(sparql)
+    inserts: list[tuple[int, str]] = []
+    for match in re.finditer(r"\bSELECT\b(.*?)\bWHERE\s*\{", code, re.IGNORECASE | re.DOTALL):
+        projected = [
+            name
+            for name in bindings
+            if match.group(1).strip().startswith("*") or re.search(rf"[?$]{name}\b", match.group(1))
+        ]
+        if projected:
+            names = " ".join(f"?{name}" for name in projected)
+            terms = " ".join(_typed(bindings[name]).n3() for name in projected)
+            inserts.append((match.end(), f" VALUES ({names}) {{ ({terms}) }}"))
+    if not inserts:
+        raise QueryError("cannot bind parameters: no SELECT ... WHERE projects them")
+    for position, values in reversed(inserts):
+        sparql = sparql[:position] + values + sparql[position:]
+    return sparql
 
 
 def _typed(term: Node) -> Node:

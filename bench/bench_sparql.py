@@ -1,0 +1,230 @@
+"""Benchmark of the saved SPARQL queries: the on-disk Oxigraph store against rdflib in memory.
+
+A seeded synthetic graph with the shape kg/rdf.py writes (one named graph per protocol:
+meeting, agenda items, attendance, people with labels, Fraktion memberships and heads of
+departments with Web Annotations, statements with speech acts, replies, topics and quotes,
+votes with counts per Fraktion, plus the rg:resolution graph) is bulk-loaded into a
+`kg.store.Store` on disk and parsed into an rdflib `Dataset` (default graph = union). Rows:
+median latency of every saved query on both (rdflib in a forked child that is stopped after
+the cut-off), load throughput, store size on disk against the N-Quads size, and peak RSS
+after the Oxigraph part against peak RSS after loading rdflib. Quick mode: ~200k triples and
+a 0.3 s rdflib cut-off; full mode: ≥ 5M triples and 60 s.
+
+CLI: `python -m bench.bench_sparql [--quick]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import multiprocessing
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Dataset
+
+from bench.sparql_graph import Shape, generate
+from kg.query import parse_params, saved_queries
+from kg.store import OXIGRAPH_DIR, Store
+from kg.vocab import PREFIXES
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Mode:
+    """Sizes and repetitions of one benchmark mode."""
+
+    shape: Shape
+    repeats: int
+    rdflib_cutoff: float
+
+
+QUICK = Mode(Shape(municipalities=2, documents=140), repeats=2, rdflib_cutoff=0.3)
+FULL = Mode(Shape(municipalities=10, documents=3400), repeats=5, rdflib_cutoff=60.0)
+#: Saved queries that aggregate over the whole graph (target: ≥ 20× faster than rdflib).
+AGGREGATES = frozenset({
+    "statements-per-faction-per-month", "reply-pairs", "attendance-rate", "speakers", "topics",
+    "speech-acts-per-faction", "meetings", "documents", "votes-per-faction", "vote-deviations",
+})  # fmt: skip
+#: Look-ups of one entity (target: < 200 ms median).
+LOOKUPS = frozenset({"entity", "entity-search", "statements-by-person", "person-memberships"})
+
+
+def run(quick: bool) -> list[dict[str, Any]]:
+    """Benchmark rows `{name, value, unit, baseline, ratio}`."""
+    mode = QUICK if quick else FULL
+    with tempfile.TemporaryDirectory(prefix="kg-bench-sparql-") as tmp:
+        started = time.perf_counter()
+        data = generate(mode.shape)
+        nquads = data.nquads.encode("utf-8")
+        nquads_size = len(nquads)
+        log.info("generated %d triples in %.1f s", data.triples, time.perf_counter() - started)
+        store_dir = Path(tmp) / "store"
+        ox_load, size = _load_oxigraph(store_dir, nquads)
+        queries = _bound_queries(data.params)
+        with Store(store_dir, read_only=True) as store:
+            ox_times = {
+                name: _time_store(store, q, b, mode.repeats) for name, (q, b) in queries.items()
+            }
+        ox_rss = _peak_rss_mb()
+        del nquads
+        rdflib_load = _load_rdflib(data.nquads)
+        rdflib_rss = _peak_rss_mb()
+        rdflib_times = {
+            name: _time_rdflib(q, b, mode.repeats, mode.rdflib_cutoff)
+            for name, (q, b) in queries.items()
+        }
+    rows = [_query_row(name, ox_times[name], rdflib_times[name], mode) for name in queries]
+    load = f"load {data.triples:,} triples (Oxigraph bulk load vs rdflib parse)"
+    rows += [
+        _row(load, data.triples / ox_load, "triples/s", data.triples / rdflib_load),
+        _row("store size on disk vs N-Quads file", size / 1e6, "MB", nquads_size / 1e6),
+        _row("peak RSS: Oxigraph part vs after loading rdflib", ox_rss, "MB", rdflib_rss),
+    ]
+    return rows
+
+
+def _bound_queries(params: dict[str, str]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Every saved query with values for its parameters from the synthetic graph."""
+    bound = {}
+    for name, query in saved_queries().items():
+        pairs = [f"{key}={params[key]}" for key in query.params]
+        bound[name] = (query.sparql, parse_params(pairs, query))
+    return bound
+
+
+def _load_oxigraph(store_dir: Path, nquads: bytes) -> tuple[float, int]:
+    """Bulk-load into an on-disk store; seconds taken and bytes on disk."""
+    path = store_dir / OXIGRAPH_DIR
+    path.mkdir(parents=True)
+    started = time.perf_counter()
+    raw = ox.Store(str(path))
+    raw.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    raw.flush()
+    seconds = time.perf_counter() - started
+    del raw
+    size = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return seconds, size
+
+
+def _time_store(store: Store, sparql: str, bindings: dict[str, Any], repeats: int) -> list[float]:
+    def once() -> None:
+        result = store.raw_query(sparql, bindings=bindings)
+        for _ in result:
+            pass
+
+    once()  # warm caches; the figure is the steady state
+    return [_seconds(once) for _ in range(repeats)]
+
+
+_DATASET: Dataset | None = None
+
+
+def _load_rdflib(nquads: str) -> float:
+    global _DATASET
+    started = time.perf_counter()
+    dataset = Dataset(default_union=True)
+    dataset.parse(data=nquads, format="nquads")
+    _DATASET = dataset
+    return time.perf_counter() - started
+
+
+def _time_rdflib(
+    sparql: str, bindings: dict[str, Any], repeats: int, cutoff: float
+) -> list[float] | str:
+    """Timings in a forked child (it shares the loaded dataset), which is killed at the
+    cut-off; a reason instead when it did not finish or failed."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_rdflib_child, args=(sender, sparql, bindings, repeats))
+    child.start()
+    sender.close()
+    times: list[float] = []
+    try:
+        while len(times) < repeats:
+            if not receiver.poll(cutoff + 0.2):
+                break
+            outcome: float | str = receiver.recv()
+            if isinstance(outcome, str):
+                return outcome
+            times.append(outcome)
+            if outcome > cutoff:
+                break
+    finally:
+        child.kill()
+        child.join()
+    return times if times and times[0] <= cutoff else f"> {cutoff:g} s"
+
+
+def _rdflib_child(sender: Any, sparql: str, bindings: dict[str, Any], repeats: int) -> None:
+    assert _DATASET is not None
+    dataset = _DATASET
+    namespaces = dict(PREFIXES)
+
+    def once() -> None:
+        for _ in dataset.query(sparql, initNs=namespaces, initBindings=bindings):
+            pass
+
+    try:
+        for _ in range(repeats):
+            sender.send(_seconds(once))
+    except Exception as error:  # the baseline failing is a result, not a crash
+        sender.send(f"rdflib failed: {type(error).__name__}")
+
+
+def _seconds(action: Callable[[], None]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _query_row(
+    name: str, ours: list[float], theirs: list[float] | str, mode: Mode
+) -> dict[str, Any]:
+    kind = " (aggregate)" if name in AGGREGATES else " (look-up)" if name in LOOKUPS else ""
+    value = statistics.median(ours) * 1000
+    if isinstance(theirs, str):
+        return _row(f"query {name}{kind}: median latency; rdflib {theirs}", value, "ms", None)
+    return _row(
+        f"query {name}{kind}: median latency", value, "ms", statistics.median(theirs) * 1000
+    )
+
+
+def _row(name: str, value: float, unit: str, baseline: float | None) -> dict[str, Any]:
+    ratio = value / baseline if baseline else None
+    return {
+        "name": name,
+        "value": round(value, 3),
+        "unit": unit,
+        "baseline": baseline,
+        "ratio": ratio,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the rows as JSON lines."""
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_sparql")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    for row in run(args.quick):
+        print(json.dumps(row, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
