@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import KgError
+from kg.evaluate_resolution import ClusterScore, person_clustering
 from kg.ids import fold
 from kg.lexicon import lexicon
 from kg.models import ResolvedDocument
@@ -26,6 +27,7 @@ from kg.sources import read_document
 CATEGORIES = (
     "persons", "factions", "departments", "initiatives", "memberships", "head_of",
     "attendance", "speaker_attribution", "statements", "speech_acts", "replies", "votes",
+    "person_clustering",
 )  # fmt: skip
 _STOP = {"des", "der", "die", "und", "fuer", "fur", "fachbereich", "fb", "amt", "fachbereichs"}
 
@@ -70,6 +72,7 @@ class Evaluation:
     scores: dict[str, Score] = field(default_factory=lambda: {c: Score() for c in CATEGORIES})
     documents: list[str] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    clustering: list[ClusterScore] = field(default_factory=list)  # per municipality, then "all"
 
 
 def evaluate(gold_dir: Path, corpus_dir: Path | None = None) -> Evaluation:
@@ -100,7 +103,23 @@ def evaluate(gold_dir: Path, corpus_dir: Path | None = None) -> Evaluation:
             continue
         score_document(gold, resolved, evaluation.scores)
         evaluation.documents.append(gold_path.name)
+    if evaluation.documents:
+        _score_clustering(evaluation, gold_dir, corpus_dir)
     return evaluation
+
+
+def _score_clustering(evaluation: Evaluation, gold_dir: Path, corpus_dir: Path | None) -> None:
+    """Pairwise person clustering across the documents of a municipality (category
+    `person_clustering`: tp = pairs joined by both, fp = joined only by the system, fn = only
+    by gold; see kg.evaluate_resolution)."""
+    try:
+        evaluation.clustering = person_clustering(gold_dir, corpus_dir)
+    except KgError as error:
+        evaluation.errors.append(("person_clustering", str(error)))
+        return
+    total = evaluation.clustering[-1]
+    score = evaluation.scores["person_clustering"]
+    score.add(tp=total.both, fp=total.system - total.both, fn=total.gold - total.both)
 
 
 def _source_path(gold: dict[str, Any], gold_path: Path, corpus_dir: Path | None) -> Path | None:

@@ -34,6 +34,7 @@ from kg.errors import KgError
 from kg.pipeline import ingest
 from kg.resolve_registry import (
     address_of_given,
+    faction_key,
     given_fits,
     given_key,
     is_initial,
@@ -60,6 +61,7 @@ class GoldPerson:
     surname: str
     given: str | None
     address: str | None
+    faction: str | None = None
 
     @property
     def implied_address(self) -> str | None:
@@ -94,29 +96,70 @@ class ClusterScore:
         return self.matched / self.entries if self.entries else 1.0
 
 
-def gold_persons(gold_dir: Path, municipalities: Iterable[str]) -> list[GoldPerson]:
-    """The person entries of the gold files of `municipalities`.
+def gold_files(gold_dir: Path) -> list[dict[str, Any]]:
+    """The gold files of a folder: `*.gold.json` (synthetic corpus) or else `*.json`.
 
     Raises:
         KgError: when the folder has no gold files.
     """
-    wanted = set(municipalities)
-    files = sorted(gold_dir.glob("*.json"))
-    if not files:
+    paths = sorted(gold_dir.glob("*.gold.json")) or sorted(
+        p for p in gold_dir.glob("*.json") if not p.name.startswith(".")
+    )
+    golds = [json.loads(p.read_text(encoding="utf-8")) for p in paths]
+    golds = [g for g in golds if isinstance(g, dict) and "persons" in g and "city" in g]
+    if not golds:
         raise KgError(f"no gold JSON files in {gold_dir}")
+    return golds
+
+
+def compared_municipalities(golds: list[dict[str, Any]]) -> list[str]:
+    """Municipalities with at least two gold documents (only they have pairs across documents)."""
+    documents: dict[str, int] = defaultdict(int)
+    for gold in golds:
+        documents[gold["city"]] += 1
+    return sorted(m for m, n in documents.items() if n >= 2)
+
+
+def gold_persons(gold_dir: Path, municipalities: Iterable[str] | None = None) -> list[GoldPerson]:
+    """The person entries of the gold files of `municipalities` (default: those with pairs).
+
+    Raises:
+        KgError: when the folder has no gold files.
+    """
+    golds = gold_files(gold_dir)
+    wanted = set(municipalities if municipalities is not None else compared_municipalities(golds))
     entries = []
-    for path in files:
-        gold: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    for gold in golds:
         if gold.get("city") not in wanted:
             continue
-        for person in gold["persons"]:
+        persons = gold["persons"]
+        for person in persons:
+            faction = _gold_faction(person, persons, gold.get("memberships", []))
             entries.append(
                 GoldPerson(
                     gold["city"], gold["file"], person["surname"], person.get("given"),
-                    person.get("address"),
+                    person.get("address"), faction,
                 )
             )  # fmt: skip
     return entries
+
+
+def _gold_faction(
+    person: dict[str, Any], persons: list[dict[str, Any]], memberships: list[dict[str, Any]]
+) -> str | None:
+    """The faction the gold file gives this person (memberships name persons by surname, or
+    by first name / form of address plus surname when two share it)."""
+    surname = surname_key(person["surname"])
+    same = [p for p in persons if surname_key(p["surname"]) == surname]
+    for membership in memberships:
+        words = str(membership.get("person", "")).split()
+        if not any(surname_key(" ".join(words[i:])) == surname for i in range(len(words))):
+            continue
+        qualifier = words[0] if len(words) > 1 else None
+        if len(same) > 1 and qualifier not in (person.get("given"), person.get("address")):
+            continue
+        return faction_key(str(membership.get("faction", "")))
+    return None
 
 
 def gold_clusters(entries: list[GoldPerson]) -> dict[GoldPerson, str]:
@@ -132,26 +175,35 @@ def gold_clusters(entries: list[GoldPerson]) -> dict[GoldPerson, str]:
     return cluster
 
 
-def _named(group: list[GoldPerson]) -> dict[str, set[str]]:
-    """Full first names of a surname group with the forms of address they come with."""
-    named: dict[str, set[str]] = defaultdict(set)
+@dataclass(slots=True)
+class _Named:
+    """A full first name of a surname group: forms of address and factions it comes with."""
+
+    addresses: set[str]
+    factions: set[str]
+
+
+def _named(group: list[GoldPerson]) -> dict[str, _Named]:
+    named: dict[str, _Named] = {}
     for entry in group:
         if entry.given and not is_initial(entry.given):
-            address = entry.implied_address
-            named[given_key(entry.given)] |= {address} if address else set()
+            found = named.setdefault(given_key(entry.given), _Named(set(), set()))
+            found.addresses |= {entry.implied_address} if entry.implied_address else set()
+            found.factions |= {entry.faction} if entry.faction else set()
     return named
 
 
-def _gold_id(
-    entry: GoldPerson, named: dict[str, set[str]], group: list[GoldPerson], at: str
-) -> str:
+def _gold_id(entry: GoldPerson, named: dict[str, _Named], group: list[GoldPerson], at: str) -> str:
     if entry.given and not is_initial(entry.given):
         return f"{at}/{given_key(entry.given)}"
     address = entry.implied_address
     fitting = [
-        g for g, addresses in named.items()
-        if given_fits(entry.given, g) and (not address or not addresses or address in addresses)
+        g for g, n in named.items()
+        if given_fits(entry.given, g) and (not address or not n.addresses or address in n.addresses)
     ]  # fmt: skip
+    if len(fitting) > 1 and entry.faction:  # "Günther (Grüne)": the Günther of the Grüne
+        by_faction = [g for g in fitting if entry.faction in named[g].factions]
+        fitting = by_faction or fitting
     if len(fitting) == 1:
         return f"{at}/{fitting[0]}"
     if fitting:
@@ -225,18 +277,27 @@ def score_clustering(
 
 
 def person_clustering(
-    gold_dir: Path, corpus_dir: Path, municipalities: Iterable[str] = MUNICIPALITIES
+    gold_dir: Path, corpus_dir: Path | None, municipalities: Iterable[str] | None = None
 ) -> list[ClusterScore]:
-    """Ingest the corpus documents of `municipalities` into a scratch store and score them.
+    """Ingest the documents of `municipalities` (default: every municipality with at least
+    two gold documents) into a scratch store and score the clustering of their persons.
+
+    Protocols are looked up in `corpus_dir`, then beside the gold files.
 
     Raises:
-        KgError: when the gold folder is empty or a gold document is missing from the corpus.
+        KgError: when the gold folder is empty or a gold document's protocol is missing.
     """
     entries = gold_persons(gold_dir, municipalities)
-    files = sorted({corpus_dir / e.file for e in entries})
+    folders = [f for f in (corpus_dir, gold_dir) if f is not None]
+    files = sorted(
+        {
+            next((f / e.file for f in folders if (f / e.file).is_file()), Path(e.file))
+            for e in entries
+        }
+    )
     missing = [f.name for f in files if not f.is_file()]
     if missing:
-        raise KgError(f"corpus {corpus_dir} lacks {', '.join(missing[:5])}")
+        raise KgError(f"protocols not found: {', '.join(missing[:5])}")
     with tempfile.TemporaryDirectory(prefix="kg-eval-") as scratch:
         settings = Settings(store_dir=Path(scratch) / "store")
         ingest(files, settings, workers=1)

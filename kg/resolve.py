@@ -163,8 +163,17 @@ def _groups(extraction: Extraction) -> dict[str, _Group]:
 
 def _signature(ref: PersonRef, date: str | None) -> Signature:
     given = clean_given(ref.given)
-    address = ref.address or address_of_given(given)
+    address = _role_address(ref.given) or ref.address or address_of_given(given)
     return Signature(given, address, faction_key(ref.faction), date)
+
+
+def _role_address(word: str | None) -> str | None:
+    """A role word read as first name ("Vorsitzender\nRatsfrau Wöhler") still tells the
+    form of address, and it stands closer to the name than anything before it."""
+    from kg.lexicon import lexicon
+
+    role = lexicon().roles.get(word or "")
+    return role.address if role else None
 
 
 def _profile(sigs: list[Signature]) -> Signature | None:
