@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kg.errors import KgError
+from kg.errors import KgError, SettingsError
 
 app = typer.Typer(
     name="kg",
@@ -78,23 +78,56 @@ def _settings(store: Path | None) -> Any:
 @app.command()
 @handle_errors
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Protocol files or folders (txt, html, pdf).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Protocol files or folders (txt, html, pdf).")
+    ],
     municipality: Annotated[
         str | None, typer.Option(help="Municipality (else sidecar, INDEX.tsv or the text).")
     ] = None,
-    body: Annotated[str | None, typer.Option(help="Council body, e.g. 'Rat der Stadt Hagen'.")] = None,
+    body: Annotated[
+        str | None, typer.Option(help="Council body, e.g. 'Rat der Stadt Hagen'.")
+    ] = None,
     store: StoreOption = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (default: one per CPU).")
+    ] = None,
+    executor: Annotated[
+        str, typer.Option(help="'local' (processes here) or 'dask' (a Dask cluster).")
+    ] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
+    ] = None,
 ) -> None:
     """Read protocols into the store; unchanged files are skipped, changed ones replaced.
 
     Example: kg ingest examples/ --municipality Hagen
     """
+    from contextlib import nullcontext
+
+    from kg.pipeline import dask_executor
+
+    settings = _settings(store)
+    if executor not in ("local", "dask"):
+        raise SettingsError(f"unknown executor {executor!r} (use local or dask)")
+    if (executor == "dask") != (scheduler is not None):
+        raise SettingsError("--executor dask and --scheduler ADDRESS go together")
+    with dask_executor(scheduler) if scheduler else nullcontext() as pool:
+        _ingest_with_progress(paths, settings, municipality, body, workers, pool)
+
+
+def _ingest_with_progress(
+    paths: list[Path],
+    settings: Any,
+    municipality: str | None,
+    body: str | None,
+    workers: int | None,
+    pool: Any,
+) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from kg.pipeline import ingest as run_ingest
     from kg.sources import Metadata
 
-    settings = _settings(store)
     with Progress(
         TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         TextColumn("{task.fields[docs_per_s]} docs/s"), console=err_console, transient=True,
@@ -107,7 +140,7 @@ def ingest(
 
         report = run_ingest(
             paths, settings, metadata=Metadata(municipality=municipality, body=body),
-            progress=progress,
+            progress=progress, workers=workers, executor=pool,
         )  # fmt: skip
     console.print(
         f"ingested into {settings.store_dir}: {len(report.added)} added, "
@@ -115,10 +148,18 @@ def ingest(
         f"{len(report.failed)} failed ({report.triples} triples written)"
     )
     for path, reason in report.failed:
-        err_console.print(f"[red]failed:[/red] {reason if path in reason else f'{path}: {reason}'}",
-                          highlight=False, soft_wrap=True)  # fmt: skip
+        message = reason if path in reason else f"{path}: {reason}"
+        line = f"[red]failed:[/red] {_one_line(message)}"
+        err_console.print(line, highlight=False, soft_wrap=True)
     if report.failed:
         raise typer.Exit(EXIT_SOME_FAILED)
+
+
+def _one_line(text: str) -> str:
+    """`text` as one terminal line: control and direction characters escaped, no Rich markup."""
+    from rich.markup import escape
+
+    return escape("".join(c if c.isprintable() else ascii(c)[1:-1] for c in text))
 
 
 # ---------------------------------------------------------------- query

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kg.errors import KgError, SettingsError
+from kg.errors import KgError, SettingsError, SourceError
 from kg.extract import extract
 from kg.extract_entities import collect_mentions
 from kg.lexicon import lexicon
@@ -45,6 +45,8 @@ from kg.store_registry import BatchRegistries, Observed
 
 log = logging.getLogger(__name__)
 
+MAX_TEXT_CHARS = 2_000_000  # about 600 pages; parsing takes ~15 ms per 1,000 characters
+MAX_TEXT_FILE_BYTES = 32_000_000  # text and HTML files larger than this are not read
 BATCH_SIZE = 200  # documents per commit ...
 BATCH_TRIPLES = 300_000  # ... and about this many triples at most
 PARALLEL_MIN_FILES = 50  # fewer files to process are not worth starting worker processes
@@ -474,7 +476,28 @@ def _observe_documents(
 
 
 def _read(path: Path, metadata: Metadata | None) -> SourceDocument | Failed:
-    return _guarded(str(path), lambda: read_document(path, metadata))
+    return _guarded(str(path), lambda: read_protocol(path, metadata))
+
+
+def read_protocol(path: Path, metadata: Metadata | None = None) -> SourceDocument:
+    """`read_document` within the sizes one protocol can have (parsing is not free).
+
+    Raises:
+        SourceError: when the file cannot be read or is too large for one protocol.
+    """
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # read_document reports why the file cannot be read
+    if size > MAX_TEXT_FILE_BYTES and path.suffix.lower() != ".pdf":
+        raise SourceError(f"{path}: too large for one protocol ({size / 1e6:.0f} MB of text)")
+    document = read_document(path, metadata)
+    if len(document.text) > MAX_TEXT_CHARS:
+        raise SourceError(
+            f"{path}: too long for one protocol ({len(document.text):,} characters, "
+            f"limit {MAX_TEXT_CHARS:,}); split it into meetings"
+        )
+    return document
 
 
 def _prepare_documents(

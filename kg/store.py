@@ -7,7 +7,11 @@ may write a store directory at a time; any number may read it beside the writer.
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
+import struct
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +31,7 @@ log = logging.getLogger(__name__)
 Triple = tuple[Node, Node, Node]
 OXIGRAPH_DIR = "oxigraph"
 BULK_ATOMIC_QUADS = 900_000
+READ_ATTEMPTS = 12  # a reader opening beside a writer may catch it mid-way: retry briefly
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,15 +90,20 @@ class Store:
             if read_only:
                 if not path.is_dir():
                     raise StoreError(f"no store at {store_dir} (run `kg ingest` first)")
-                self._ox = ox.Store.read_only(str(path))
+                self._ox = _open_beside_writer(path)
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._ox = ox.Store(str(path))
-        except OSError as error:
+        except (OSError, RuntimeError) as error:
             message = str(error)
-            if "lock" in message.lower():
+            if "lock" in message.lower() and not read_only:
                 raise StoreLockedError(
                     f"store {store_dir} is locked by another process (an ingest running?)"
+                ) from error
+            if read_only and writer_running(path):
+                raise StoreError(
+                    f"store {store_dir} is being written by another process and could not be "
+                    f"opened consistently ({message.splitlines()[0][:120]}); try again"
                 ) from error
             raise StoreError(f"cannot open store {store_dir}: {message.splitlines()[0]}") from error
 
@@ -284,6 +294,37 @@ class Store:
         assert data is not None
         lines = sorted(set(data.splitlines()))
         return b"\n".join(lines) + (b"\n" if lines else b"")
+
+
+def _open_beside_writer(path: Path) -> Any:
+    """Open read-only; while a writer is creating files, retry for up to about 4 seconds.
+
+    RocksDB's read-only mode reads the writer's manifest and log as they are on disk; opened
+    at the moment the writer appends to them, it may report a column family not found or a
+    corrupt manifest record, which the next attempt no longer sees.
+    """
+    for attempt in range(READ_ATTEMPTS):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError):
+            if attempt == READ_ATTEMPTS - 1 or not writer_running(path):
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def writer_running(path: Path) -> bool:
+    """True when another process holds the write lock of the Oxigraph directory `path`.
+
+    Asks the kernel about RocksDB's fcntl lock on `LOCK` without taking it.
+    """
+    request = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
+    try:
+        with (path / "LOCK").open("rb") as handle:
+            answer = fcntl.fcntl(handle, fcntl.F_GETLK, request)
+    except OSError:
+        return False
+    return bool(struct.unpack("hhqqi4x", answer)[0] != fcntl.F_UNLCK)
 
 
 def _delete_resolution_records(graph: URIRef) -> str:
