@@ -172,8 +172,9 @@ def _role_address(word: str | None) -> str | None:
     form of address, and it stands closer to the name than anything before it."""
     from kg.lexicon import lexicon
 
-    role = lexicon().roles.get(word or "")
-    return role.address if role else None
+    lex = lexicon()
+    role = lex.roles.get(word or "")
+    return lex.addresses.get(word or "") or (role.address if role else None)
 
 
 def _profile(sigs: list[Signature]) -> Signature | None:
