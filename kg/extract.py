@@ -352,19 +352,31 @@ def _chair_claims(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Clai
             yield Claim("head_of", person, bodies[0], _cover(index, person, bodies[0]))
 
 
+_LEADS_RE = re.compile(
+    r"\b(?:Leiter|Leiterin|Leitung|Betriebsleitung|Amtsleiter|Amtsleiterin|"
+    r"Fachbereichsleiter|Fachbereichsleiterin)\b"
+)
+
+
 def _staff_head_claims(
     text: str, protocol: Protocol, index: MentionIndex, lex: Lexicon
 ) -> Iterator[Claim]:
-    """ "Herr StR Sierau 6/Dez." or "Frau X, Leiterin Amt Y" on an attendance line."""
+    """ "Herr StR Sierau 6/Dez." or "Frau X 57/FABIDO (Betriebsleitung)" on an attendance line;
+    deputies ("stellv. Amtsleiter") and leaders of something else ("Leiterin päd. Bereich")
+    are not heads of the listed unit."""
     for entry in protocol.attendance:
         person = index.person_at(entry.person.span.start)
         if person is None:
             continue
         line_end = text.find("\n", entry.person.span.end)
         line = Span(entry.person.span.end, len(text) if line_end < 0 else line_end)
+        quote = line.quote(text)
         units = index.in_span(line, "department")
-        leads = re.search(r"[Ll]eit(?:er|erin|ung)\b", line.quote(text))
-        if units and (entry.person.role in _HEAD_ROLES or leads):
+        if not units or "stellv" in quote.lower():
+            continue
+        lead = _LEADS_RE.search(quote)
+        leads_other = lead is not None and re.match(r"\s+[a-zäöü]", quote[lead.end() :]) is not None
+        if entry.person.role in _HEAD_ROLES or (lead and not leads_other):
             yield Claim("head_of", person, units[0], _cover(index, person, units[0]))
 
 

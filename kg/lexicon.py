@@ -148,7 +148,9 @@ class Lexicon:
             rf"\b(?P<addr>Herrn|Herr|Frau)\s+(?:(?P<role>{roles})\s+)?{body}{faction}"
         )
         self.role_ref_re = re.compile(
-            rf"(?<![\w.])(?P<role>{roles})(?:\s*\([A-Za-zÄÖÜäöü]{{1,6}}\))?\s+{body}{faction}"
+            # A role word at a line end is a list entry ("Roesner, Friedrich Bezirksbürgermeister"),
+            # so the name must follow on the same line.
+            rf"(?<![\w.])(?P<role>{roles})(?:[ \t]*\([A-Za-zÄÖÜäöü]{{1,6}}\))?[ \t]+{body}{faction}"
         )
         self.surname_given_re = re.compile(
             rf"(?P<surname>{particle}{NAME}),\s+(?P<given>{NAME}(?:-{NAME})?(?:\s+{NAME})??)"

@@ -19,7 +19,7 @@ THRESHOLDS = {
     "departments": 0.60,
     "initiatives": 0.55,
     "memberships": 0.92,
-    "head_of": 0.45,
+    "head_of": 0.62,
     "attendance": 0.87,
     "speaker_attribution": 0.95,
     "statements": 0.95,
