@@ -358,6 +358,10 @@ _LEADS_RE = re.compile(
 )
 
 
+# "Leiterin päd. Bereich": the person leads something other than the listed unit.
+_LEADS_OTHER_RE = re.compile(r"\s+(?!des\b|der\b|vom\b|von\b|im\b)[a-zäöü]")
+
+
 def _staff_head_claims(
     text: str, protocol: Protocol, index: MentionIndex, lex: Lexicon
 ) -> Iterator[Claim]:
@@ -375,7 +379,7 @@ def _staff_head_claims(
         if not units or "stellv" in quote.lower():
             continue
         lead = _LEADS_RE.search(quote)
-        leads_other = lead is not None and re.match(r"\s+[a-zäöü]", quote[lead.end() :]) is not None
+        leads_other = lead is not None and _LEADS_OTHER_RE.match(quote, lead.end()) is not None
         if entry.person.role in _HEAD_ROLES or (lead and not leads_other):
             yield Claim("head_of", person, units[0], _cover(index, person, units[0]))
 
