@@ -37,13 +37,14 @@ ROOT = BENCH.parent
 RESULTS = BENCH / "RESULTS.md"
 # Seconds each module may take in --quick mode; together well under three minutes.
 QUICK_BUDGET = {
-    "bench_ingest": 55,
+    "bench_ingest": 48,
     "bench_sparql": 35,
-    "bench_views": 35,
-    "bench_analysis": 20,
-    "bench_oparl": 15,
+    "bench_views": 45,
+    "bench_analysis": 12,
+    "bench_oparl": 10,
+    "bench_extract": 10,
 }
-DEFAULT_QUICK_BUDGET = 15
+DEFAULT_QUICK_BUDGET = 10
 FULL_BUDGET = 4 * 3600
 PACKAGES = (
     "ratsgraph", "rdflib", "pyoxigraph", "networkx", "numpy", "scipy", "pyvis", "jinja2",
