@@ -17,161 +17,30 @@ first name (or initial/address).
 
 from __future__ import annotations
 
-import functools
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from kg.ids import entity_key, fold, short_hash
+from kg.ids import short_hash
+from kg.resolve_names import (
+    ADDRESSES,
+    address_of_given,
+    best_spelling,
+    clean_given,
+    faction_key,
+    given_fits,
+    given_key,
+    initials,
+    is_initial,
+    person_key,
+    surname_key,
+)
 
-ADDRESSES = ("Herr", "Frau")
-_DASHES = re.compile(r"\s*[-‐‑–—]\s*")
-_INITIALS = re.compile(r"^(?:[A-ZÄÖÜ]\.\s*-?\s*)+$")
-_LOCAL_GROUP = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ&./ -]{1,12}")
-
-
-# ---------------------------------------------------------------- names
-
-
-def surname_key(surname: str) -> str:
-    """The bucket of a surname: folded, name particles dropped, dashes and spaces as "-".
-
-    >>> surname_key("Müller") == surname_key("MUELLER")
-    True
-    >>> surname_key("von Schwartzenberg"), surname_key("Klingenburg – Pülm")
-    ('schwartzenberg', 'klingenburg-puelm')
-    """
-    from kg.lexicon import lexicon
-
-    words = _DASHES.sub("-", surname.strip()).split()
-    particles = lexicon().particles
-    while len(words) > 1 and words[0].lower() in particles:
-        words.pop(0)
-    return fold("-".join(words))
-
-
-def is_initial(given: str) -> bool:
-    """True for first names given only as initials ("F.", "H.-P.").
-
-    >>> is_initial("H.-P."), is_initial("Hans")
-    (True, False)
-    """
-    return bool(_INITIALS.match(given.strip()))
-
-
-def given_key(given: str) -> str:
-    """Normal form of a first name; "Hans-Peter" and "Hans Peter" are equal.
-
-    >>> given_key("Hans-Peter") == given_key("hans peter")
-    True
-    """
-    return " ".join(_DASHES.sub(" ", fold(given)).replace(".", ". ").split())
-
-
-def initials(given: str) -> str:
-    """The initials of a first name.
-
-    >>> initials("Hans-Peter"), initials("H.-P."), initials("Jens")
-    ('hp', 'hp', 'j')
-    """
-    return "".join(part[0] for part in given_key(given).replace(".", "").split() if part)
-
-
-def given_fits(mention: str | None, known: str | None) -> bool:
-    """Whether a mention's first name (or initial) can be the known first name.
-
-    >>> given_fits("J.", "Jens"), given_fits("Jens", "Jan"), given_fits(None, "Jan")
-    (True, False, True)
-    """
-    if mention is None or known is None:
-        return True
-    if is_initial(mention) or is_initial(known):
-        short, long = sorted((initials(mention), initials(known)), key=len)
-        return long.startswith(short)
-    return given_key(mention) == given_key(known)
-
-
-@functools.cache
-def _gendered_names() -> dict[str, str]:
-    from kg.lexicon import load_yaml
-
-    data = load_yaml("resolution.yaml")["given_names"]
-    return {fold(name): address for address in ADDRESSES for name in data.get(address, [])}
-
-
-def address_of_given(given: str | None) -> str | None:
-    """Form of address a first name implies (from kg/patterns/resolution.yaml), if known.
-
-    >>> address_of_given("Claudia"), address_of_given("Hans-Peter"), address_of_given("F.")
-    ('Frau', 'Herr', None)
-    """
-    if not given or is_initial(given):
-        return None
-    first = _DASHES.sub(" ", given).split()[0]
-    return _gendered_names().get(fold(first))
-
-
-@functools.cache
-def _not_given() -> tuple[frozenset[str], tuple[str, ...]]:
-    from kg.lexicon import lexicon, load_yaml
-
-    lex = lexicon()
-    words = {fold(w) for w in (*lex.roles, *lex.not_surnames, *lex.addresses)}
-    suffixes = tuple(fold(s) for s in load_yaml("resolution.yaml")["not_given_names"]["endings"])
-    return frozenset(words), suffixes
-
-
-def clean_given(given: str | None) -> str | None:
-    """A first name as written, or None when the "first name" is a role or function word.
-
-    Layouts like "Riedel, Ratsherr" or "Fraktionssprecher Locker" put such words where a
-    first name stands; they must not make a person of their own.
-
-    >>> clean_given("Jens"), clean_given("Ratsherr"), clean_given("Fraktionssprecher")
-    ('Jens', None, None)
-    """
-    if not given or not given.strip():
-        return None
-    if is_initial(given):
-        return given
-    words, endings = _not_given()
-    first = fold(_DASHES.sub(" ", given).split()[0])
-    if first in words or fold(given) in words or first.endswith(endings):
-        return None
-    return given
-
-
-def faction_key(text: str | None) -> str | None:
-    """The folded key of a faction named in brackets or a roster; None for non-factions.
-
-    >>> faction_key("Bündnis 90/Die Grünen"), faction_key("SPD-Fraktion"), faction_key("Vorsitz")
-    ('gruene', 'spd', None)
-    """
-    from kg.lexicon import lexicon
-
-    if not text or not text.strip():
-        return None
-    lex = lexicon()
-    entry = lex.faction_entry(text)
-    if entry is not None:
-        return fold(entry.abbreviation)
-    name = text.strip()
-    if fold(name) in lex.non_factions or not _LOCAL_GROUP.fullmatch(name):
-        return None
-    return fold(name)
-
-
-def person_key(municipality: str, surname: str, qualifier: str | None = None) -> str:
-    """IRI key of a person: surname, plus first name (or other qualifier) when needed.
-
-    >>> person_key("Hagen", "Keller")
-    'hagen/person/keller'
-    >>> person_key("Hagen", "Meier", "Jens")
-    'hagen/person/meier-jens'
-    """
-    name = f"{surname} {qualifier}" if qualifier else surname
-    return entity_key(municipality, "person", name)
+__all__ = [
+    "ADDRESSES", "Identity", "Observation", "Registry", "Signature", "Split", "address_of_given",
+    "best_spelling", "build_bucket", "clean_given", "faction_fits", "faction_key", "fits",
+    "given_fits", "given_key", "initials", "is_initial", "person_key", "surname_key",
+]  # fmt: skip
 
 
 # ---------------------------------------------------------------- observations and identities
@@ -255,16 +124,6 @@ class Identity:
         surname = best_spelling(self.surnames) or self.bucket
         given = best_spelling(self.givens)
         return f"{given} {surname}" if given else surname
-
-
-def best_spelling(names: Iterable[str]) -> str | None:
-    """The spelling to show: umlauts over ASCII, full over short, then alphabetical.
-
-    >>> best_spelling(["Mueller", "Müller"]), best_spelling(["H.", "Hans"])
-    ('Müller', 'Hans')
-    """
-    ranked = sorted(set(names), key=lambda n: (-sum(not c.isascii() for c in n), -len(n), n))
-    return ranked[0] if ranked else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -596,9 +455,3 @@ class Registry:
 def _fullest(names: list[tuple[bool, str]]) -> str:
     """The merge target's own label first, then the one with the most words."""
     return sorted(set(names), key=lambda n: (n[0], -len(n[1].split()), -len(n[1]), n[1]))[0][1]
-
-
-def changed_buckets(old: Registry, new: Registry) -> set[str]:
-    """Buckets whose identities, keys or merges differ between two registries."""
-    buckets = set(old.buckets) | set(new.buckets)
-    return {b for b in buckets if old.state(b) != new.state(b)}
