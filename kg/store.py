@@ -276,6 +276,8 @@ class Store:
             raise StoreError(f"SPARQL syntax error: {error}") from error
         except OSError as error:
             raise StoreError(f"cannot read store {self.store_dir}: {error}") from error
+        except RuntimeError as error:  # e.g. a binding for a variable the query does not select
+            raise StoreError(f"cannot run the query: {error}") from error
 
     def named_graphs(self) -> list[str]:
         """IRIs of all named graphs, sorted."""

@@ -65,3 +65,10 @@ def test_second_writer_gets_a_clear_lock_error(tmp_path: Path) -> None:
 def test_reading_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no store"):
         Store(tmp_path / "nothing", read_only=True)
+
+
+def test_binding_an_unselected_variable_is_a_store_error(tmp_path: Path) -> None:
+    from rdflib import Literal
+
+    with Store(tmp_path) as store, pytest.raises(StoreError, match="cannot run the query"):
+        store.select("SELECT ?a WHERE { ?a ?b ?c }", bindings={"zz": Literal("x")})
