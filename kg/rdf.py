@@ -138,6 +138,26 @@ def document_ntriples(resolved: ResolvedDocument, settings: Settings) -> list[st
     return ntriples_lines(DocumentTriples(resolved, settings).triples())
 
 
+def person_name_triples(
+    node: URIRef,
+    label: str,
+    surname: str | None,
+    given: str | None,
+    address: str | None,
+    title: str | None,
+) -> Iterator[Triple]:
+    """Name, family/given name, form of address and title of a person, as the text gives them."""
+    yield node, FOAF.name, Literal(label)
+    if surname:
+        yield node, FOAF.familyName, Literal(surname)
+    if given:
+        yield node, FOAF.givenName, Literal(given)
+    if address:
+        yield node, RG.formOfAddress, Literal(address)
+    if title:
+        yield node, SCHEMA.honorificPrefix, Literal(title)
+
+
 class DocumentTriples:
     """Generates the triples of one document; one method per part of the vocabulary."""
 
@@ -249,15 +269,9 @@ class DocumentTriples:
             yield node, RDF.type, RG.District
 
     def person_triples(self, node: URIRef, entity: Entity) -> Iterator[Triple]:
-        yield node, FOAF.name, Literal(entity.label)
-        if entity.surname:
-            yield node, FOAF.familyName, Literal(entity.surname)
-        if entity.given:
-            yield node, FOAF.givenName, Literal(entity.given)
-        if entity.address:
-            yield node, RG.formOfAddress, Literal(entity.address)
-        if entity.title:
-            yield node, SCHEMA.honorificPrefix, Literal(entity.title)
+        yield from person_name_triples(
+            node, entity.label, entity.surname, entity.given, entity.address, entity.title
+        )
 
     def statement_triples(self, number: int, statement: Statement) -> Iterator[Triple]:
         node = self.statement(number)

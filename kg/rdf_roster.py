@@ -25,7 +25,7 @@ from rdflib import Literal, URIRef
 
 from kg.errors import ResolveError
 from kg.ids import entity_key, municipality_key, short_hash, slug
-from kg.rdf import Triple
+from kg.rdf import Triple, person_name_triples
 from kg.resolve import person_outcome
 from kg.resolve_registry import (
     Observation,
@@ -268,15 +268,8 @@ def _person_triples(person: URIRef, row: RosterRow, municipality: URIRef) -> Ite
     label = " ".join(p for p in (row.given, row.surname) if p)
     yield person, RDF.type, FOAF.Person
     yield person, RDFS.label, Literal(label, lang="de")
-    yield person, FOAF.name, Literal(label)
-    yield person, FOAF.familyName, Literal(row.surname)
     yield person, RG.municipality, municipality
-    if row.given:
-        yield person, FOAF.givenName, Literal(row.given)
-    if row.address:
-        yield person, RG.formOfAddress, Literal(row.address)
-    if row.title:
-        yield person, SCHEMA.honorificPrefix, Literal(row.title)
+    yield from person_name_triples(person, label, row.surname, row.given, row.address, row.title)
 
 
 def _organisation(
