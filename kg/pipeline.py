@@ -16,9 +16,9 @@ import multiprocessing
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -215,16 +215,17 @@ def ingest(
     with Store(settings.store_dir) as store:
         writer = _Writer(store, report)
         todo = [path for path in files if not writer.skip_unchanged(path, settings, metadata, tick)]
-        observed = _observed(todo, settings, metadata, workers, executor)
-        registries = BatchRegistries.build(store, settings, observed) if todo else None
-        with _outcomes(todo, settings, metadata, workers, executor, registries) as outcomes:
-            try:
-                for outcome in outcomes:
-                    writer.accept(outcome)
-                    tick(outcome.path)
-            except KeyboardInterrupt:
-                writer.flush()  # the documents prepared so far are complete: keep them
-                raise
+        with _runner(len(todo), workers, executor) as runner:
+            observed = _observed(todo, settings, metadata, runner)
+            registries = BatchRegistries.build(store, settings, observed) if todo else None
+            with closing(_outcomes(todo, settings, metadata, runner, registries)) as outcomes:
+                try:
+                    for outcome in outcomes:
+                        writer.accept(outcome)
+                        tick(outcome.path)
+                except KeyboardInterrupt:
+                    writer.flush()  # the documents prepared so far are complete: keep them
+                    raise
             writer.flush()
         from kg.pipeline_resolution import reconcile  # imports this module
 
@@ -329,28 +330,46 @@ def _stored_identity(
 # ---------------------------------------------------------------- running the work
 
 
+@dataclass(frozen=True, slots=True)
+class _Runner:
+    """Where the work runs: in this process (no executor), a local pool or a remote cluster."""
+
+    executor: Executor | None = None
+    remote: bool = False  # remote workers get documents, not paths
+    queued: int = 0  # tasks kept queued, so results never pile up in memory
+
+
 @contextmanager
+def _runner(count: int, workers: int | None, executor: Executor | None) -> Iterator[_Runner]:
+    """One runner for both phases of an ingest of `count` files (one pool start-up)."""
+    if executor is not None:
+        yield _Runner(executor, remote=True, queued=REMOTE_TASKS)
+        return
+    processes = workers or os.cpu_count() or 1
+    if processes == 1 or count <= PARALLEL_MIN_FILES:
+        yield _Runner()
+        return
+    with _pool(processes) as pool:
+        yield _Runner(pool, queued=processes * TASKS_PER_WORKER)
+
+
 def _outcomes(
     todo: list[Path],
     settings: Settings,
     metadata: Metadata | None,
-    workers: int | None,
-    executor: Executor | None,
+    runner: _Runner,
     registries: BatchRegistries | None = None,
-) -> Iterator[Iterator[Outcome]]:
-    """Outcomes for `todo` in order: from `executor`, a process pool, or this process."""
-    if executor is not None:
-        tasks = _document_tasks(todo, settings, metadata, registries)
-        yield _run(executor, tasks, REMOTE_TASKS)
-        return
-    count = workers or os.cpu_count() or 1
-    if count == 1 or len(todo) <= PARALLEL_MIN_FILES:
+) -> Generator[Outcome, None, None]:
+    """Outcomes for `todo` in order, from the runner's workers or this process."""
+    if runner.executor is None:
         every = registries.registries if registries else None
-        yield (prepare_file(path, settings, metadata, every) for path in todo)
+        yield from (prepare_file(path, settings, metadata, every) for path in todo)
         return
-    with _pool(count) as pool:
+    if runner.remote:
+        tasks = _document_tasks(todo, settings, metadata, registries)
+    else:
         tasks = _file_tasks(todo, settings, metadata, registries)
-        yield _run(pool, tasks, count * TASKS_PER_WORKER)
+    yield from _run(runner.executor, tasks, runner.queued)
 
 
 @contextmanager
@@ -365,23 +384,19 @@ def _pool(count: int) -> Iterator[ProcessPoolExecutor]:
 
 
 def _observed(
-    todo: list[Path],
-    settings: Settings,
-    metadata: Metadata | None,
-    workers: int | None,
-    executor: Executor | None,
+    todo: list[Path], settings: Settings, metadata: Metadata | None, runner: _Runner
 ) -> list[Observed]:
     """Phase one: whom each file names, so every file is resolved against the whole batch."""
     chunks = _chunks(todo, CHUNK_SIZE)
-    if executor is not None:
-        remote = ((_observe_documents, ([_read(p, metadata) for p in c], settings)) for c in chunks)
-        found: Iterable[Observed | Failed] = list(_run(executor, remote, REMOTE_TASKS))
-    elif (count := workers or os.cpu_count() or 1) == 1 or len(todo) <= PARALLEL_MIN_FILES:
+    found: Iterable[Observed | Failed]
+    if runner.executor is None:
         found = [observe_file(path, settings, metadata) for path in todo]
+    elif runner.remote:
+        remote = ((_observe_documents, ([_read(p, metadata) for p in c], settings)) for c in chunks)
+        found = list(_run(runner.executor, remote, runner.queued))
     else:
-        with _pool(count) as pool:
-            tasks = ((_observe_files, (chunk, settings, metadata)) for chunk in chunks)
-            found = list(_run(pool, tasks, count * TASKS_PER_WORKER))
+        tasks = ((_observe_files, (chunk, settings, metadata)) for chunk in chunks)
+        found = list(_run(runner.executor, tasks, runner.queued))
     return [item for item in found if isinstance(item, Observed)]
 
 
