@@ -3,8 +3,10 @@ skips unchanged files by hash, resumes after an interruption, and runs on a Dask
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
+import sys
 from concurrent.futures import Executor, Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -27,6 +29,10 @@ from kg.vocab import RDFS
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+if str(ROOT) not in sys.path:  # bench/ is a folder of scripts, not part of the installed package
+    sys.path.insert(0, str(ROOT))
+
+from bench.run import Outcome, render, run_module  # noqa: E402
 
 
 def _dump(store_dir: Path) -> bytes:
@@ -275,3 +281,17 @@ def test_cli_workers_option(tmp_path: Path) -> None:
         app, ["ingest", str(EXAMPLES), "--store", str(tmp_path / "s"), "--workers", "2"]
     )
     assert result.exit_code == 0 and "3 added" in result.stdout
+
+
+# ---------------------------------------------------------------- the benchmark runner
+
+
+def test_bench_runner_reports_a_broken_module_instead_of_crashing() -> None:
+    broken = run_module("bench_does_not_exist", quick=True, budget=60)
+    assert broken.error is not None and "ModuleNotFoundError" in broken.error
+    good = Outcome("bench_x", 1.5, [{"name": "a|b", "value": 2.0, "unit": "s", "baseline": 4.0,
+                                     "ratio": 0.5}], doc="Doc line.")  # fmt: skip
+    report = render([good, broken], True, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), 3.0)
+    assert "| bench_does_not_exist | **failed**: ModuleNotFoundError" in report
+    assert "| a\\|b | 2 | s | 4 | 0.5 |" in report
+    assert "logical CPUs" in report and "pyoxigraph" in report
