@@ -33,6 +33,12 @@ StoreOption = Annotated[
     Path | None,
     typer.Option("--store", help="Store directory (default ./ratsgraph-data or $KG_STORE)."),
 ]
+KeepPrivateOption = Annotated[
+    bool,
+    typer.Option(
+        "--keep-private-names", help="Show private citizens' real names (default: pseudonyms)."
+    ),
+]
 EXIT_SOME_FAILED = 4
 NETWORK_FORMATS = ("graphml", "gexf", "csv")
 
@@ -247,6 +253,7 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="ttl, trig, nq, jsonld, graphml, gexf or csv.")] = "ttl",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file.")] = None,
     store: StoreOption = None,
+    keep_private_names: KeepPrivateOption = False,
 ) -> None:
     """Export the whole graph (RDF formats) or the networks (graphml, gexf, csv).
 
@@ -260,15 +267,21 @@ def export(
         known = ", ".join((*ex.RDF_FORMATS, *NETWORK_FORMATS))
         raise ExportError(f"unknown export format {fmt!r} (use one of {known})")
     with Store(_settings(store).store_dir, read_only=True) as opened:
-        if fmt in ex.RDF_FORMATS:
-            data = ex.render_rdf(opened, fmt)
-        else:
-            data = _network_export(opened, fmt)
+        shown = _shown_store(opened, _settings(store), keep_private_names)
+        rdf = fmt in ex.RDF_FORMATS
+        data = ex.render_rdf(shown, fmt) if rdf else _network_export(shown, fmt)
     if output is None:
         sys.stdout.buffer.write(data)
         return
     ex.write_bytes(output, data)
     console.print(f"wrote {output} ({len(data):,} bytes)")
+
+
+def _shown_store(opened: Any, settings: Any, keep_private_names: bool) -> Any:
+    """The store as exports and views show it: private citizens pseudonymised by default."""
+    from kg.store_privacy import pseudonymised_store
+
+    return opened if keep_private_names else pseudonymised_store(opened, settings.base_iri)
 
 
 def _network_export(opened: Any, fmt: str) -> bytes:
@@ -446,6 +459,7 @@ def viz(
     municipality: MunicipalityOption = None,
     seed: Annotated[int, typer.Option("--seed", help="Layout seed.")] = 0,
     store: StoreOption = None,
+    keep_private_names: KeepPrivateOption = False,
 ) -> None:
     """Interactive network view as one offline HTML page.
 
@@ -463,7 +477,8 @@ def viz(
     if view == "ego" and not focus:
         raise AnalyseError("the ego view needs --focus ENTITY (an IRI or a name)")
     with Store(_settings(store).store_dir, read_only=True) as opened:
-        projection = load_projection(opened, Window(since, until), municipality)
+        shown = _shown_store(opened, _settings(store), keep_private_names)
+        projection = load_projection(shown, Window(since, until), municipality)
     graph = graph_for_view(projection, view, focus)
     window = f" ({since or '…'} – {until or '…'})" if since or until else ""
     title = f"Ratsgraph: {view} view" + (f" around {focus}" if focus else "") + window

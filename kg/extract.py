@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 from kg.extract_entities import MentionIndex, collect_mentions
+from kg.extract_privacy import private_mentions
 from kg.extract_votes import find_votes
 from kg.ids import fold
 from kg.lexicon import Lexicon, lexicon
@@ -71,6 +72,7 @@ def extract(protocol: Protocol) -> Extraction:
         claims=_unique_claims(claims, index),
         votes=tuple(find_votes(protocol, index, lex)),
         attendees=tuple((m, s) for m, s in attendees if m is not None),
+        private=private_mentions(protocol, index, statements, claims, lex),
     )
 
 

@@ -184,7 +184,12 @@ class Vote:
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """Everything extracted from one protocol; all references are indexes into `mentions`."""
+    """Everything extracted from one protocol; all references are indexes into `mentions`.
+
+    `private` lists the person mentions that name a private citizen (a speaker in the
+    Einwohnerfragestunde, "eine Bürgerin, Frau X"); rdf marks their entities `rg:Citizen` and
+    `rg:pseudonymised`, and exports and views replace their names unless told otherwise.
+    """
 
     protocol: Protocol
     mentions: tuple[Mention, ...]
@@ -192,6 +197,7 @@ class Extraction:
     claims: tuple[Claim, ...] = ()
     votes: tuple[Vote, ...] = ()
     attendees: tuple[tuple[int, AttendanceStatus], ...] = ()
+    private: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -198,6 +198,13 @@ class DocumentTriples:
             yield from self.claim_triples(number, claim)
         for number, vote in enumerate(self.extraction.votes):
             yield from self.vote_triples(number, vote)
+        yield from self.private_triples()
+
+    def private_triples(self) -> Iterator[Triple]:
+        """Private citizens: exports and views show them under a pseudonym (kg.privacy)."""
+        for node in dict.fromkeys(self.entity(m) for m in self.extraction.private):
+            yield node, RG.role, RG.Citizen
+            yield node, RG.pseudonymised, Literal(True)
 
     def document_triples(self) -> Iterator[Triple]:
         doc, document = self.doc, self.document
