@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from bench.sparql_graph import Shape, generate
-from kg.query import parse_params, saved_queries
+from kg.query import bind_values, parse_params, saved_queries
 from kg.store import OXIGRAPH_DIR, Store
 from kg.vocab import PREFIXES
 
@@ -50,7 +50,7 @@ class Mode:
 
 
 QUICK = Mode(Shape(municipalities=2, documents=140), repeats=2, rdflib_cutoff=0.3)
-FULL = Mode(Shape(municipalities=10, documents=3400), repeats=5, rdflib_cutoff=60.0)
+FULL = Mode(Shape(municipalities=10, documents=3500), repeats=5, rdflib_cutoff=60.0)
 #: Saved queries that aggregate over the whole graph (target: ≥ 20× faster than rdflib).
 AGGREGATES = frozenset({
     "statements-per-faction-per-month", "reply-pairs", "attendance-rate", "speakers", "topics",
@@ -73,16 +73,13 @@ def run(quick: bool) -> list[dict[str, Any]]:
         ox_load, size = _load_oxigraph(store_dir, nquads)
         queries = _bound_queries(data.params)
         with Store(store_dir, read_only=True) as store:
-            ox_times = {
-                name: _time_store(store, q, b, mode.repeats) for name, (q, b) in queries.items()
-            }
+            ox_times = {name: _time_store(store, q, mode.repeats) for name, q in queries.items()}
         ox_rss = _peak_rss_mb()
         del nquads
         rdflib_load = _load_rdflib(data.nquads)
         rdflib_rss = _peak_rss_mb()
         rdflib_times = {
-            name: _time_rdflib(q, b, mode.repeats, mode.rdflib_cutoff)
-            for name, (q, b) in queries.items()
+            name: _time_rdflib(q, mode.repeats, mode.rdflib_cutoff) for name, q in queries.items()
         }
     rows = [_query_row(name, ox_times[name], rdflib_times[name], mode) for name in queries]
     load = f"load {data.triples:,} triples (Oxigraph bulk load vs rdflib parse)"
@@ -94,12 +91,13 @@ def run(quick: bool) -> list[dict[str, Any]]:
     return rows
 
 
-def _bound_queries(params: dict[str, str]) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Every saved query with values for its parameters from the synthetic graph."""
+def _bound_queries(params: dict[str, str]) -> dict[str, str]:
+    """Every saved query with its parameters bound (VALUES, as `kg query` does)."""
     bound = {}
     for name, query in saved_queries().items():
         pairs = [f"{key}={params[key]}" for key in query.params]
-        bound[name] = (query.sparql, parse_params(pairs, query))
+        values = parse_params(pairs, query)
+        bound[name] = bind_values(query.sparql, values) if values else query.sparql
     return bound
 
 
@@ -117,14 +115,16 @@ def _load_oxigraph(store_dir: Path, nquads: bytes) -> tuple[float, int]:
     return seconds, size
 
 
-def _time_store(store: Store, sparql: str, bindings: dict[str, Any], repeats: int) -> list[float]:
+def _time_store(store: Store, sparql: str, repeats: int) -> list[float]:
     def once() -> None:
-        result = store.raw_query(sparql, bindings=bindings)
+        result = store.raw_query(sparql)
         for _ in result:
             pass
 
     once()  # warm caches; the figure is the steady state
-    return [_seconds(once) for _ in range(repeats)]
+    times = [_seconds(once) for _ in range(repeats)]
+    log.info("oxigraph %.1f ms", statistics.median(times) * 1000)
+    return times
 
 
 _DATASET: Dataset | None = None
@@ -139,14 +139,12 @@ def _load_rdflib(nquads: str) -> float:
     return time.perf_counter() - started
 
 
-def _time_rdflib(
-    sparql: str, bindings: dict[str, Any], repeats: int, cutoff: float
-) -> list[float] | str:
+def _time_rdflib(sparql: str, repeats: int, cutoff: float) -> list[float] | str:
     """Timings in a forked child (it shares the loaded dataset), which is killed at the
     cut-off; a reason instead when it did not finish or failed."""
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_rdflib_child, args=(sender, sparql, bindings, repeats))
+    child = context.Process(target=_rdflib_child, args=(sender, sparql, repeats))
     child.start()
     sender.close()
     times: list[float] = []
@@ -154,25 +152,27 @@ def _time_rdflib(
         while len(times) < repeats:
             if not receiver.poll(cutoff + 0.2):
                 break
-            outcome: float | str = receiver.recv()
-            if isinstance(outcome, str):
-                return outcome
-            times.append(outcome)
-            if outcome > cutoff:
+            received: float | str = receiver.recv()
+            if isinstance(received, str):
+                return received
+            times.append(received)
+            if received > cutoff:
                 break
     finally:
         child.kill()
         child.join()
-    return times if times and times[0] <= cutoff else f"> {cutoff:g} s"
+    outcome: list[float] | str = times if times and times[0] <= cutoff else f"> {cutoff:g} s"
+    log.info("rdflib %s", f"{statistics.median(times) * 1000:.1f} ms" if times else outcome)
+    return outcome
 
 
-def _rdflib_child(sender: Any, sparql: str, bindings: dict[str, Any], repeats: int) -> None:
+def _rdflib_child(sender: Any, sparql: str, repeats: int) -> None:
     assert _DATASET is not None
     dataset = _DATASET
     namespaces = dict(PREFIXES)
 
     def once() -> None:
-        for _ in dataset.query(sparql, initNs=namespaces, initBindings=bindings):
+        for _ in dataset.query(sparql, initNs=namespaces):
             pass
 
     try:

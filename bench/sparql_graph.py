@@ -505,7 +505,7 @@ class _Context:
             faction = _faction_at(self.town, speaker, self.date)
             if faction and rng.random() < 0.5:
                 add(node, RG + "onBehalfOf", iri(f"{self.town.key}/faction/{faction}"))
-            if answering:
+            if answering and previous_question is not None:
                 add(node, RG + "inReplyTo", previous_question)
             previous_question = node if act == "Question" else None
             self.annotate(node, text)

@@ -34,6 +34,8 @@ _LEXEMES_RE = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
 )
+#: Characters IRIREF excludes: an IRI holding one could end the <...> it is written in.
+_BAD_IRI_RE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _CODEPOINT_RE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
@@ -123,6 +125,8 @@ def _term(value: str) -> Node:
     if stripped.startswith("<") and stripped.endswith(">"):
         stripped = stripped[1:-1]
     if re.match(r"^https?://\S+$", stripped):
+        if _BAD_IRI_RE.search(stripped):
+            raise QueryError(f"not a valid IRI: {stripped[:80]!r}")
         return URIRef(stripped)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", stripped):
         return Literal(stripped, datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))
@@ -171,8 +175,10 @@ def select(store: Store, sparql: str, bindings: dict[str, Node] | None = None) -
         QueryError: when the query is malformed, not a SELECT, or an update.
     """
     check_read_only(sparql)
+    if bindings:
+        sparql = bind_values(sparql, bindings)
     try:
-        result = store.raw_query(sparql, bindings=bindings)
+        result = store.raw_query(sparql)
     except StoreError as error:
         raise QueryError(str(error)) from error
     variables = getattr(result, "variables", None)
@@ -248,7 +254,7 @@ def remote_select(endpoint: str, sparql: str, bindings: dict[str, Node] | None =
     check_read_only(sparql)
     sparql = with_prefixes(sparql)
     if bindings:
-        sparql = _with_values(sparql, bindings)
+        sparql = bind_values(sparql, bindings)
     try:
         response = httpx.post(
             endpoint,
@@ -263,14 +269,19 @@ def remote_select(endpoint: str, sparql: str, bindings: dict[str, Node] | None =
     return _rows_from_json(data)
 
 
-def _with_values(sparql: str, bindings: dict[str, Node]) -> str:
+def bind_values(sparql: str, bindings: dict[str, Node]) -> str:
     """Bind parameters with VALUES clauses of serialised RDF terms (never raw user text).
 
-    Like pyoxigraph's substitutions, a value reaches every (sub)query that projects its
-    variable: each such SELECT gets its own VALUES block at the start of its WHERE clause.
+    A value reaches every (sub)query that projects its variable: each such SELECT gets its own
+    VALUES block at the start of its WHERE clause. Used for the local store too, rather than
+    pyoxigraph's substitutions: the query planner sees the constant (a person's statements
+    in 1 ms instead of a scan of all statements), and every backend gets the same text.
+
+    Raises:
+        QueryError: when no SELECT projects a parameter, or an IRI is malformed.
 
     >>> query = "SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?o } } }"
-    >>> text = _with_values(query, {"x": URIRef("a:b")})
+    >>> text = bind_values(query, {"x": URIRef("a:b")})
     >>> text.count("VALUES (?x) { (<a:b>) }")
     2
     """
@@ -300,6 +311,8 @@ def _typed(term: Node) -> Node:
     """
     if isinstance(term, Literal) and term.language is None and term.datatype is None:
         return Literal(str(term), datatype=XSD_STRING)
+    if isinstance(term, URIRef) and _BAD_IRI_RE.search(str(term)):
+        raise QueryError(f"not a valid IRI: {str(term)[:80]!r}")
     return term
 
 

@@ -14,6 +14,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import AnalyseError, QueryError
+from kg.query import bind_values
 from kg.store import Store
 from kg.vocab import PREFIXES
 
@@ -74,8 +75,8 @@ def entity_data(store: Store, iri: str) -> dict[str, Any]:
         StoreError: when the store cannot be read.
     """
     bound: dict[str, Node] = {"entity": URIRef(iri)}
-    facts = store.select(_FACTS, bindings=bound)
-    incoming = store.select(_INCOMING, bindings=bound)
+    facts = store.select(bind_values(_FACTS, bound))
+    incoming = store.select(bind_values(_INCOMING, bound))
     if not facts and not incoming:
         raise EntityNotFoundError(f"nothing is known about <{iri}>")
     labels = [str(r["o"]) for r in facts if str(r["p"]) in _LABELS]
@@ -91,7 +92,7 @@ def entity_data(store: Store, iri: str) -> dict[str, Any]:
             (Link(str(r.get("sLabel") or short(str(r["s"]))), str(r["s"])), short(str(r["p"])))
             for r in _unique(incoming, "s")
         ],
-        "statements": _statements(store.select(_STATEMENTS, bindings=bound)),
+        "statements": _statements(store.select(bind_values(_STATEMENTS, bound))),
     }
 
 

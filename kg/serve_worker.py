@@ -229,8 +229,10 @@ def _error(status: int, message: str) -> Reply:
 
 
 def _sparql(store: Any, job: Job) -> Reply:
+    from kg.query import bind_values
     from kg.serve_results import serialize
 
-    result = store.raw_query(job.sparql, bindings=job.bindings or None)
+    sparql = bind_values(job.sparql, job.bindings) if job.bindings else job.sparql
+    result = store.raw_query(sparql)
     payload = serialize(result, job.accept, job.max_rows)
     return Reply(200, payload.media_type, payload.body, payload.rows, payload.truncated)
