@@ -304,6 +304,12 @@ def test_parameter_value_never_becomes_query_text(store: Store) -> None:
     assert select(store, query.sparql, parse_params([f"name={hostile}"], query)).rows == []
 
 
+def test_iri_that_would_break_out_of_its_brackets_is_refused() -> None:
+    query = saved_queries()["statements-by-person"]
+    with pytest.raises(QueryError, match="not a valid IRI"):
+        parse_params(["person=https://x.example/a>}UNION{?s?p?o"], query)
+
+
 def test_unknown_parameter_is_refused() -> None:
     with pytest.raises(QueryError, match="no parameter 'who'"):
         parse_params(["who=x"], saved_queries()["statements-by-person"])
