@@ -19,12 +19,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from test_serve import Server, free_port
 
 from kg.pipeline import ingest
 from kg.query import saved_queries
 from kg.settings import Settings
 from kg.store import Store
-from test_serve import Server, free_port
 
 pytestmark = pytest.mark.heavy
 
