@@ -175,11 +175,21 @@ def _one_line(text: str) -> str:
 @handle_errors
 def query(
     sparql: Annotated[str | None, typer.Argument(help="A SPARQL SELECT query.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file.")] = None,
-    name: Annotated[str | None, typer.Option("--name", "-n", help="Run a saved query (kg/queries).")] = None,
-    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="Bind name=value.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv, json or markdown.")] = "table",
-    endpoint: Annotated[str | None, typer.Option(help="Query a remote SPARQL endpoint instead.")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Read the query from a file.")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", "-n", help="Run a saved query (kg/queries).")
+    ] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="Bind name=value.")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="table, csv, tsv, json or markdown.")
+    ] = "table",
+    endpoint: Annotated[
+        str | None, typer.Option(help="Query a remote SPARQL endpoint instead.")
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Run a SPARQL query (ad hoc, from a file or saved by name) and print the rows.
@@ -250,7 +260,9 @@ def _shorten(value: str) -> str:
 @app.command()
 @handle_errors
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="ttl, trig, nq, jsonld, graphml, gexf or csv.")] = "ttl",
+    fmt: Annotated[
+        str, typer.Option("--format", help="ttl, trig, nq, jsonld, graphml, gexf or csv.")
+    ] = "ttl",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Output file.")] = None,
     store: StoreOption = None,
     keep_private_names: KeepPrivateOption = False,
@@ -542,6 +554,7 @@ def serve(
     err_console.print(f"SPARQL endpoint http://{shown}:{port}/sparql · UI http://{shown}:{port}/")
     run(config)
 
+
 @app.command()
 @handle_errors
 def push(
@@ -595,6 +608,7 @@ def _push_format(fmt: str) -> Any:
     if fmt not in ("turtle", "ntriples"):
         raise SettingsError(f"unknown upload format {fmt!r} (turtle or ntriples)")
     return fmt
+
 
 # ---------------------------------------------------------------- OParl import
 
