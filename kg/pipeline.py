@@ -17,7 +17,7 @@ import os
 import signal
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +51,7 @@ BATCH_SIZE = 200  # documents per commit ...
 BATCH_TRIPLES = 300_000  # ... and about this many triples at most
 PARALLEL_MIN_FILES = 50  # fewer files to process are not worth starting worker processes
 CHUNK_SIZE = 8  # files per task sent to a worker
-TASKS_PER_WORKER = 4  # tasks queued per worker, so prepared documents never pile up in memory
+TASKS_PER_WORKER = 8  # tasks queued per worker, so prepared documents never pile up in memory
 REMOTE_TASKS = 64  # tasks queued on a Dask cluster
 Progress = Callable[[int, int, str], None]
 T = TypeVar("T")
@@ -223,10 +223,8 @@ def ingest(
                     for outcome in outcomes:
                         writer.accept(outcome)
                         tick(outcome.path)
-                except KeyboardInterrupt:
-                    writer.flush()  # the documents prepared so far are complete: keep them
-                    raise
-            writer.flush()
+                finally:  # also on Ctrl-C: the documents prepared so far are complete, keep them
+                    writer.finish()
         from kg.pipeline_resolution import reconcile  # imports this module
 
         report.reresolved = reconcile(store, settings, writer.records).documents
@@ -257,6 +255,10 @@ class _Writer:
         self.changed: list[GraphUpdate] = []
         self.records: list[DocumentRecord] = []
         self.size = 0
+        # Commits run in a thread (Oxigraph releases the GIL), so that this thread keeps the
+        # workers busy while a batch is being written.
+        self._commits = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-commit")
+        self._committing: Future[None] | None = None
 
     def skip_unchanged(
         self, path: Path, settings: Settings, metadata: Metadata | None, tick: _Ticker
@@ -292,15 +294,46 @@ class _Writer:
             self.flush()
 
     def flush(self) -> None:
-        """Commit new documents in one bulk load, then changed ones in one transaction."""
-        if self.new:
-            self.store.add_graphs(self.new.values())
-            self.new.clear()
-        if self.changed:
-            self.store.replace_graphs(self.changed)
-            self.changed.clear()
-        self.report.triples += self.size
-        self.size = 0
+        """Hand the batch to the commit thread and go on collecting the next one.
+
+        Batches commit one at a time and in order: a full batch waits for the one before.
+        """
+        if not (self.new or self.changed):
+            return
+        batch = (list(self.new.values()), self.changed, self.size)
+        self.new, self.changed, self.size = {}, [], 0
+        self.wait()
+        self._committing = self._commits.submit(self._commit, *batch)
+
+    def _commit(self, new: list[GraphUpdate], changed: list[GraphUpdate], size: int) -> None:
+        """New documents in one bulk load, then changed ones in one transaction."""
+        if new:
+            self.store.add_graphs(new)
+        if changed:
+            self.store.replace_graphs(changed)
+        self.report.triples += size
+
+    def wait(self) -> None:
+        """Block until the batch being committed is stored.
+
+        Raises:
+            StoreError: when the commit failed (disk full, store not writable).
+        """
+        committing, self._committing = self._committing, None
+        if committing is not None:
+            committing.result()
+
+    def finish(self) -> None:
+        """Commit what is left and stop the commit thread.
+
+        Raises:
+            StoreError: when a commit failed.
+        """
+        try:
+            self.flush()
+            self.wait()
+        finally:
+            self._commits.shutdown(wait=True)
 
 
 def _stored_identity(
