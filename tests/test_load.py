@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -19,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from test_serve import Server, free_port
+from test_serve import Server
 
 from kg.pipeline import ingest
 from kg.query import saved_queries
@@ -38,7 +36,10 @@ _ANY_PATH = f"({_TYPE}|!{_TYPE})*"  # every path of any length: reachability ove
 PATHOLOGICAL = {
     "cartesian": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
     "huge offset": "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } OFFSET 100000000000",
-    "deep path": f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s {_ANY_PATH} ?o . ?o {_ANY_PATH} ?x }}",
+    "deep path": (
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s {_ANY_PATH} ?o . ?o {_ANY_PATH} ?x . "
+        f"?x {_ANY_PATH} ?y }}"
+    ),
 }
 SAMPLES = {
     "person": "SELECT ?v WHERE { ?st a rg:Statement ; schema:creator ?v } LIMIT 1",
@@ -60,45 +61,9 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
-class LoggingServer(Server):
-    """`kg serve` writing its access log to a file: a pipe nobody reads fills up after about
-    a thousand requests and then blocks the server's event loop."""
-
-    def __init__(self, store_dir: Path, log_file: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        command = [
-            sys.executable, "-c", "from kg.cli import app; app()", "serve", "--port",
-            str(self.port), "--store", str(store_dir), "--timeout", str(TIMEOUT), "--workers", "4",
-        ]  # fmt: skip
-        self.log = log_file.open("w", encoding="utf-8")
-        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"kg serve exited: {log_file.read_text(encoding='utf-8')}")
-            try:
-                if httpx.get(self.url + "/", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("kg serve did not answer within 30 s")
-
-    def stop(self) -> str:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
-        return ""
-
-
 @pytest.fixture(scope="module")
 def server(corpus_store: Path) -> Iterator[Server]:
-    running = LoggingServer(corpus_store, corpus_store.parent / "serve.log")
+    running = Server(corpus_store, "--timeout", str(TIMEOUT), "--workers", "4", limits=False)
     yield running
     running.stop()
 
@@ -229,8 +194,9 @@ def test_bound_to_loopback_only_and_headers_set(server: Server) -> None:
     listening = Path("/proc/net/tcp")
     if listening.is_file():  # Linux: the listening socket's local address is 127.0.0.1
         port = f":{server.port:04X}"
-        local = [line.split()[1] for line in listening.read_text().splitlines()[1:]]
-        assert [a for a in local if a.endswith(port)] == ["0100007F" + port]
+        rows = [line.split() for line in listening.read_text().splitlines()[1:]]
+        listen = [row[1] for row in rows if row[3] == "0A"]  # state 0A = LISTEN
+        assert [a for a in listen if a.endswith(port)] == ["0100007F" + port]
     response = httpx.get(server.url + "/sparql", params={"query": NORMAL})
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"

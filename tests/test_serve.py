@@ -60,23 +60,30 @@ def free_port() -> int:
 
 
 class Server:
-    """`kg serve` in a child process on a free port, stopped by its PID."""
+    """`kg serve` in a child process on a free port, stopped by its PID.
 
-    def __init__(self, store_dir: Path, *extra: str) -> None:
+    The server's output goes to a log file: a pipe nobody reads fills up after about a
+    thousand requests and then blocks the server (the load test makes that many).
+    """
+
+    def __init__(self, store_dir: Path, *extra: str, limits: bool = True) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [
             sys.executable, "-c", "from kg.cli import app; app()", "serve",
             "--port", str(self.port), "--store", str(store_dir), "--timeout", str(TIMEOUT),
-            "--max-rows", str(MAX_ROWS), "--max-body", str(MAX_BODY), *extra,
         ]  # fmt: skip
+        if limits:
+            command += ["--max-rows", str(MAX_ROWS), "--max-body", str(MAX_BODY)]
+        self.log_path = store_dir.parent / f"serve-{self.port}.log"
+        self.log = self.log_path.open("w", encoding="utf-8")
         self.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            [*command, *extra], stdout=self.log, stderr=subprocess.STDOUT
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"kg serve exited: {self.process.communicate()[0]}")
+                raise RuntimeError(f"kg serve exited: {self.output()}")
             try:
                 if httpx.get(self.url + "/", timeout=1).status_code == 200:
                     return
@@ -85,13 +92,20 @@ class Server:
         self.stop()
         raise RuntimeError("kg serve did not answer within 30 s")
 
+    def output(self) -> str:
+        """What the server printed so far."""
+        self.log.flush()
+        return self.log_path.read_text(encoding="utf-8")
+
     def stop(self) -> str:
         self.process.terminate()
         try:
-            return self.process.communicate(timeout=10)[0]
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            return self.process.communicate()[0]
+            self.process.wait()
+        self.log.close()
+        return self.log_path.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
