@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from kg.extract_entities import MentionIndex, collect_mentions
 from kg.extract_privacy import private_mentions
+from kg.extract_staff import head_claims
 from kg.extract_votes import find_votes
 from kg.ids import fold
 from kg.lexicon import Lexicon, lexicon
@@ -24,9 +25,13 @@ from kg.models import (
 )
 from kg.parse import person_refs
 
-_SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+# A sentence ends at . ! ? before a space or at a line end; "TOP I.6.19" goes on.
+_SENTENCE_RE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+(?:[.!?]+|\n|$)")
+# A line break after a long line not ending in ":" is a hard wrap inside a sentence.
+_WRAP_RE = re.compile(r"(?<=[^\n]{49}[^\n:])\n(?=\S)")
 _WORD_RE = re.compile(r"[\wäöüÄÖÜß-]+")
 _ANSWERISH = {"Information", "Confirmation", "Presentation"}
+_OPINION = "opinion"  # marks a sentence that only states an opinion ("ist der Auffassung")
 _ON_BEHALF_RE = re.compile(
     r"(?:\b(?:seine|ihre|unsere|seiner|ihrer|unserer)\s+(?=\S*[Ff]raktion)|"
     r"\b(?:für|namens|im Namen)\s+(?:die|der|seine|ihre)\s+(?=\S*[Ff]raktion|Fraktion))"
@@ -60,6 +65,7 @@ def extract(protocol: Protocol) -> Extraction:
     claims += _responsible_claims(text, index)
     claims += _chair_claims(text, index, lex)
     claims += _staff_head_claims(text, protocol, index, lex)
+    claims += head_claims(protocol, index, lex)
     attendees = tuple(
         (index.person_at(entry.person.span.start), entry.status)
         for entry in protocol.attendance
@@ -88,7 +94,7 @@ def _statements(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> list[S
             speaker = index.person_at(turn.speaker.span.start)
             if speaker is None:
                 continue
-            acts = speech_acts(text, turn, lex)
+            acts, default_only = _turn_acts(text, turn, lex)
             statement = Statement(
                 item=item_no,
                 position=position,
@@ -99,7 +105,7 @@ def _statements(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> list[S
                 on_behalf_of=_on_behalf_of(text, turn, index),
                 addressee=_addressee(text, turn, index),
             )
-            statement = _with_reply(statement, statements, first_in_item, index)
+            statement = _with_reply(statement, statements, first_in_item, index, default_only)
             if statement.reply_to is None:
                 named = _named_earlier_speaker(text, statement, statements, first_in_item, index)
                 statement = _replace(statement, reply_to=named) if named is not None else statement
@@ -112,64 +118,106 @@ def speech_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[str, ...]:
 
     Indicative cue verbs count where the speaker's finite verb stands (right after or right
     before the speaker's name, at a sentence start, before "er"/"sie"); Konjunktiv forms of
-    reported speech ("begrüße", "gratuliere") count anywhere in the turn.
+    reported speech ("begrüße", "gratuliere") count anywhere in the turn. Information stands
+    beside other acts only when a sentence of the turn informs and does nothing else.
     """
+    return _turn_acts(text, turn, lex)[0]
+
+
+def _turn_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[tuple[str, ...], bool]:
+    """The turn's acts and whether Information is only the default (no cue said so)."""
     acts: set[str] = set()
+    informs = opinion = False
     ref = turn.speaker.span
     opening = text[turn.span.start : ref.start] + " \u2063 " + text[ref.end : turn.span.end]
+    opening = _WRAP_RE.sub(" ", opening)
+    surname = turn.speaker.surname.split()[-1]
+    answers = False
     for number, sentence in enumerate(_SENTENCE_RE.finditer(opening)):
         words = _WORD_RE.findall(sentence.group(0).replace("\u2063", "SPEAKER"))
         speaker_at = words.index("SPEAKER") if number == 0 and "SPEAKER" in words else None
-        acts |= _sentence_acts(sentence.group(0), words, speaker_at, lex)
+        found = _sentence_acts(words, speaker_at, surname, lex)
         if sentence.group(0).rstrip().endswith("?"):
-            acts.add("Question")
-    if len(acts) > 1:
-        acts.discard("Information")
-    order = list(dict.fromkeys(f.act for f in lex.cue_forms))
-    return tuple(sorted(acts, key=order.index)) or ("Information",)
+            found.add("Question")
+        if number == 0 and lex.answer_opener_re.search(sentence.group(0)):
+            answers = True
+        informs = informs or found == {"Information"}
+        acts |= found - {"Information", _OPINION}
+        opinion = opinion or _OPINION in found
+    if answers:
+        acts.add("Answer")
+    if informs or not acts:
+        acts.add("Information")
+    default_only = not (informs or opinion) and acts == {"Information"}
+    return tuple(sorted(acts, key=lex.act_order.index)), default_only
 
 
 def _sentence_acts(
-    sentence: str, words: list[str], speaker_at: int | None, lex: Lexicon
+    words: list[str], speaker_at: int | None, surname: str, lex: Lexicon
 ) -> set[str]:
     acts: set[str] = set()
-    main_positions = _main_clause_verb_positions(words, speaker_at)
+    main_positions = _main_clause_verb_positions(words, speaker_at, surname)
     for i, word in enumerate(words):
         for form in lex.cue_forms_by_head.get(word, ()):
             if form.head.endswith("t") and i not in main_positions:
                 continue
-            if not _rest_follows(words, i, form.rest):
+            last = _rest_end(words, i, form.rest)
+            if last is None:
                 continue
-            if form.needs and not _needs_ok(form.needs, words, i, sentence, lex):
+            if form.needs and not _needs_ok(form.needs, words, i, lex):
                 continue
-            acts.add(form.act)
+            if last + 1 < len(words) and words[last + 1] in form.not_before:
+                continue
+            if form.negated is not None and _negated(words, i, last, lex):
+                acts.add(form.negated)
+            else:
+                acts.add(_OPINION if form.opinion else form.act)
     return acts
 
 
-def _main_clause_verb_positions(words: list[str], speaker_at: int | None) -> set[int]:
-    """Word positions where the speaker's finite verb can stand."""
+def _negated(words: list[str], head: int, last: int, lex: Lexicon) -> bool:
+    """A negation shortly before the cue or inside it ("nicht anschließen", "stimmt nicht zu");
+    "nicht nur" does not negate."""
+    window = [*range(max(0, head - 2), head), *range(head + 1, last)]
+    return any(words[j] in lex.negations and words[j + 1 : j + 2] != ["nur"] for j in window)
+
+
+def _main_clause_verb_positions(words: list[str], speaker_at: int | None, surname: str) -> set[int]:
+    """Word positions where the speaker's finite verb can stand: at the sentence start, next
+    to the speaker's reference or a later mention of the speaker's surname ("Herr Hentschel
+    stellt daraufhin den Antrag"), before "er"/"sie", after "und"/"sowie"."""
     positions = {0, 1}
     if speaker_at is not None:
         positions |= {speaker_at - 1, speaker_at + 1}
     for i, word in enumerate(words[:-1]):
         if word in ("er", "sie", "Er", "Sie") and i > 0:
             positions.add(i - 1)
-        if word in ("und", "sowie") and i + 1 < len(words):
+        elif word in ("und", "sowie") or word == surname:
             positions.add(i + 1)
     return positions
 
 
-def _rest_follows(words: list[str], head: int, rest: tuple[str, ...]) -> bool:
-    pos = head + 1
+def _rest_end(words: list[str], head: int, rest: tuple[str, ...]) -> int | None:
+    """Position of the cue's last word when its further words follow in order, else None.
+
+    Particles may stand far behind ("stellt … vor"); a noun must follow within three words
+    ("ist der Meinung", not "ist mir bewusst, dass … Ihrer Meinung"). A compound ending in the
+    word counts ("Power-Point-Präsentation" for "Präsentation").
+    """
+    pos = head
     for needed in rest:
-        try:
-            pos = words.index(needed, pos) + 1
-        except ValueError:
-            return False
-    return True
+        suffix = "-" + needed
+        stop = min(len(words), pos + 4) if needed[0].isupper() else len(words)
+        pos = next(
+            (j for j in range(pos + 1, stop) if words[j] == needed or words[j].endswith(suffix)),
+            -1,
+        )
+        if pos < 0:
+            return None
+    return pos
 
 
-def _needs_ok(needs: str, words: list[str], head: int, sentence: str, lex: Lexicon) -> bool:
+def _needs_ok(needs: str, words: list[str], head: int, lex: Lexicon) -> bool:
     following = words[head + 1 : head + 8]
     welcomes = any(w in lex.audience_words or w in ("Herr", "Herrn", "Frau") for w in following)
     welcomes = welcomes or any(w in lex.roles for w in following)
@@ -177,39 +225,58 @@ def _needs_ok(needs: str, words: list[str], head: int, sentence: str, lex: Lexic
 
 
 def _with_reply(
-    statement: Statement, earlier: list[Statement], first_in_item: int, index: MentionIndex
+    statement: Statement,
+    earlier: list[Statement],
+    first_in_item: int,
+    index: MentionIndex,
+    default_only: bool = False,
 ) -> Statement:
-    candidates = [
+    """Link an answer to the turn it answers (same item, another speaker).
+
+    A named addressee ("auf die Frage von Herrn X") picks X's latest turn; an addressee who
+    did not speak before (a question only reported) gets no link. Otherwise an explicit answer
+    goes to the latest question or request not answered yet, else to the turn just before it;
+    a turn that only informs or confirms right after a question is taken as its answer.
+    """
+    own = index.mentions[statement.speaker].key
+    others = [
         (i, s)
         for i, s in enumerate(earlier)
-        if i >= first_in_item and _asks(s) and not _same_speaker(s, statement, index)
+        if i >= first_in_item and index.mentions[s.speaker].key != own
     ]
-    if not candidates:
+    if not others:
         return statement
+    answered = {s.reply_to for s in earlier[first_in_item:] if s.reply_to is not None}
+    open_asks = [i for i, s in others if _asks(s) and i not in answered]
     target: int | None = None
     if statement.addressee is not None:
         addressed = index.mentions[statement.addressee].key
-        target = next(
-            (i for i, s in reversed(candidates) if index.mentions[s.speaker].key == addressed),
-            None,
-        )
+        spoke = [(i, s) for i, s in others if index.mentions[s.speaker].key == addressed]
+        if not spoke:
+            return statement
+        asked = [i for i, s in spoke if _asks(s)]
+        target = asked[-1] if asked else spoke[-1][0]
     acts = statement.acts
-    previous_index = len(earlier) - 1
+    previous = len(earlier) - 1
     if "Answer" in acts:
-        target = target if target is not None else candidates[-1][0]
+        if target is None:
+            target = open_asks[-1] if open_asks else None
+        if target is None and others[-1][0] == previous:
+            target = previous
     elif (
-        candidates[-1][0] == previous_index
-        and "Question" in earlier[previous_index].acts
+        target is None
+        and open_asks
+        and open_asks[-1] == previous
+        and "Question" in earlier[previous].acts
         and "Question" not in acts
         and set(acts) <= _ANSWERISH
     ):
-        target = previous_index
-        acts = ("Answer", *acts) if "Answer" not in acts else acts
+        target = previous
+        acts = ("Answer",) if default_only else ("Answer", *acts)
     if target is None:
         return statement
-    order = ("Welcome", "Presentation", "Information", "Support", "Question", "Answer")
-    acts = tuple(sorted(set(acts), key=lambda a: (order.index(a) if a in order else 99, a)))
-    return _replace(statement, acts=acts, reply_to=target)
+    order = lexicon().act_order
+    return _replace(statement, acts=tuple(sorted(set(acts), key=order.index)), reply_to=target)
 
 
 def _named_earlier_speaker(

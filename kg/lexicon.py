@@ -60,6 +60,9 @@ class CueForm:
     head: str
     rest: tuple[str, ...]
     needs: str | None
+    negated: str | None = None  # the act when "nicht"/"kein" negates the cue
+    not_before: frozenset[str] = frozenset()  # words that may not follow the cue directly
+    opinion: bool = False  # an opinion verb: Information only when nothing else is said
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +108,14 @@ class Lexicon:
     def _load_cues(self, cues: dict[str, Any]) -> None:
         forms: list[CueForm] = []
         for act, spec in cues["speech_verbs"].items():
-            for form in spec["forms"]:
+            negated, not_before = spec.get("negated"), frozenset(spec.get("not_before", ()))
+            for form, opinion in [
+                *((f, False) for f in spec["forms"]),
+                *((f, True) for f in spec.get("opinion_forms", ())),
+            ]:
                 words = form.split()
-                forms.append(CueForm(act, words[0], tuple(words[1:]), spec.get("needs")))
+                rest, needs = tuple(words[1:]), spec.get("needs")
+                forms.append(CueForm(act, words[0], rest, needs, negated, not_before, opinion))
         self.cue_forms = tuple(forms)
         by_head: dict[str, list[CueForm]] = {}
         for form in forms:
@@ -118,6 +126,11 @@ class Lexicon:
         self.inversion_openers = frozenset(cues["inversion_openers"])
         self.not_turn_verbs = frozenset(cues["not_turn_verbs"])
         self.reply_cues = frozenset(cues["reply_cues"])
+        self.negations = frozenset(cues["negations"])
+        self.answer_opener_re = re.compile(
+            rf"(?<!\w)(?:{_alternation(cues['answer_openers'])})(?!\w)", re.IGNORECASE
+        )
+        self.act_order = tuple(cues["speech_verbs"])
 
     def _load_factions(self, data: dict[str, Any]) -> None:
         self.factions = tuple(
@@ -131,10 +144,11 @@ class Lexicon:
                 self.faction_by_variant.setdefault(fold(variant), entry)
         variants = [v for e in self.factions for v in (*e.variants, e.abbreviation)]
         alt = _alternation(variants)
-        # "SPD-Fraktion", "Fraktion der SPD", "Fraktion Bündnis 90/Die Grünen", "(SPD)", "SPD"
+        # "SPD-Fraktion", "Fraktion der SPD", "Fraktion Bündnis 90/Die Grünen", "(SPD)", "SPD",
+        # "SPD-Fraktionsbüro" (the faction's office names the faction)
         self.faction_re = re.compile(
             rf"(?<![\w/-])(?:(?:Rats|Kreistags|Bezirks)?[Ff]raktion(?:en)?\s+(?:der\s+|des\s+)?"
-            rf"(?P<a>{alt})|(?P<b>{alt})(?:-(?:Rats|Kreistags)?[Ff]raktion|-Gruppe)?)(?![\w-])"
+            rf"(?P<a>{alt})|(?P<b>{alt})(?:-(?:Rats|Kreistags)?[Ff]raktion(?:sbüro)?|-Gruppe)?)(?![\w-])"
         )
 
     def _compile_person_patterns(self) -> None:

@@ -341,6 +341,9 @@ _JOB_TITLE_RE = re.compile(
     rf"amtmann|amtfrau|beauftragter?|referent(?:in)?)|St[A-Z]{{1,3}}|L?St[A-Z]{{1,3}}[`']in)"
     rf"[ \t]+(?P<surname>{NAME})(?![\w-])"
 )
+# Between a listed name and a faction on the same line: "RM Axel Thieme DVU",
+# "RM Nursen Konak Fraktion „Die Linken im Rat“", "RM Joachim Fischer (SPD" (bracket unclosed).
+_TRAILING_FACTION_RE = re.compile(r"[ \t]*(?:(?:Rats)?[Ff]raktion[ \t]*)?[„\"(]?")
 _ABSENT_WORDS = re.compile(r"\b(?:abwesend|entschuldigt|fehlt|verhindert)\b", re.IGNORECASE)
 
 
@@ -372,7 +375,10 @@ def _attendance_entries(
         kind, m = first
         pos = max(m.end(), pos + 1)
         if kind == "faction":
-            if entries and _trails_previous(text, m.start()):
+            if entries and (
+                _trails_previous(text, m.start())
+                or _trails_on_line(text, entries[-1].person.span.end, m)
+            ):
                 entries[-1] = _with_faction(entries[-1], m.group(0))
             else:
                 faction = m.group(0)
@@ -396,6 +402,14 @@ def _job_entry(m: re.Match[str], status: AttendanceStatus, section: str) -> Atte
         role=title,
     )
     return AttendanceEntry(person=ref, status=status, section=section)
+
+
+def _trails_on_line(text: str, name_end: int, m: re.Match[str]) -> bool:
+    """A faction right after a listed name, ending its line ("RM Axel Thieme DVU"); in a list
+    flattened onto one line a faction is a header for the names after it."""
+    line_end = text.find("\n", m.end())
+    rest = (len(text) if line_end < 0 else line_end) - m.end()
+    return rest <= 15 and _TRAILING_FACTION_RE.fullmatch(text, name_end, m.start()) is not None
 
 
 def _trails_previous(text: str, pos: int) -> bool:

@@ -9,7 +9,7 @@ import pytest
 
 from kg.evaluate import _surname
 from kg.extract import extract
-from kg.models import Extraction
+from kg.models import Extraction, SourceDocument
 from kg.parse import parse
 from kg.sources import read_document
 
@@ -106,3 +106,75 @@ def test_every_span_quotes_the_text(corpus: Path) -> None:
         spans = [m.span for m in ex.mentions] + [s.span for s in ex.statements]
         spans += [c.span for c in ex.claims] + [v.span for v in ex.votes]
         assert all(0 <= s.start <= s.end <= n for s in spans), path.name
+
+
+# ---------------------------------------------------------------- speech acts and replies
+# (rules that generalise beyond the reference page; short texts in the protocols' style)
+
+
+def _page(body: str) -> Extraction:
+    text = "15.02.2022 - 4 Anfragen\nWortprotokoll\n\n" + body
+    document = SourceDocument(
+        key="t.txt", path="t.txt", sha256="0" * 64, text=text, municipality="Musterstadt"
+    )
+    return extract(parse(document))
+
+
+def _acts(ex: Extraction) -> list[set[str]]:
+    return [set(s.acts) for s in ex.statements]
+
+
+def test_information_beside_other_acts_only_where_a_sentence_only_informs() -> None:
+    ex = _page(
+        "Herr Adler erklärt, dass die Toilettensituation dort problematisch ist. "
+        "Er fragt, ob diese berücksichtigt wird.\n\n"
+        "Frau Brenner erklärt, dass ihre Fraktion den Vorschlag ausdrücklich begrüße. "
+        "Sie fragt, wann er umgesetzt werde.\n\n"
+        "Herr Conrad ist der Auffassung, dass das Verfahren ausreiche. "
+        "Er hält es nicht für richtig, die Satzung zu ändern.\n\n"
+        "Frau Dorn betont, wie froh sie über den Bericht sei. Sie dankt der Verwaltung.\n"
+    )
+    assert _acts(ex) == [
+        {"Information", "Question"}, {"Support", "Question"}, {"Opposition"}, {"Thanks"},
+    ]  # fmt: skip
+
+
+def test_negated_support_is_opposition_and_later_mentions_of_the_speaker_count() -> None:
+    ex = _page(
+        "Herr Adler führt aus, dass seine Fraktion sich dem Antrag nicht anschließen werde.\n\n"
+        "Frau Brenner legt ihr Mandat nieder. Frau Brenner stellt daraufhin den Antrag, "
+        "jeden Ausschuss einzeln zu wählen.\n"
+    )
+    assert _acts(ex) == [{"Opposition"}, {"Information", "Request"}]
+
+
+def test_hard_wrapped_lines_are_one_sentence() -> None:
+    ex = _page(
+        "Frau Adler erbittet Informationen zu dem Pilotprojekt des Betriebshofs, Tütenhalter\n"
+        "an Spielplätzen zu installieren und regt weitere Installationen bei den Grundschulen\n"
+        "an.\n"
+    )
+    assert _acts(ex) == [{"Question", "Request", "Proposal"}]
+
+
+def test_replies_go_to_the_open_question_else_to_the_turn_before() -> None:
+    ex = _page(
+        "Herr Adler fragt, wann die Ampel kommt.\n\n"
+        "Frau Brenner antwortet, dass sie im Mai komme.\n\n"
+        "Herr Conrad kritisiert, dass die Ampel zu spät komme.\n\n"
+        "Frau Brenner antwortet, dass der Bau länger gedauert habe.\n\n"
+        "Herr Adler fragt, ob die Kosten steigen.\n\n"
+        "Herr Dorn antwort\n"
+    )
+    assert [s.reply_to for s in ex.statements] == [None, 0, None, 2, None, 4]
+    assert ex.statements[-1].acts == ("Answer",)  # a cut-off turn: no Information by default
+
+
+def test_answer_to_a_question_only_reported_links_to_no_turn() -> None:
+    ex = _page(
+        "Frau Adler fragt, wann die Ampel kommt.\n\n"
+        "Herr Brenner erläutert auf die Frage von Herrn Zeller nach dem Taubenhaus, "
+        "dass dieses erneuert werde.\n"
+    )
+    assert _acts(ex) == [{"Question"}, {"Answer", "Information"}]
+    assert ex.statements[1].reply_to is None

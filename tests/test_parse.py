@@ -120,3 +120,14 @@ def test_dates_and_bodies() -> None:
 def test_odd_text_parses_without_turns() -> None:
     protocol = parse(_doc("Reduzieren\n\n \n\n1.\n\n(((\n"))
     assert all(not i.turns for i in protocol.items)
+
+
+def test_faction_ending_a_list_line_belongs_to_that_name() -> None:
+    text = (
+        "Anwesend:\n\nBeratende Mitglieder\n\nRM Nursen Konak Fraktion „Die Linken im Rat“\n"
+        "RM Axel Thieme DVU\nRM Joachim Fischer (SPD\nRM Olga Brandt\n\nVerwaltung\n"
+    )
+    entries = [(e.person.surname, e.person.faction) for e in parse(_doc(text)).attendance]
+    assert entries == [
+        ("Konak", "Die Linken"), ("Thieme", "DVU"), ("Fischer", "SPD"), ("Brandt", None),
+    ]  # fmt: skip
