@@ -11,13 +11,15 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 
+from kg.extract_staff import affiliation_units, leader_compound_units
 from kg.ids import fold
 from kg.lexicon import Lexicon
 from kg.models import EntityKind, Mention, PersonRef, Protocol, Span
 from kg.parse import person_refs
 
 _CAP = r"[A-ZÄÖÜ][\wäöüß]*(?:-[A-ZÄÖÜ]?[\wäöüß]+)*"
-_JOIN = r"(?:,[ \t]+|[ \t]+und[ \t]+|[ \t]+&[ \t]+|[ \t]+)"
+# A name may go on in the next line after a dangling "und" ("Jugend und\nFamilie").
+_JOIN = r"(?:,[ \t]+|[ \t]+und(?:[ \t]+|[ \t]*\n[ \t]*)|[ \t]+&[ \t]+|[ \t]+)"
 _PAPER_RE = re.compile(
     r"(?:Drucksache(?:n)?|Drucks\.|Vorlage|DS|Drs\.|Antrag|Anfrage|Beschlussvorlage)"
     r"(?:[-\s]?Nr\.?)?:?\s*(?:Nr\.?:?\s*)?(?P<num>\d{1,5}[-/]\d{2,4}(?:[A-Z]\b)?)"
@@ -131,8 +133,9 @@ def collect_mentions(protocol: Protocol, lex: Lexicon) -> MentionIndex:
     mentions += _place_mentions(text, municipality, lex)
     mentions += _paper_mentions(text)
     mentions += _body_mentions(protocol)
-    mentions += staff_unit_mentions(protocol, lex)
-    return MentionIndex(_drop_overlaps(mentions))
+    mentions += affiliation_units(protocol, lex, _unit_regex(lex))
+    mentions += leader_compound_units(text, lex)
+    return MentionIndex(_drop_overlaps(_merge_code_typos(mentions)))
 
 
 def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:
@@ -263,15 +266,19 @@ def _unknown_bracket_faction(
 
 def _department_regex(lex: Lexicon) -> re.Pattern[str]:
     heads = sorted(
-        (f for spec in lex.departments["head_words"].values() for f in spec["forms"]),
+        [
+            *(f for spec in lex.departments["head_words"].values() for f in spec["forms"]),
+            *lex.departments["leader_heads"],
+        ],
         key=len,
         reverse=True,
     )
     alt = "|".join(re.escape(h) for h in heads)
     name = rf"(?:{_CAP}(?:{_JOIN}{_CAP}){{0,4}})"
     return re.compile(
-        rf"\b(?P<head>{alt})(?P<rest>[ \t]+(?:des|der)[ \t]+(?:Ober)?[Bb]ürgermeisters?(?:in)?"
-        rf"|[ \t]+(?:Nr\.[ \t]*)?(?P<num>\d{{1,3}}(?:/\d+)?)(?:[ \t]+{name})?"
+        rf"\b(?P<head>{alt})(?![\w-])"
+        rf"(?P<rest>[ \t]+(?:des|der)[ \t]+(?:Ober)?[Bb]ürgermeisters?(?:in)?"
+        rf"|[ \t]+(?:Nr\.[ \t]*)?(?P<num>\d{{1,3}}(?:/\d+)?)(?:[ \t]+(?P<numbered>{name}))?"
         rf"|[ \t]+für[ \t]+{name}|[ \t]+{name})?"
         rf"(?P<trunc>\.\.\.|…)?"
         rf"|\b(?P<compound>[A-ZÄÖÜ][a-zäöüß]+amt(?:es|s)?"
@@ -285,13 +292,52 @@ _REGEX_CACHE: dict[int, re.Pattern[str]] = {}
 _NUMBER_ALIAS_RE = re.compile(r"\A[ \t]*\((?:FB|Fachbereich|Amt)?[ \t]*(?P<num>\d{1,3})\)")
 
 
+_VENUE_CACHE: dict[int, re.Pattern[str]] = {}
+
+
+def _venue_regex(lex: Lexicon) -> re.Pattern[str]:
+    """ "Jugendamt, Raum 350": the unit's building as the meeting place."""
+    words = "|".join(re.escape(w) for w in lex.departments["venue_words"])
+    return re.compile(rf"[ \t]*,[ \t]*(?:{words})\b")
+
+
+_CODE_TYPO_RE = re.compile(r"(?P<num>\d{1,3})/(?P<name>[A-ZÄÖÜ]{3,})")
+
+
+def _merge_code_typos(mentions: list[Mention]) -> list[Mention]:
+    """ "57/FABDIO" beside three "57/FABIDO": one unit code with its letters swapped is
+    the more frequent code of the same number."""
+    codes: dict[tuple[str, str], list[str]] = {}
+    for mention in mentions:
+        code = _CODE_TYPO_RE.fullmatch(mention.label) if mention.kind == "department" else None
+        if code:
+            letters = "".join(sorted(code.group("name")))
+            codes.setdefault((code.group("num"), letters), []).append(mention.label)
+    target: dict[str, str] = {}
+    for labels in codes.values():
+        if len(set(labels)) > 1:
+            common = max(sorted(set(labels)), key=labels.count)
+            target.update({label: common for label in labels})
+    return [
+        Mention("department", m.span, fold(target[m.label]), target[m.label])
+        if m.kind == "department" and m.label in target
+        else m
+        for m in mentions
+    ]
+
+
+def _unit_regex(lex: Lexicon) -> re.Pattern[str]:
+    return _REGEX_CACHE.setdefault(id(lex), _department_regex(lex))
+
+
 def _department_mentions(text: str, municipality: str, lex: Lexicon) -> Iterator[Mention]:
-    pattern = _REGEX_CACHE.setdefault(id(lex), _department_regex(lex))
+    pattern = _unit_regex(lex)
+    venue = _VENUE_CACHE.setdefault(id(lex), _venue_regex(lex))
     numbers = lex.departments.get("numbers", {}).get(fold(municipality).replace(" ", "-"), {})
     found: list[tuple[Mention, bool, bool]] = []
     for m in pattern.finditer(text):
         mention = _department_mention(m, numbers, lex)
-        if mention is not None:
+        if mention is not None and not venue.match(text, m.end()):
             neu = bool(
                 re.search(
                     r"\bneue[nrs]?\s+(?:\w+\s+)?(?:des\s+|der\s+)?$",
@@ -325,13 +371,22 @@ def _department_mention(m: re.Match[str], numbers: dict[str, str], lex: Lexicon)
             return None
         label = re.sub(r"(es|s)$", "", word) if word.endswith(("amtes", "amts")) else word
         return Mention("department", span, fold(label), label)
-    head, rest = m.group("head"), (m.group("rest") or "").strip()
+    head, rest = m.group("head"), " ".join((m.group("rest") or "").split())
     canonical_head = _canonical_head(head, lex)
     number = m.group("num")
+    if head in lex.departments["leader_heads"] and not number:
+        return None  # "FBL Meier" names a person, not a unit
     if number and number.zfill(2) in numbers:
+        # The municipality's table gives the key; a name written beside the number stays
+        # the label ("FB 15 EDV und Informationsmanagment", sic).
         label = numbers[number.zfill(2)]
-    elif rest:
+        written = m.group("numbered")
+        shown = f"{canonical_head} {' '.join(written.split())}" if written else label
+        return Mention("department", span, fold(label), shown)
+    if rest:
         label = f"{canonical_head} {_nominative(rest)}"
+        if head in lex.departments["keep_written"]:
+            return Mention("department", span, fold(label), f"{head} {rest}")
     elif head in ("FB",):
         return None
     else:
@@ -343,7 +398,8 @@ def _canonical_head(head: str, lex: Lexicon) -> str:
     for canonical, spec in lex.departments["head_words"].items():
         if head in spec["forms"]:
             return str(canonical)
-    return head
+    leader = lex.departments["leader_heads"].get(head)
+    return str(leader["unit"]) if leader else head
 
 
 def _nominative(name: str) -> str:
@@ -462,60 +518,11 @@ def _body_mentions(protocol: Protocol) -> Iterator[Mention]:
     body = protocol.meeting.body
     if not body:
         return
-    for m in re.finditer(re.escape(body), protocol.document.text):
+    head, _, tail = body.partition(" ")
+    # Also in the genitive: "des Rates der Gemeinde Inden", "den Vorsitz des Naturschutzbeirats".
+    pattern = re.escape(head) + r"(?:es|s)?" + (r"\s+" + re.escape(tail) if tail else "")
+    for m in re.finditer(rf"(?<![\w-]){pattern}(?![\w-])", protocol.document.text):
         yield Mention("body", Span(m.start(), m.end()), fold(body), body)
-
-
-_LEADER_RE = re.compile(
-    r"[\s,;:–-]*(?P<head>Fachbereich|Amt|Abteilung|Bereich)s?leiter(?:in)?\s+"
-    r"(?P<name>[A-ZÄÖÜ][^()\n]{2,70})"
-)
-
-
-_UNIT_WORD_RE = re.compile(
-    r"(?i)amt|büro|bereich|kanzlei|stelle|betrieb|dezernat|dez\.|referat|dienst|abteilung|"
-    r"verwaltung|kämmerei|behörde|leitung"
-)
-
-
-def _looks_like_unit(unit: str, lex: Lexicon) -> bool:
-    """Unit codes and names ("WBF-Do", "6/Dez.", "Bürgermeisterkanzlei"), not people or parties."""
-    if not unit or unit in lex.roles or lex.faction_entry(unit) or "raktion" in unit:
-        return False
-    if unit.startswith(("Tagesordnung", "TOP")):
-        return False
-    coded = any(c.isdigit() for c in unit) or "/" in unit or "-" in unit
-    return coded or _UNIT_WORD_RE.search(unit) is not None
-
-
-def staff_unit_mentions(protocol: Protocol, lex: Lexicon) -> Iterator[Mention]:
-    """Units written after administration staff in attendance lists ("Herr Dr. Küpper WBF-Do")."""
-    text = protocol.document.text
-    staff = {fold(s) for s in lex.layout["staff_sections"]}
-    for entry in protocol.attendance:
-        if entry.status != "present" or fold(entry.section or "") not in staff:
-            continue
-        end = entry.person.span.end
-        line_end = text.find("\n", end)
-        line_end = len(text) if line_end < 0 else line_end
-        rest = text[end:line_end]
-        if len(rest) > 80:
-            continue
-        leader = _LEADER_RE.match(rest)
-        if leader:
-            start = end + leader.start("name")
-            name = leader.group("name").strip()
-            label = f"{leader.group('head')} {name}"
-            yield Mention("department", Span(start, start + len(name)), fold(label), label)
-            continue
-        m = re.match(r"[\s,;:–-]*(?P<unit>[^,;()\n]{2,60}?)\s*(?:[,;(]|$)", rest)
-        if m is None:
-            continue
-        unit = m.group("unit").strip()
-        if not _looks_like_unit(unit, lex):
-            continue
-        start = end + m.start("unit")
-        yield Mention("department", Span(start, start + len(unit)), fold(unit), unit)
 
 
 def _paper_mentions(text: str) -> Iterator[Mention]:

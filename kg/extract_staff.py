@@ -1,0 +1,328 @@
+"""Administration staff: the unit a listed person works for, and who heads which unit.
+
+Part of the extract stage. Attendance lists write a person's unit after the name ("Herr Dr.
+Küpper WBF-Do", "Herr Potthast, Beteiligungscontrolling", "Weiskopf, Marlene (FBL 40 Schule
+und Sport)"); running text says who leads a unit in appositions ("Frau X, Leiterin des
+Fachbereichs Y", "Kämmereileiterin Susanne Schmitz", "unter der damaligen Leitung des
+Stadtoberamtmannes Z") and who chairs a body ("legt den Vorsitz des Naturschutzbeirats
+nieder", "Vorsitz führte: Petran, Matthias"). The words come from
+`kg/patterns/departments.yaml` and `kg/patterns/persons.yaml`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from kg.ids import fold
+from kg.lexicon import Lexicon
+from kg.models import AttendanceEntry, Claim, Mention, Protocol, Span
+
+if TYPE_CHECKING:
+    from kg.extract_entities import MentionIndex
+
+_SEGMENT_MAX = 160  # an affiliation never runs longer than this after the name
+_LEADER_RE = re.compile(
+    r"[\s,;:–-]*(?P<head>Fachbereich|Amt|Abteilung|Bereich)s?leiter(?:in)?\s+"
+    r"(?P<name>[A-ZÄÖÜ][^()\n]{2,70})"
+)
+_LEADING_UNIT_RE = re.compile(
+    r"(?P<sep>[ \t]*[,;:–][ \t]*|[ \t]+)(?P<unit>[^,;()\n]{2,60}?)[ \t]*(?=[,;(\n]|$)"
+)
+_BRACKET_RE = re.compile(r"[ \t]*\((?P<inner>[^()\n]{2,120})\)")
+_CODE_RE = re.compile(r"\d{1,3}/\S")
+# "Leiterin päd. Bereich", "stellv. Amtsleiter", "Leiter des Fachbereichs X": the words before
+# the unit in an affiliation that say how the person relates to it.
+_LEAD_PREFIX_RE = re.compile(
+    r"(?:stellv\.?[ \t]*|stellvertretende[rn]?[ \t]+)?"
+    r"(?:(?:[A-ZÄÖÜ][a-zäöüß]*)?(?:[Ll]eiter(?:in)?|[Ll]eitung)\b[ \t]*(?:(?:des|der|vom)[ \t]+)?)?"
+)
+_STELLV_RE = re.compile(r"stellv|stellvertret", re.IGNORECASE)
+# A head word of a leader in an affiliation or apposition; deputies are filtered separately.
+_LEAD_WORD_RE = re.compile(
+    r"\b(?:Leiter(?:in)?|Leitung|Betriebsleitung|Beigeordneter?|Dezernent(?:in)?|FBL|"
+    r"FB-Leiter(?:in)?|Fachbereichsleiter(?:in)?|Amtsleiter(?:in)?)\b"
+)
+_APPOSITION_RE = re.compile(r"\b(?:Leiter(?:in)?|Leitung)[ \t]+(?:des|der|vom)\s+")
+_BETWEEN_BEFORE_RE = re.compile(r"[\s,()–-]*")
+_BETWEEN_AFTER_RE = re.compile(r"[ \t]*,[ \t]*")
+_LED_BY_RE = re.compile(
+    r"\bunter[ \t]+(?:der[ \t]+)?(?:[a-zäöüß]+en[ \t]+)?Leitung[ \t]+(?:von|des|der)[ \t]+"
+)
+_UP_TO_TWO_WORDS_RE = re.compile(r"(?:[A-ZÄÖÜ][\wäöüß.-]*[ \t]+){0,2}")
+_CHAIR_OF_RE = re.compile(r"\bVorsitz(?:es)?[ \t]+(?:des|der|im)[ \t]+")
+_CHAIR_LABEL_RE = re.compile(r"\bVorsitz(?:[ \t]+führte|[ \t]+hatte|[ \t]+hat)?[ \t]*:[ \t]*")
+_SENTENCE_END_RE = re.compile(r"[.!?]\s")
+
+
+# ---------------------------------------------------------------- units on attendance lines
+
+
+def affiliation_units(
+    protocol: Protocol, lex: Lexicon, unit_re: re.Pattern[str]
+) -> Iterator[Mention]:
+    """Units written after listed persons: "Herr Dr. Küpper WBF-Do", "Herr Volkmar, Recht",
+    "Carmen Höft 57/FABIDO (Leiterin päd. Bereich)". Units the head-word pattern `unit_re`
+    finds by itself are left to it (it normalises their case)."""
+    text = protocol.document.text
+    staff = {fold(s) for s in lex.layout["staff_sections"]}
+    for entry, segment in _affiliation_segments(protocol):
+        in_staff = fold(entry.section or "") in staff
+        rest = segment.quote(text)
+        leader = _LEADER_RE.match(rest) if in_staff else None
+        if leader:
+            start = segment.start + leader.start("name")
+            name = leader.group("name").strip()
+            label = f"{leader.group('head')} {name}"
+            yield Mention("department", Span(start, start + len(name)), fold(label), label)
+            continue
+        for offset, raw in _affiliation_parts(rest, in_staff):
+            unit = _strip_lead(raw)
+            start = segment.start + offset + (len(raw) - len(unit))
+            covered = unit_re.match(unit)
+            if covered and covered.end() == len(unit):
+                continue
+            if _looks_like_unit(unit, lex, in_staff):
+                yield Mention("department", Span(start, start + len(unit)), fold(unit), unit)
+
+
+def _affiliation_segments(protocol: Protocol) -> Iterator[tuple[AttendanceEntry, Span]]:
+    """Each listed person with the text after the name, up to the line end or the next person.
+
+    The segment begins at the person's bracket when the name pattern took it in
+    ("Weiskopf, Marlene (FBL 40 Schule und Sport)")."""
+    text = protocol.document.text
+    starts = sorted(e.person.span.start for e in protocol.attendance)
+    for entry in protocol.attendance:
+        span = entry.person.span
+        bracket = text.rfind("(", span.start, span.end) if entry.person.faction else -1
+        begin = bracket if bracket > span.start else span.end
+        line_end = text.find("\n", begin)
+        end = min(len(text) if line_end < 0 else line_end, begin + _SEGMENT_MAX)
+        later = [s for s in starts if begin < s < end and text[s - 1].isspace()]
+        cut = later[0] if later else end
+        if text.count("(", begin, cut) > text.count(")", begin, cut):
+            # a name-like word inside the bracket ("(Städt. Immobilienwirtschaft, ...)")
+            close = text.find(")", cut, end)
+            cut = close + 1 if close >= 0 else cut
+        yield entry, Span(begin, cut)
+
+
+def _affiliation_parts(rest: str, in_staff: bool) -> Iterator[tuple[int, str]]:
+    """(offset, text) of the unit candidates in an affiliation: the words right after the
+    name (only in staff sections, after a comma, or as a unit code) and the first part of
+    a following bracket ("(Dez. II - Beigeordnete)" -> "Dez. II")."""
+    pos = 0
+    if not rest.lstrip(" \t").startswith("("):
+        lead = _LEADING_UNIT_RE.match(rest)
+        if lead is None:
+            return
+        unit = lead.group("unit").strip()
+        if in_staff or "," in lead.group("sep") or _CODE_RE.match(unit):
+            yield lead.start("unit"), unit
+        pos = lead.end()
+    bracket = _BRACKET_RE.match(rest, pos)
+    if bracket:
+        first = bracket.group("inner").split(",")[0]
+        first = re.split(r"[ \t]+[–-][ \t]+(?=[A-ZÄÖÜ][a-zäöüß]+\b[ \t]*$)", first)[0].strip()
+        yield (
+            bracket.start("inner")
+            + (len(bracket.group("inner")) - len(bracket.group("inner").lstrip())),
+            first,
+        )
+
+
+def _strip_lead(raw: str) -> str:
+    """ "Leiterin päd. Bereich" -> "päd. Bereich"; "stellv. Amtsleiter" -> ""."""
+    m = _LEAD_PREFIX_RE.match(raw)
+    return raw[m.end() :].strip() if m and m.end() else raw
+
+
+def _looks_like_unit(unit: str, lex: Lexicon, in_staff: bool) -> bool:
+    """Unit codes and names ("WBF-Do", "6/Dez.", "Bürgermeisterkanzlei", "Recht"), not
+    people, parties, roles or a bare head word ("Stabsstelle")."""
+    spec = _unit_spec(lex)
+    if not unit or unit in lex.roles or lex.faction_entry(unit) or "raktion" in unit:
+        return False
+    if unit.startswith(("Tagesordnung", "TOP")) or unit in spec.bare_heads or ":" in unit:
+        return False
+    if unit in spec.short_units or unit.startswith(spec.prefixes) or _CODE_RE.match(unit):
+        return True
+    coded = any(c.isdigit() for c in unit) or "/" in unit or "-" in unit
+    return (in_staff and coded) or spec.words.search(unit) is not None
+
+
+class _UnitSpec:
+    """The affiliation word lists of departments.yaml, compiled once."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        deps = lex.departments
+        words = "|".join(re.escape(w) for w in deps["unit_words"])
+        self.words = re.compile(rf"(?:{words})(?![a-zäöüß])", re.I)
+        self.short_units = frozenset(deps["short_units"])
+        self.head_roles = frozenset(deps["unit_head_roles"])
+        self.prefixes = tuple(deps["unit_prefixes"])
+        self.bare_heads = frozenset(
+            form for spec in deps["head_words"].values() for form in spec["forms"]
+        )
+        endings = sorted(deps["unit_endings"], key=len, reverse=True)
+        lower = "|".join(re.escape(e) for e in endings)
+        whole = "|".join(re.escape(w) for w in deps["whole_units"])
+        self.leader_compound = re.compile(
+            rf"\b(?P<unit>[A-ZÄÖÜ][a-zäöüß]*(?:{lower})|{whole})(?:e?s)?leiter(?:in)?\b"
+        )
+
+
+@functools.cache
+def _unit_spec(lex: Lexicon) -> _UnitSpec:
+    return _UnitSpec(lex)
+
+
+def leader_compound_units(text: str, lex: Lexicon) -> Iterator[Mention]:
+    """The unit inside a compound leader word: "Kämmereileiterin" -> Kämmerei,
+    "Jugendamtsleiter" -> Jugendamt."""
+    for m in _unit_spec(lex).leader_compound.finditer(text):
+        unit = m.group("unit")
+        yield Mention("department", Span(m.start("unit"), m.end("unit")), fold(unit), unit)
+
+
+# ---------------------------------------------------------------- who heads what
+
+
+def head_claims(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> Iterator[Claim]:
+    """head_of claims from affiliations, appositions, compound leader words and chairs."""
+    text = protocol.document.text
+    yield from _affiliation_heads(protocol, index, lex)
+    yield from _apposition_heads(text, index)
+    yield from _compound_heads(text, index, lex)
+    yield from _led_by_heads(text, index)
+    yield from _chair_heads(protocol, index)
+
+
+def _claim(index: MentionIndex, person: int, org: int) -> Claim:
+    spans = (index.mentions[person].span, index.mentions[org].span)
+    return Claim(
+        "head_of", person, org, Span(min(s.start for s in spans), max(s.end for s in spans))
+    )
+
+
+def _affiliation_heads(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> Iterator[Claim]:
+    """ "(Dez. II - Beigeordnete)", "(FBL 40 Schule und Sport)", "57/FABIDO (Leiterin päd.
+    Bereich)": the leader word names the unit right after it, else the one before it."""
+    text = protocol.document.text
+    for entry, segment in _affiliation_segments(protocol):
+        person = index.person_at(entry.person.span.start)
+        if person is None:
+            continue
+        units = [
+            u
+            for u in index.in_span(Span(entry.person.span.start, segment.end + 80), "department")
+            if index.mentions[u].span.start < segment.end
+        ]
+        if units and entry.person.role in _unit_spec(lex).head_roles:
+            yield _claim(index, person, units[0])  # "Frau Senatorin Borns, FB 4 Kultur"
+        for lead in _LEAD_WORD_RE.finditer(text, segment.start, segment.end):
+            if _STELLV_RE.search(text, max(segment.start, lead.start() - 16), lead.start()):
+                continue
+            unit = _unit_at_lead(index, units, lead)
+            if unit is not None:
+                yield _claim(index, person, unit)
+
+
+def _unit_at_lead(index: MentionIndex, units: list[int], lead: re.Match[str]) -> int | None:
+    after = [u for u in units if 0 <= index.mentions[u].span.start - lead.start() <= 24]
+    if after:
+        return after[0]
+    before = [u for u in units if index.mentions[u].span.end <= lead.start()]
+    return before[-1] if before else None
+
+
+def _apposition_heads(text: str, index: MentionIndex) -> Iterator[Claim]:
+    """ "Frau X, Leiterin des Fachbereichs Y" and "der Leiter des Amtes für Z, Herr Y"."""
+    for m in _APPOSITION_RE.finditer(text):
+        if _STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
+            continue
+        unit = index.first_after(m.end(), ("department",), window=1)
+        if unit is None:
+            continue
+        person = index.nearest_before(m.start(), "person", window=60)
+        if person is not None and _BETWEEN_BEFORE_RE.fullmatch(
+            text, index.mentions[person].span.end, m.start()
+        ):
+            yield _claim(index, person, unit)
+            continue
+        unit_end = index.mentions[unit].span.end
+        after = _BETWEEN_AFTER_RE.match(text, unit_end)
+        person = index.first_after(after.end(), ("person",), window=0) if after else None
+        if person is not None:
+            yield _claim(index, person, unit)
+
+
+def _compound_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Claim]:
+    """ "Kämmereileiterin Susanne Schmitz" and "Herr Brandt, Jugendamtsleiter"."""
+    for m in _unit_spec(lex).leader_compound.finditer(text):
+        if _STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
+            continue
+        unit = index.first_after(m.start("unit"), ("department",), window=0)
+        if unit is None:
+            continue
+        person = _person_around(index, m.start()) or index.first_after(
+            m.end(), ("person",), window=2
+        )
+        if person is None:
+            before = index.nearest_before(m.start(), "person", window=60)
+            if before is not None and _BETWEEN_AFTER_RE.fullmatch(
+                text, index.mentions[before].span.end, m.start()
+            ):
+                person = before
+        if person is not None:
+            yield _claim(index, person, unit)
+
+
+def _person_around(index: MentionIndex, pos: int) -> int | None:
+    """The person mention whose span holds `pos` ("Kämmereileiterin Susanne Schmitz")."""
+    for i in index.in_span(Span(max(0, pos - 80), pos + 200), "person"):
+        if index.mentions[i].span.start <= pos < index.mentions[i].span.end:
+            return i
+    return None
+
+
+def _led_by_heads(text: str, index: MentionIndex) -> Iterator[Claim]:
+    """ "beim Rechtsamt der Stadt unter der damaligen Leitung des Stadtoberamtmannes Körfer"."""
+    for m in _LED_BY_RE.finditer(text):
+        person = index.first_after(m.end(), ("person",), window=40)
+        if person is None:
+            continue
+        if not _UP_TO_TWO_WORDS_RE.fullmatch(text, m.end(), index.mentions[person].span.start):
+            continue
+        org = index.nearest_before(m.start(), ("department", "initiative"), window=80)
+        if org is not None:
+            yield _claim(index, person, org)
+
+
+def _chair_heads(protocol: Protocol, index: MentionIndex) -> Iterator[Claim]:
+    """ "Frau Selter legt den Vorsitz des Naturschutzbeirats nieder"; "Vorsitz führte:
+    Petran, Matthias" (the meeting's body, when the text names it)."""
+    text = protocol.document.text
+    for m in _CHAIR_OF_RE.finditer(text):
+        if _STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
+            continue
+        body = index.first_after(m.end(), ("body",), window=0)
+        person = index.nearest_before(m.start(), "person", window=80)
+        if body is None or person is None:
+            continue
+        if not _SENTENCE_END_RE.search(text, index.mentions[person].span.end, m.start()):
+            yield _claim(index, person, body)
+    own = fold(protocol.meeting.body or "")
+    bodies = [i for i, mention in enumerate(index.mentions) if mention.kind == "body"]
+    meeting_body = next((i for i in bodies if index.mentions[i].key == own), None)
+    if meeting_body is None:
+        return
+    for m in _CHAIR_LABEL_RE.finditer(text):
+        if _STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
+            continue
+        person = index.first_after(m.end(), ("person",), window=0)
+        if person is not None:
+            yield _claim(index, person, meeting_body)
