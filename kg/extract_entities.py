@@ -25,6 +25,9 @@ _PAPER_RE = re.compile(
     r"(?:[-\s]?Nr\.?)?:?\s*(?:Nr\.?:?\s*)?(?P<num>\d{1,5}[-/]\d{2,4}(?:[A-Z]\b)?)"
 )
 _TRUNCATED = ("...", "…")
+_OPEN_QUOTE = r"[„“\"»‚]"
+_CLOSE_QUOTE = r"[“”\"«‘]"
+_QUOTED = r"[^„“”\"«»\n]{3,60}"
 _NEUTER_HEADS = ("management", "konzept", "programm", "projekt")
 _ADJECTIVE_RE = re.compile(
     r"^(?P<stem>[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|ell|iv))(?:e|en|er|es|em)$"
@@ -439,10 +442,15 @@ def _initiative_regexes(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str],
     known = re.compile(rf"(?<![\w-])(?:{variants})(?![\w-])")
     suffixes = "|".join(sorted(lex.initiatives["suffixes"], key=len, reverse=True))
     heads = "|".join(lex.initiatives["named_heads"])
+    plans = "|".join(re.escape(p) for p in lex.initiatives["numbered_plans"])
+    owner = r"(?:(?:des|der)\s+[A-ZÄÖÜ][\wäöüß-]*,?\s+)?"  # "Pilotprojekt des HEB, „…“"
     compound = re.compile(
-        rf"(?P<adj>\b[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|ell|iv)(?:e|en|er|es|em)\s+)?"
+        rf"\b(?P<plan>{plans})(?:es|s)?[ \t]+Nr\.[ \t]*(?P<number>\d{{1,4}}(?:[ \t]?[A-Z]\b)?)"
+        rf"[ \t]*{_OPEN_QUOTE}(?P<plan_name>{_QUOTED}){_CLOSE_QUOTE}"
+        rf"|\b(?P<head>{heads})\s+(?:{owner}{_OPEN_QUOTE}(?P<quoted>{_QUOTED}){_CLOSE_QUOTE}"
+        rf"|(?P<name>{_CAP}(?:[ \t]+{_CAP})?))"
+        rf"|(?P<adj>\b[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|ell|iv)(?:e|en|er|es|em)\s+)?"
         rf"\b(?P<word>[A-ZÄÖÜ][\wäöüß-]*(?:{suffixes}))\b"
-        rf"|\b(?P<head>{heads})\s+(?:„(?P<quoted>[^“\"\n]{{3,60}})[“\"]|(?P<name>{_CAP}(?:\s+{_CAP})?))"
     )
     return known, compound, canon
 
@@ -468,6 +476,9 @@ def _initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
 
 
 def _initiative_label(m: re.Match[str]) -> str | None:
+    if m.group("plan"):
+        number = " ".join(m.group("number").split())
+        return f"{m.group('plan')} Nr. {number} „{m.group('plan_name').strip()}“"
     if m.group("head"):
         name = m.group("quoted") or m.group("name")
         return f"{m.group('head')} {name}".strip() if name else None
