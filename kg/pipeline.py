@@ -14,6 +14,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
@@ -25,8 +26,6 @@ from typing import Any, TypeVar
 
 from kg.errors import KgError, SettingsError, SourceError
 from kg.extract import extract
-from kg.extract_entities import collect_mentions
-from kg.lexicon import lexicon
 from kg.models import Extraction, ResolvedDocument, SourceDocument
 from kg.parse import parse
 from kg.rdf import (
@@ -53,6 +52,7 @@ PARALLEL_MIN_FILES = 50  # fewer files to process are not worth starting worker 
 CHUNK_SIZE = 8  # files per task sent to a worker
 TASKS_PER_WORKER = 8  # tasks queued per worker, so prepared documents never pile up in memory
 REMOTE_TASKS = 64  # tasks queued on a Dask cluster
+KEEP_BYTES = 1_000_000_000  # phase one's extractions kept for phase two, up to about this much
 Progress = Callable[[int, int, str], None]
 T = TypeVar("T")
 R = TypeVar("R")
@@ -94,8 +94,18 @@ class Failed:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """Phase one's result for one file: whom it names (for the batch's registries) and its
+    extraction, kept for phase two so that no file is read and parsed twice."""
+
+    observed: Observed
+    extraction: Extraction | bytes  # pickled when it crosses processes
+
+
 Outcome = Prepared | Failed
-Task = tuple[Callable[..., list[Outcome]], tuple[Any, ...]]
+Item = Path | SourceDocument | Failed | Extraction | bytes  # what a worker task gets per file
+Task = tuple[Callable[..., list[Any]], tuple[Any, ...]]
 
 
 def process_document(
@@ -155,20 +165,48 @@ def prepare_file(
     return read if isinstance(read, Failed) else prepare_document(read, settings, registries)
 
 
-def observe_file(path: Path, settings: Settings, metadata: Metadata | None) -> Observed | Failed:
-    """Phase one of an ingest: read and parse a file just far enough to know whom it names."""
-    read = _read(path, metadata)
-    return read if isinstance(read, Failed) else observe_document(read, settings)
+def extract_item(
+    item: Path | SourceDocument | Failed,
+    settings: Settings,
+    metadata: Metadata | None,
+    *,
+    pickled: bool = False,
+) -> Extracted | Failed:
+    """Phase one of an ingest: read (a path), parse and extract a file, and whom it names.
 
+    With `pickled`, the extraction comes back pickled: it crosses to the writer and back to a
+    worker for phase two, and the writer only keeps the bytes.
+    """
+    document = _read(item, metadata) if isinstance(item, Path) else item
+    if isinstance(document, Failed):
+        return document
 
-def observe_document(document: SourceDocument, settings: Settings) -> Observed | Failed:
-    """The people a document names, as resolution's registry records them."""
-
-    def work() -> Observed:
-        protocol = parse(document)
-        people = Extraction(protocol, collect_mentions(protocol, lexicon()).mentions)
+    def work() -> Extracted:
+        extraction = extract(parse(document))
         iri = document_iri(settings, document.municipality, document.key)
-        return Observed(document.path, document.municipality, str(iri), tuple(observations(people)))
+        observed = tuple(observations(extraction))
+        found = Observed(document.path, document.municipality, str(iri), observed)
+        kept = pickle.dumps(extraction, pickle.HIGHEST_PROTOCOL) if pickled else extraction
+        return Extracted(found, kept)
+
+    return _guarded(document.path, work)
+
+
+def prepare_extraction(
+    extraction: Extraction | bytes, settings: Settings, registries: Registries | None = None
+) -> Outcome:
+    """Phase two for a file phase one extracted: resolve it and build its store update."""
+    if isinstance(extraction, bytes):
+        extraction = pickle.loads(extraction)  # pickled by our own worker in phase one
+    assert isinstance(extraction, Extraction)
+    document = extraction.protocol.document
+
+    def work() -> Outcome:
+        registry = (registries or {}).get(document.municipality)
+        resolved = resolve(extraction, registry)
+        update = build_update(resolved, settings)
+        record = document_record(resolved, settings, registry)
+        return Prepared(document.path, document.sha256, update, record)
 
     return _guarded(document.path, work)
 
@@ -216,9 +254,10 @@ def ingest(
         writer = _Writer(store, report)
         todo = [path for path in files if not writer.skip_unchanged(path, settings, metadata, tick)]
         with _runner(len(todo), workers, executor) as runner:
-            observed = _observed(todo, settings, metadata, runner)
+            observed, kept = _extracted(todo, settings, metadata, runner)
             registries = BatchRegistries.build(store, settings, observed) if todo else None
-            with closing(_outcomes(todo, settings, metadata, runner, registries)) as outcomes:
+            outcomes = _outcomes(todo, settings, metadata, runner, kept, registries)
+            with closing(outcomes):
                 try:
                     for outcome in outcomes:
                         writer.accept(outcome)
@@ -391,18 +430,32 @@ def _outcomes(
     settings: Settings,
     metadata: Metadata | None,
     runner: _Runner,
+    kept: dict[str, Item],
     registries: BatchRegistries | None = None,
 ) -> Generator[Outcome, None, None]:
-    """Outcomes for `todo` in order, from the runner's workers or this process."""
+    """Phase two: outcomes for `todo` in order, from the runner's workers or this process.
+
+    Files phase one extracted go as their kept extraction, the others (over `KEEP_BYTES`) as
+    paths, or for remote workers as documents read here just before they are sent.
+    """
+    every = registries.registries if registries else None
     if runner.executor is None:
-        every = registries.registries if registries else None
-        yield from (prepare_file(path, settings, metadata, every) for path in todo)
+        for path in todo:
+            yield _prepare_item(kept.pop(str(path), path), settings, metadata, every)
         return
-    if runner.remote:
-        tasks = _document_tasks(todo, settings, metadata, registries)
-    else:
-        tasks = _file_tasks(todo, settings, metadata, registries)
+    tasks = (
+        (_prepare_items, ([_task_item(path, kept, runner, metadata) for path in chunk], settings,
+                          metadata, registries.for_paths(chunk) if registries else None))
+        for chunk in _chunks(todo, CHUNK_SIZE)
+    )  # fmt: skip
     yield from _run(runner.executor, tasks, runner.queued)
+
+
+def _task_item(
+    path: Path, kept: dict[str, Item], runner: _Runner, metadata: Metadata | None
+) -> Item:
+    item = kept.pop(str(path), path)
+    return _read(item, metadata) if runner.remote and isinstance(item, Path) else item
 
 
 @contextmanager
@@ -416,44 +469,37 @@ def _pool(count: int) -> Iterator[ProcessPoolExecutor]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _observed(
+def _extracted(
     todo: list[Path], settings: Settings, metadata: Metadata | None, runner: _Runner
-) -> list[Observed]:
-    """Phase one: whom each file names, so every file is resolved against the whole batch."""
-    chunks = _chunks(todo, CHUNK_SIZE)
-    found: Iterable[Observed | Failed]
+) -> tuple[list[Observed], dict[str, Item]]:
+    """Phase one: whom each file names, so every file is resolved against the whole batch;
+    and the extractions (or failures) phase two goes on from, while they fit `KEEP_BYTES`."""
+    found: Iterable[Extracted | Failed]
     if runner.executor is None:
-        found = [observe_file(path, settings, metadata) for path in todo]
-    elif runner.remote:
-        remote = ((_observe_documents, ([_read(p, metadata) for p in c], settings)) for c in chunks)
-        found = list(_run(runner.executor, remote, runner.queued))
+        found = (extract_item(path, settings, metadata) for path in todo)
     else:
-        tasks = ((_observe_files, (chunk, settings, metadata)) for chunk in chunks)
-        found = list(_run(runner.executor, tasks, runner.queued))
-    return [item for item in found if isinstance(item, Observed)]
+        chunks = _chunks(todo, CHUNK_SIZE)
+        items = ([_read(p, metadata) for p in c] if runner.remote else c for c in chunks)
+        tasks = ((_extract_items, (chunk, settings, metadata, True)) for chunk in items)
+        found = _run(runner.executor, tasks, runner.queued)
+    observed: list[Observed] = []
+    kept: dict[str, Item] = {}
+    size = 0
+    for result in found:
+        if isinstance(result, Failed):
+            kept[result.path] = result
+            continue
+        observed.append(result.observed)
+        size += _kept_size(result.extraction)
+        if size <= KEEP_BYTES:
+            kept[result.observed.path] = result.extraction
+    return observed, kept
 
 
-def _file_tasks(
-    todo: list[Path],
-    settings: Settings,
-    metadata: Metadata | None,
-    registries: BatchRegistries | None,
-) -> Iterator[Task]:
-    for chunk in _chunks(todo, CHUNK_SIZE):
-        mine = registries.for_paths(chunk) if registries else None
-        yield _prepare_files, (chunk, settings, metadata, mine)
-
-
-def _document_tasks(
-    todo: list[Path],
-    settings: Settings,
-    metadata: Metadata | None,
-    registries: BatchRegistries | None,
-) -> Iterator[Task]:
-    """Tasks carrying the documents, read here just before they are sent."""
-    for chunk in _chunks(todo, CHUNK_SIZE):
-        mine = registries.for_paths(chunk) if registries else None
-        yield _prepare_documents, ([_read(path, metadata) for path in chunk], settings, mine)
+def _kept_size(extraction: Extraction | bytes) -> int:
+    if isinstance(extraction, bytes):
+        return len(extraction)
+    return 3 * len(extraction.protocol.document.text)  # about what it takes pickled
 
 
 def _run(
@@ -499,31 +545,40 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _prepare_files(
-    paths: list[Path],
+def _extract_items(
+    items: list[Path | SourceDocument | Failed],
+    settings: Settings,
+    metadata: Metadata | None,
+    pickled: bool,
+) -> list[Extracted | Failed]:
+    """Worker task, phase one: extract files (paths, or documents the writer read)."""
+    return [extract_item(item, settings, metadata, pickled=pickled) for item in items]
+
+
+def _prepare_items(
+    items: list[Item],
     settings: Settings,
     metadata: Metadata | None,
     registries: Registries | None = None,
 ) -> list[Outcome]:
-    """Worker task: read and process files."""
-    return [prepare_file(path, settings, metadata, registries) for path in paths]
+    """Worker task, phase two: store updates of files; failures of phase one pass through."""
+    return [_prepare_item(item, settings, metadata, registries) for item in items]
 
 
-def _observe_files(
-    paths: list[Path], settings: Settings, metadata: Metadata | None
-) -> list[Observed | Failed]:
-    """Worker task: whom the files name (phase one)."""
-    return [observe_file(path, settings, metadata) for path in paths]
-
-
-def _observe_documents(
-    items: list[SourceDocument | Failed], settings: Settings
-) -> list[Observed | Failed]:
-    """Worker task (remote): whom documents read by the writer name (phase one)."""
-    return [i if isinstance(i, Failed) else observe_document(i, settings) for i in items]
+def _prepare_item(
+    item: Item, settings: Settings, metadata: Metadata | None, registries: Registries | None
+) -> Outcome:
+    if isinstance(item, Failed):
+        return item
+    if isinstance(item, Path):
+        return prepare_file(item, settings, metadata, registries)
+    if isinstance(item, SourceDocument):
+        return prepare_document(item, settings, registries)
+    return prepare_extraction(item, settings, registries)
 
 
 def _read(path: Path, metadata: Metadata | None) -> SourceDocument | Failed:
+    """The file read as one protocol, or why it cannot be."""
     return _guarded(str(path), lambda: read_protocol(path, metadata))
 
 
@@ -546,16 +601,6 @@ def read_protocol(path: Path, metadata: Metadata | None = None) -> SourceDocumen
             f"limit {MAX_TEXT_CHARS:,}); split it into meetings"
         )
     return document
-
-
-def _prepare_documents(
-    items: list[SourceDocument | Failed], settings: Settings, registries: Registries | None = None
-) -> list[Outcome]:
-    """Worker task (remote): process documents read by the writer; read failures pass through."""
-    return [
-        item if isinstance(item, Failed) else prepare_document(item, settings, registries)
-        for item in items
-    ]
 
 
 @contextmanager
