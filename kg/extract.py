@@ -125,7 +125,12 @@ def speech_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[str, ...]:
 
 
 def _turn_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[tuple[str, ...], bool]:
-    """The turn's acts and whether Information is only the default (no cue said so)."""
+    """The turn's acts and whether Information is only the default (no cue said so).
+
+    An information verb followed by another act's cue in its sentence only carries that act
+    ("erklärt, dass seine Fraktion … begrüße"); one after it, or alone, informs ("schließt
+    sich an und tritt zurück").
+    """
     acts: set[str] = set()
     informs = opinion = False
     ref = turn.speaker.span
@@ -136,14 +141,17 @@ def _turn_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[tuple[str, ...], bo
     for number, sentence in enumerate(_SENTENCE_RE.finditer(opening)):
         words = _WORD_RE.findall(sentence.group(0).replace("\u2063", "SPEAKER"))
         speaker_at = words.index("SPEAKER") if number == 0 and "SPEAKER" in words else None
-        found = _sentence_acts(words, speaker_at, surname, lex)
+        cues = _sentence_acts(words, speaker_at, surname, lex)
         if sentence.group(0).rstrip().endswith("?"):
-            found.add("Question")
+            cues.append((len(words), "Question"))
         if number == 0 and lex.answer_opener_re.search(sentence.group(0)):
             answers = True
-        informs = informs or found == {"Information"}
-        acts |= found - {"Information", _OPINION}
-        opinion = opinion or _OPINION in found
+        others = [i for i, act in cues if act not in ("Information", _OPINION)]
+        informs = informs or any(
+            act == "Information" and all(j < i for j in others) for i, act in cues
+        )
+        acts |= {act for _, act in cues if act not in ("Information", _OPINION)}
+        opinion = opinion or any(act == _OPINION for _, act in cues)
     if answers:
         acts.add("Answer")
     if informs or not acts:
@@ -154,8 +162,9 @@ def _turn_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[tuple[str, ...], bo
 
 def _sentence_acts(
     words: list[str], speaker_at: int | None, surname: str, lex: Lexicon
-) -> set[str]:
-    acts: set[str] = set()
+) -> list[tuple[int, str]]:
+    """(word position, act) of every cue in the sentence."""
+    acts: list[tuple[int, str]] = []
     main_positions = _main_clause_verb_positions(words, speaker_at, surname)
     for i, word in enumerate(words):
         for form in lex.cue_forms_by_head.get(word, ()):
@@ -169,9 +178,9 @@ def _sentence_acts(
             if last + 1 < len(words) and words[last + 1] in form.not_before:
                 continue
             if form.negated is not None and _negated(words, i, last, lex):
-                acts.add(form.negated)
+                acts.append((i, form.negated))
             else:
-                acts.add(_OPINION if form.opinion else form.act)
+                acts.append((i, _OPINION if form.opinion else form.act))
     return acts
 
 

@@ -109,12 +109,14 @@ class Lexicon:
         forms: list[CueForm] = []
         for act, spec in cues["speech_verbs"].items():
             negated, not_before = spec.get("negated"), frozenset(spec.get("not_before", ()))
+            needs_only = spec.get("needs_only")
             for form, opinion in [
                 *((f, False) for f in spec["forms"]),
                 *((f, True) for f in spec.get("opinion_forms", ())),
             ]:
                 words = form.split()
                 rest, needs = tuple(words[1:]), spec.get("needs")
+                needs = needs if needs_only is None or form in needs_only else None
                 forms.append(CueForm(act, words[0], rest, needs, negated, not_before, opinion))
         self.cue_forms = tuple(forms)
         by_head: dict[str, list[CueForm]] = {}

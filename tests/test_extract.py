@@ -178,3 +178,17 @@ def test_answer_to_a_question_only_reported_links_to_no_turn() -> None:
     )
     assert _acts(ex) == [{"Question"}, {"Answer", "Information"}]
     assert ex.statements[1].reply_to is None
+
+
+def test_information_after_another_act_informs_and_support_of_a_named_person() -> None:
+    ex = _page(
+        "Herr Adler würdigt die Verdienste von Herrn Zeller und schließt sich der "
+        "Argumentation von Herrn Zeller an.\n\n"
+        "Frau Brenner schließt sich aus den gleichen Gründen an und tritt aus dem Beirat "
+        "zurück.\n\n"
+        "Herr Conrad bittet, den Punkt 5 abzusetzen.\n"
+    )
+    assert _acts(ex) == [
+        {"Support", "Thanks"}, {"Support", "Information"}, {"Request", "Procedural"},
+    ]  # fmt: skip
+
