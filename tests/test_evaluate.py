@@ -15,7 +15,7 @@ from kg.evaluate import Score, evaluate
 GOLD = Path(__file__).parent / "gold"
 THRESHOLDS = {
     "persons": 0.94,
-    "factions": 0.92,
+    "factions": 0.96,
     "departments": 0.60,
     "initiatives": 0.55,
     "memberships": 0.92,
@@ -23,8 +23,8 @@ THRESHOLDS = {
     "attendance": 0.87,
     "speaker_attribution": 0.95,
     "statements": 0.95,
-    "speech_acts": 0.68,
-    "replies": 0.80,
+    "speech_acts": 0.81,
+    "replies": 0.96,
     "votes": 0.90,
 }
 
