@@ -277,7 +277,8 @@ def _department_regex(lex: Lexicon) -> re.Pattern[str]:
         reverse=True,
     )
     alt = "|".join(re.escape(h) for h in heads)
-    name = rf"(?:{_CAP}(?:{_JOIN}{_CAP}){{0,4}})"
+    # A name never runs on into a person after a comma ("Amt für Wohnungswesen, Herr Brandt").
+    name = rf"(?:{_CAP}(?:{_JOIN}(?!(?:Herrn?|Frau)\b){_CAP}){{0,4}})"
     return re.compile(
         rf"\b(?P<head>{alt})(?![\w-])"
         rf"(?P<rest>[ \t]+(?:des|der)[ \t]+(?:Ober)?[Bb]ürgermeisters?(?:in)?"

@@ -16,10 +16,10 @@ GOLD = Path(__file__).parent / "gold"
 THRESHOLDS = {
     "persons": 0.94,
     "factions": 0.96,
-    "departments": 0.60,
-    "initiatives": 0.55,
+    "departments": 0.94,
+    "initiatives": 0.87,
     "memberships": 0.92,
-    "head_of": 0.62,
+    "head_of": 0.89,
     "attendance": 0.87,
     "speaker_attribution": 0.95,
     "statements": 0.95,

@@ -192,3 +192,123 @@ def test_information_after_another_act_informs_and_support_of_a_named_person() -
         {"Support", "Thanks"}, {"Support", "Information"}, {"Request", "Procedural"},
     ]  # fmt: skip
 
+
+# ---------------------------------------------------------------- units, heads, initiatives
+# (German administration patterns seen across cities; short texts in the protocols' style)
+
+
+def _document(text: str, body: str | None = None) -> Extraction:
+    document = SourceDocument(
+        key="t.txt", path="t.txt", sha256="0" * 64, text=text, municipality="Musterstadt", body=body
+    )
+    return extract(parse(document))
+
+
+def _heads(ex: Extraction) -> set[tuple[str, str]]:
+    return {
+        (ex.mentions[c.subject].key, ex.mentions[c.object].label)
+        for c in ex.claims
+        if c.kind == "head_of"
+    }
+
+
+def test_affiliations_on_staff_lines_are_units_and_leaders_head_them() -> None:
+    ex = _document(
+        "Niederschrift über die Sitzung des Betriebsausschusses\n\nAnwesend:\n\nVerwaltung:\n"
+        "Herr Potthast, Beteiligungscontrolling\n"
+        "Herr Volkmar, Recht\n"
+        "Frau Dziomba, SPD-Fraktionsbüro\n"
+        "Oliver Lebrecht (Städt. Immobilienwirtschaft, Projektleiter Stabsstelle)\n"
+        "Elke Kessler 57/JUGEND (Betriebsleitung)\n"
+        "Carmen Höft 57/JUGEND (Leiterin päd. Bereich)\n"
+        "Christiane Peil 57/JUGNED (Regionalleitung)\n"
+        "Matthias Schulte (Stadtkämmerei, stellv. Amtsleiter)\n\nTagesordnung\n"
+    )
+    assert _labels(ex, "department") == {
+        "Beteiligungscontrolling", "Recht", "Städt. Immobilienwirtschaft", "57/JUGEND",
+        "päd. Bereich", "Stadtkämmerei",
+    }  # fmt: skip
+    assert _heads(ex) == {("kessler", "57/JUGEND"), ("hoeft", "päd. Bereich")}
+
+
+def test_unit_codes_and_leader_heads_in_brackets() -> None:
+    ex = _document(
+        "Sitzung des Schulausschusses am 01.03.2018. Vorsitz führte: Petran, Matthias "
+        "Anwesend: CDU Berg, Patrick von der Verwaltung: Burkhardt, Stephanie (Dez. II - "
+        "Beigeordnete) Weiskopf, Marlene (FBL 40 Schule und Sport) Krämer, Andrea (stellv. "
+        "FBL 40 Schule und Sport) Tagesordnung Ö"
+    )
+    assert _labels(ex, "department") == {"Dez. II", "Fachbereich 40 Schule und Sport"}
+    assert _heads(ex) == {
+        ("burkhardt", "Dez. II"), ("weiskopf", "Fachbereich 40 Schule und Sport"),
+    }  # fmt: skip
+
+
+def test_comma_affiliations_outside_staff_sections_and_names_across_lines() -> None:
+    ex = _document(
+        "Es sind anwesend:\nFrau Senatorin Borns, FB 4 Kultur\n"
+        "Frau Senatorin Dr. Hoffmann, FB 3 Umwelt, Sicherheit und\nOrdnung\n"
+        "Herr Scharnberg, Fachbereichscontrolling FB 2\n"
+        "Herr Wicke, Entsorgungsbetriebe Musterstadt\n"
+        "Herr Duwe, Bürgermeisterkanzlei, Protokollführer\n\nTagesordnung\n"
+    )
+    assert _labels(ex, "department") == {
+        "Fachbereich 4 Kultur", "Fachbereich 3 Umwelt, Sicherheit und Ordnung",
+        "Fachbereichscontrolling FB 2", "Entsorgungsbetriebe Musterstadt", "Bürgermeisterkanzlei",
+    }  # fmt: skip
+    assert _heads(ex) == {
+        ("borns", "Fachbereich 4 Kultur"),
+        ("hoffmann", "Fachbereich 3 Umwelt, Sicherheit und Ordnung"),
+    }
+
+
+def test_appositions_compound_leaders_and_led_by_name_heads() -> None:
+    ex = _document(
+        "Wortprotokoll\n\nFrau Keller, Leiterin des Fachbereichs Jugend und\nFamilie, stellt "
+        "den Bericht vor. Der Leiter des Amtes für Wohnungswesen, Herr Brandt, ergänzt. Der "
+        "Erfolg ist dem Team um Kämmereileiterin Susanne Schmitz zu verdanken. Sie war beim "
+        "Rechtsamt der Stadt unter der damaligen Leitung von Herrn Körfer tätig. Die stellv. "
+        "Leiterin des Fachbereichs Finanzen, Frau Lang, fehlt.\n"
+    )
+    assert _labels(ex, "department") == {
+        "Fachbereich Jugend und Familie", "Amt für Wohnungswesen", "Kämmerei", "Rechtsamt",
+        "Fachbereich Finanzen",
+    }  # fmt: skip
+    assert _heads(ex) == {
+        ("keller", "Fachbereich Jugend und Familie"), ("brandt", "Amt für Wohnungswesen"),
+        ("schmitz", "Kämmerei"), ("koerfer", "Rechtsamt"),
+    }  # fmt: skip
+
+
+def test_chairs_of_a_body_named_in_the_genitive() -> None:
+    ex = _document(
+        "Niederschrift über die Sitzung des Naturschutzbeirats\n\nWortprotokoll\n\n"
+        "Frau Selter legt den Vorsitz des Naturschutzbeirats nieder. Herr Adler dankt ihr.\n",
+        body="Naturschutzbeirat",
+    )
+    assert _heads(ex) == {("selter", "Naturschutzbeirat")}
+
+
+def test_a_unit_as_meeting_place_and_swapped_letters_are_no_new_units() -> None:
+    ex = _document(
+        "Sitzung des Betriebsausschusses\nJugendamt, Raum 350, 3. Etage\n\nVerwaltung:\n"
+        "Cornelia Ferber 57/FABIDO (Betriebsleitung)\nCarmen Höft 57/FABIDO\n"
+        "Christiane Peil 57/FABDIO (Regionalleitung)\n\nTagesordnung\n"
+    )
+    assert _labels(ex, "department") == {"57/FABIDO"}
+
+
+def test_named_programmes_plans_and_projects_are_initiatives() -> None:
+    ex = _document(
+        "Wortprotokoll\n\nHerr Adler fragt nach dem Spielflächenbedarfsplan und dem Kinder- und "
+        "Jugendförderplan. Es gibt eine sogenannte Leitlinie Licht. Eine Schülerin aus dem "
+        "Projekt “Schüler in die Kommunalpolitik“ ist da. Frau Dorn fragt nach dem Pilotprojekt "
+        "des\nBetriebshofs, „Tütenhalter“ und der Änderung des Bebauungsplanes Nr. 27 B "
+        "„Waagmühle 3“. Die Bürgerinitiative und die Kinderladeninitiative sind da; beide "
+        "Ausschüsse haben ein großes Arbeitsprogramm. Die Schulsozialarbeit wird fortgesetzt.\n"
+    )
+    assert _labels(ex, "initiative") == {
+        "Spielflächenbedarfsplan", "Jugendförderplan", "Leitlinie Licht",
+        "Projekt Schüler in die Kommunalpolitik", "Pilotprojekt Tütenhalter",
+        "Bebauungsplan Nr. 27 B „Waagmühle 3“", "Schulsozialarbeit",
+    }  # fmt: skip
