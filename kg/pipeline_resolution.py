@@ -29,7 +29,7 @@ from kg.resolve import person_outcome
 from kg.resolve_registry import Registry, Signature, best_spelling, given_key
 from kg.settings import Settings
 from kg.store import GraphUpdate, Store
-from kg.store_manifest import DocumentRecord, Manifest, document_record
+from kg.store_manifest import MANIFEST_FILE, DocumentRecord, Manifest, document_record
 from kg.store_registry import (
     ExternalPerson,
     build_registry,
@@ -72,13 +72,16 @@ def reconcile(
     written = list(written)
     manifest.update(written)
     stored = store.document_hashes()
-    manifest.keep_only(stored)
+    dropped = manifest.keep_only(stored)
     recovered = _recover_missing(store, settings, manifest, stored)
     curation = load_curation(settings.store_dir)
     touched = {r.municipality for r in [*written, *recovered]} | set(municipalities)
     if curation.digest != manifest.curation:
         touched |= manifest.municipalities()
     report = ReconcileReport(municipalities=sorted(touched))
+    unchanged = not (touched or dropped) and curation.digest == manifest.curation
+    if unchanged and (settings.store_dir / MANIFEST_FILE).exists():
+        return report  # nothing changed (an unchanged re-ingest): nothing to write
     for municipality in report.municipalities:
         _reconcile_municipality(store, settings, manifest, curation, municipality, report)
     manifest.curation = curation.digest

@@ -85,6 +85,7 @@ class Store:
         """
         self.store_dir = store_dir
         self.read_only = read_only
+        self._hashes: dict[str, str] | None = None  # document_hashes until the next write
         path = store_dir / OXIGRAPH_DIR
         try:
             if read_only:
@@ -173,12 +174,15 @@ class Store:
             raise StoreError(f"store {self.store_dir} is opened read-only")
         # One bulk-loader batch (below Oxigraph's 1M quads) is one atomic file ingestion.
         load = self._ox.bulk_load if data.count(b"\n") < BULK_ATOMIC_QUADS else self._ox.load
+        self._hashes = None
         try:
             load(data, format=ox.RdfFormat.N_QUADS)
         except OSError as error:
             raise StoreError(f"cannot write store {self.store_dir}: {error}") from error
         except (SyntaxError, ValueError) as error:  # pragma: no cover - we serialise ourselves
             raise StoreError(f"internal error serialising a batch: {error}") from error
+        finally:
+            self._hashes = None
 
     def delete_graph(self, graph: URIRef) -> None:
         """Remove a document graph and its resolution records.
@@ -214,12 +218,15 @@ class Store:
     def _update(self, sparql: str) -> None:
         if self.read_only:
             raise StoreError(f"store {self.store_dir} is opened read-only")
+        self._hashes = None
         try:
             self._ox.update(sparql)
         except OSError as error:
             raise StoreError(f"cannot write store {self.store_dir}: {error}") from error
         except SyntaxError as error:  # pragma: no cover - we generate the update ourselves
             raise StoreError(f"internal error building an update: {error}") from error
+        finally:
+            self._hashes = None
 
     def optimize(self) -> None:
         """Compact the on-disk files after large loads."""
@@ -228,11 +235,19 @@ class Store:
     # ------------------------------------------------------------ reading
 
     def document_hashes(self) -> dict[str, str]:
-        """`{document graph IRI: sha256 of its raw input}` for every stored document."""
-        rows = self.select(
-            f"SELECT ?g ?h WHERE {{ GRAPH ?g {{ ?g <{RG.sha256}> ?h }} }}", union=False
-        )
-        return {str(row["g"]): str(row["h"]) for row in rows}
+        """`{document graph IRI: sha256 of its raw input}` for every stored document.
+
+        Asked once per writer until it writes again (an ingest asks several times); another
+        process writing meanwhile is not seen by this writer anyway (the store is locked), and
+        a reader asks the store each time.
+        """
+        if self._hashes is not None and not self.read_only:
+            return dict(self._hashes)
+        query = f"SELECT ?g ?h WHERE {{ GRAPH ?g {{ ?g <{RG.sha256}> ?h }} }}"
+        rows = self.raw_query(query, union=False)
+        hashes = {row[0].value: row[1].value for row in rows}
+        self._hashes = hashes
+        return dict(hashes)
 
     def select(
         self, sparql: str, *, union: bool = True, bindings: dict[str, Node] | None = None

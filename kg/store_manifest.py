@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 MANIFEST_FILE = "documents.json"
 FORMAT_VERSION = 1
+_Stamp = tuple[int, int, int]  # inode, size, mtime_ns of the file a manifest was read from
+_READ: dict[Path, tuple[_Stamp, Manifest]] = {}  # one ingest reads it several times
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +135,12 @@ class Manifest:
         """Read `<store>/documents.json`; a missing or unreadable file gives an empty manifest
         (re-resolution then rebuilds the records from the stored documents)."""
         path = store_dir / MANIFEST_FILE
-        if not path.exists():
+        stamp = _stamp(path)
+        if stamp is None:
             return cls()
+        known = _READ.get(path)
+        if known is not None and known[0] == stamp:
+            return known[1].copy()
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             documents = {
@@ -145,10 +151,16 @@ class Manifest:
                 iri: (str(entry["municipality"]), str(entry["digest"]))
                 for iri, entry in data.get("rosters", {}).items()
             }
-            return cls(documents, rosters, str(data.get("curation", "")))
+            manifest = cls(documents, rosters, str(data.get("curation", "")))
         except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
             log.warning("%s unreadable (%s); rebuilding it from the store", path, error)
             return cls()
+        _READ[path] = (stamp, manifest.copy())
+        return manifest
+
+    def copy(self) -> Manifest:
+        """An independent manifest with the same records (records are immutable)."""
+        return Manifest(dict(self.documents), dict(self.rosters), self.curation)
 
     def save(self, store_dir: Path) -> None:
         """Write the manifest atomically (sorted, so equal stores give equal files).
@@ -168,10 +180,16 @@ class Manifest:
         }
         temporary = path.with_name(path.name + ".tmp")
         try:
-            temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+            # Compact: json's C encoder writes it (with `indent` the pure-Python one would, many
+            # times slower for a large archive).
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            temporary.write_text(text, encoding="utf-8")
             os.replace(temporary, path)
         except OSError as error:
             raise StoreError(f"cannot write {path}: {error.strerror or error}") from error
+        stamp = _stamp(path)
+        if stamp is not None:
+            _READ[path] = (stamp, self.copy())
 
     def update(self, records: Iterable[DocumentRecord]) -> None:
         """Add or replace records."""
@@ -182,10 +200,13 @@ class Manifest:
         """Record that the stored graph of `iri` now has this outcome digest."""
         self.documents[iri] = replace(self.documents[iri], outcome=outcome)
 
-    def keep_only(self, stored: dict[str, str]) -> None:
-        """Drop records of documents that are not stored (or stored with other bytes)."""
-        for iri in [i for i, r in self.documents.items() if stored.get(i) != r.sha256]:
+    def keep_only(self, stored: dict[str, str]) -> list[str]:
+        """Drop records of documents that are not stored (or stored with other bytes);
+        returns their IRIs."""
+        dropped = [i for i, r in self.documents.items() if stored.get(i) != r.sha256]
+        for iri in dropped:
             del self.documents[iri]
+        return dropped
 
     def of(self, municipality: str) -> Iterator[DocumentRecord]:
         """The records of one municipality, by IRI."""
@@ -198,3 +219,12 @@ class Manifest:
         return {r.municipality for r in self.documents.values()} | {
             m for m, _ in self.rosters.values()
         }
+
+
+def _stamp(path: Path) -> _Stamp | None:
+    """What tells whether a file changed since it was read (None: it does not exist)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_ino, status.st_size, status.st_mtime_ns
