@@ -6,6 +6,7 @@ statement and vote carries a span of the document text, so nothing is invented.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -165,11 +166,17 @@ def _sentence_acts(
 ) -> list[tuple[int, str]]:
     """(word position, act) of every cue in the sentence."""
     acts: list[tuple[int, str]] = []
-    main_positions = _main_clause_verb_positions(words, speaker_at, surname)
+    main_positions: set[int] | None = None  # computed at the first indicative cue
     for i, word in enumerate(words):
-        for form in lex.cue_forms_by_head.get(word, ()):
-            if form.head.endswith("t") and i not in main_positions:
-                continue
+        forms = lex.cue_forms_by_head.get(word)
+        if forms is None:
+            continue
+        for form in forms:
+            if form.head.endswith("t"):
+                if main_positions is None:
+                    main_positions = _main_clause_verb_positions(words, speaker_at, surname)
+                if i not in main_positions:
+                    continue
             last = _rest_end(words, i, form.rest)
             if last is None:
                 continue
@@ -408,9 +415,7 @@ def _chair_claims(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Clai
     bodies = [i for i, m in enumerate(index.mentions) if m.kind == "body"]
     if not bodies:
         return
-    chair_words = [w for w, r in lex.roles.items() if r.category == "chair"]
-    alternation = "|".join(re.escape(w) for w in sorted(chair_words, key=len, reverse=True))
-    after = re.compile(rf"[ \t]*,?[ \t]*(?:als[ \t]+)?(?:{alternation})\b")
+    chair_words, after, before_name = _chair_patterns(lex)
     for number, mention in enumerate(index.mentions):
         ref = mention.person
         if ref is None:
@@ -420,14 +425,29 @@ def _chair_claims(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Clai
         is_chair = is_chair or after.match(text, mention.span.end) is not None
         if is_chair:
             yield Claim("head_of", number, bodies[0], _cover(index, number, bodies[0]))
-    for m in re.finditer(rf"\b(?:{alternation})[ \t]*,[ \t]*", text):
+    for m in before_name.finditer(text):
         person = index.first_after(m.end(), ("person",), window=2)
         if person is not None and "stellv" not in text[max(0, m.start() - 12) : m.start()]:
             yield Claim("head_of", person, bodies[0], _cover(index, person, bodies[0]))
-    for m in re.finditer(r"\b[Uu]nter dem Vorsitz\b", text):
+    for m in _CHAIRED_BY_RE.finditer(text):
         person = index.first_after(m.end(), ("person",), window=80)
         if person is not None:
             yield Claim("head_of", person, bodies[0], _cover(index, person, bodies[0]))
+
+
+_CHAIRED_BY_RE = re.compile(r"\b[Uu]nter dem Vorsitz\b")
+
+
+@functools.cache
+def _chair_patterns(lex: Lexicon) -> tuple[frozenset[str], re.Pattern[str], re.Pattern[str]]:
+    """Chair role words; a chair word after a name ("Herr X, Vorsitzender"); before one."""
+    chair_words = [w for w, r in lex.roles.items() if r.category == "chair"]
+    alternation = "|".join(re.escape(w) for w in sorted(chair_words, key=len, reverse=True))
+    return (
+        frozenset(chair_words),
+        re.compile(rf"[ \t]*,?[ \t]*(?:als[ \t]+)?(?:{alternation})\b"),
+        re.compile(rf"\b(?:{alternation})[ \t]*,[ \t]*"),
+    )
 
 
 _LEADS_RE = re.compile(
@@ -463,6 +483,8 @@ def _staff_head_claims(
 
 
 def _responsible_claims(text: str, index: MentionIndex) -> Iterator[Claim]:
+    if _RESPONSIBLE_RE.search(text) is None:
+        return
     for sentence in _SENTENCE_RE.finditer(text):
         body = sentence.group(0)
         if not _RESPONSIBLE_RE.search(body) or body.rstrip().endswith("?") or " ob " in body:

@@ -58,14 +58,17 @@ def find_votes(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> Iterato
 def _decision_blocks(
     text: str, item: AgendaItem, patterns: dict[str, list[re.Pattern[str]]]
 ) -> Iterator[Span]:
-    turn_spans = [t.span for t in item.turns]
+    turn_spans = [t.span for t in item.turns]  # in text order, not overlapping
+    next_turn = 0
     pos = item.span.start
     block_start: int | None = None
     for line in text[item.span.start : item.span.end].split("\n"):
         line_span = Span(pos, pos + len(line))
         pos += len(line) + 1
-        in_turn = any(s.start <= line_span.start < s.end for s in turn_spans)
-        if in_turn and _DECISION_SENTENCE.search(line):
+        while next_turn < len(turn_spans) and turn_spans[next_turn].end <= line_span.start:
+            next_turn += 1
+        in_turn = next_turn < len(turn_spans) and turn_spans[next_turn].start <= line_span.start
+        if in_turn and _DECISION_WORD.search(line) and _DECISION_SENTENCE.search(line):
             yield _decision_sentence(text, line_span)
             continue
         if in_turn:
@@ -83,6 +86,13 @@ _DECISION_SENTENCE = re.compile(
     r"(?:^|[.!?]\s+)(?:Der|Die|Das)\s+[A-ZÄÖÜ][\w-]*\s[^.]*?\b(?:wird|werden|wurde|wurden|"
     r"beschließt|lehnt|nimmt|stimmt|empfiehlt)\b[^.]*?\b(?:einstimmig|mehrheitlich|"
     r"Gegenstimme|Enthaltung|abgelehnt|zur Kenntnis|beschlossen|angenommen|festgestellt)"
+)
+
+
+# The words a decision sentence ends on: a cheap test before the full pattern.
+_DECISION_WORD = re.compile(
+    r"einstimmig|mehrheitlich|Gegenstimme|Enthaltung|abgelehnt|zur Kenntnis|beschlossen|"
+    r"angenommen|festgestellt"
 )
 
 

@@ -206,9 +206,49 @@ def person_refs(text: str, start: int = 0, end: int | None = None) -> Iterator[R
             yield ref
 
 
+def person_ref_at(text: str, start: int, end: int) -> RefMatch | None:
+    """The person reference beginning exactly at `start` (the longest), if any; the same as
+    the first of `person_refs(text, start, end)` when that begins at `start`.
+
+    >>> person_ref_at("Herr Dr. Meier (SPD) fragt", 0, 26).ref.faction
+    'SPD'
+    """
+    lex = lexicon()
+    best: RefMatch | None = None
+    for pattern in (lex.address_ref_re, lex.role_ref_re):
+        m = pattern.match(text, start, end)
+        ref = _ref_from_match(m, lex) if m is not None else None
+        if ref is not None and (best is None or ref.end > best.end):
+            best = ref
+    return best
+
+
+def first_person_ref(text: str, start: int, end: int) -> RefMatch | None:
+    """The first of `person_refs(text, start, end)` without collecting the others."""
+    lex = lexicon()
+    best: RefMatch | None = None
+    for pattern in (lex.address_ref_re, lex.role_ref_re):
+        pos = start
+        while (m := pattern.search(text, pos, end)) is not None:
+            if best is not None and m.start() > best.start:
+                break
+            ref = _ref_from_match(m, lex)
+            if ref is not None:
+                if best is None or (ref.start, -ref.end) < (best.start, -best.end):
+                    best = ref
+                break
+            pos = m.end() if m.end() > m.start() else m.start() + 1
+    return best
+
+
+_TOKEN_RE = re.compile(r"\S+")
+_INITIAL_RE = re.compile(r"[A-ZÄÖÜ]\.")
+_NAME_END_RE = re.compile(r"[ \t]*(?:\(|\n|$)")
+
+
 def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
     offset = m.start("names")
-    tokens = [(t.group(0), offset + t.end()) for t in re.finditer(r"\S+", m.group("names"))]
+    tokens = [(t.group(0), offset + t.end()) for t in _TOKEN_RE.finditer(m.group("names"))]
     particle: list[str] = []
     while tokens and tokens[0][0] in lex.particles:
         particle.append(tokens.pop(0)[0])
@@ -250,11 +290,11 @@ _NOUN_SUFFIXES = (
 
 def _ends_name(text: str, pos: int) -> bool:
     """Two capitalised words then a line end or bracket: "Ratsherr Emre Kaya (CDU)"."""
-    return re.match(r"[ \t]*(?:\(|\n|$)", text[pos : pos + 3]) is not None
+    return _NAME_END_RE.match(text[pos : pos + 3]) is not None
 
 
 def _is_given(word: str, lex: Lexicon) -> bool:
-    return word in lex.given_names or bool(re.fullmatch(r"[A-ZÄÖÜ]\.", word))
+    return word in lex.given_names or _INITIAL_RE.fullmatch(word) is not None
 
 
 # ---------------------------------------------------------------- attendance
@@ -354,16 +394,9 @@ def _attendance_entries(
     entries: list[AttendanceEntry] = []
     faction: str | None = None
     pos = start
+    ahead = _Ahead(text, end, lex)
     while pos < end:
-        found = [
-            ("faction", lex.faction_re.search(text, pos, end)),
-            ("flipped", lex.surname_given_re.search(text, pos, end)),
-            ("line", _NAME_LINE_RE.search(text, pos, end)),
-            ("job", _JOB_TITLE_RE.search(text, pos, end)),
-        ]
-        person = next(person_refs(text, pos, min(end, pos + 400)), None) or next(
-            person_refs(text, pos, end), None
-        )
+        found, person = ahead.next_matches(pos)
         matches = [(kind, m) for kind, m in found if m is not None]
         first = min(matches, key=lambda km: km[1].start()) if matches else None
         if person and (first is None or person.start <= first[1].start()):
@@ -389,6 +422,40 @@ def _attendance_entries(
         elif _is_given(m.group("given"), lex) and m.group("surname") not in lex.not_surnames:
             entries.append(_line_entry(text, m, status, faction, section))
     return entries
+
+
+class _Ahead:
+    """The next match of each list pattern (and the next person reference) at or after a
+    position, kept while it still lies ahead: a search from a later position up to that
+    match would find the same one, so each pattern scans a list section once, not once per
+    entry."""
+
+    def __init__(self, text: str, end: int, lex: Lexicon) -> None:
+        self.text, self.end = text, end
+        self.patterns = (
+            ("faction", lex.faction_re), ("flipped", lex.surname_given_re),
+            ("line", _NAME_LINE_RE), ("job", _JOB_TITLE_RE),
+        )  # fmt: skip
+        self.matches: list[re.Match[str] | None] = []
+        self.person: RefMatch | None = None
+        self.searched_from = -1
+
+    def next_matches(
+        self, pos: int
+    ) -> tuple[list[tuple[str, re.Match[str] | None]], RefMatch | None]:
+        if self.searched_from < 0:
+            self.matches = [p.search(self.text, pos, self.end) for _, p in self.patterns]
+        else:
+            self.matches = [
+                m if m is None or m.start() >= pos else p.search(self.text, pos, self.end)
+                for (_, p), m in zip(self.patterns, self.matches, strict=True)
+            ]
+        if self.searched_from < 0 or (self.person is not None and self.person.start < pos):
+            self.person = first_person_ref(self.text, pos, self.end)
+        self.searched_from = pos
+        return [
+            (kind, m) for (kind, _), m in zip(self.patterns, self.matches, strict=True)
+        ], self.person
 
 
 def _job_entry(m: re.Match[str], status: AttendanceStatus, section: str) -> AttendanceEntry:
@@ -650,13 +717,13 @@ def _subject_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef
     The person must be the sentence subject and be followed by a finite verb: a known cue
     verb, or any lower-case word that is not a function word ("Herr X liest … vor").
     """
-    lead = re.match(r"(?:Der|Die)\s+(?:[A-ZÄÖÜ][\w-]+\s*,\s*)?", text[pos : pos + 60])
-    start = pos + lead.end() if lead else pos
+    lead = _LEAD_RE.match(text, pos, pos + 60)
+    start = lead.end() if lead else pos
     first = _WORD.match(text, start)
     if first is None or first.group(0) not in lex.ref_openers:
         return None
-    ref = next(person_refs(text, start, min(limit, start + 160)), None)
-    if ref is None or ref.start != start:
+    ref = person_ref_at(text, start, min(limit, start + 160))
+    if ref is None:
         return None
     rest = text[ref.end : min(limit, ref.end + 120)]
     if rest.lstrip().startswith(","):
@@ -681,12 +748,24 @@ def _inverted_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRe
     if first is None or not first.group(0)[0].isupper() or first.group(0) in _PRONOUNS:
         return None
     window_end = min(limit, pos + 160)
-    sentence_end = re.search(r"[.!?]\s", text[pos:window_end])
-    window_end = pos + sentence_end.start() if sentence_end else window_end
-    for verb in _WORD.finditer(text, first.end(), window_end):
-        if verb.group(0) in lex.cue_heads and verb.group(0).endswith("t"):
-            ref = next(person_refs(text, verb.end(), window_end), None)
-            if ref is not None and not text[verb.end() : ref.start].strip():
-                return ref.ref
-            return None
-    return None
+    sentence_end = _SENTENCE_END_RE.search(text, pos, window_end)
+    window_end = sentence_end.start() if sentence_end else window_end
+    verb = _finite_cue_re(lex).search(text, first.end(), window_end)
+    if verb is None:
+        return None
+    after = _SPACES_RE.match(text, verb.end(), window_end)
+    ref = person_ref_at(text, after.end() if after else verb.end(), window_end)
+    return ref.ref if ref is not None else None
+
+
+_LEAD_RE = re.compile(r"(?:Der|Die)\s+(?:[A-ZÄÖÜ][\w-]+\s*,\s*)?")
+_SENTENCE_END_RE = re.compile(r"[.!?]\s")
+_SPACES_RE = re.compile(r"\s*")
+
+
+@functools.cache
+def _finite_cue_re(lex: Lexicon) -> re.Pattern[str]:
+    """The first cue verb in the indicative ("antwortet", "erklärt") as a whole word."""
+    heads = sorted((h for h in lex.cue_heads if h.endswith("t")), key=len, reverse=True)
+    alternation = "|".join(re.escape(h) for h in heads)
+    return re.compile(rf"(?<![\wäöüÄÖÜß])(?:{alternation})(?![\wäöüÄÖÜß])")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kg.models import SourceDocument
-from kg.parse import find_body, find_date, parse
+from kg.parse import find_body, find_date, first_person_ref, parse, person_ref_at, person_refs
 
 MEETING = """Niederschrift
 
@@ -131,3 +131,16 @@ def test_faction_ending_a_list_line_belongs_to_that_name() -> None:
     assert entries == [
         ("Konak", "Die Linken"), ("Thieme", "DVU"), ("Fischer", "SPD"), ("Brandt", None),
     ]  # fmt: skip
+
+
+def test_single_reference_lookups_agree_with_person_refs() -> None:
+    text = (
+        MEETING + "\nAuf die Frage von Herrn Dr. Meier (SPD) antwortet Bürgermeisterin Ute Kranz.\n"
+    )
+    starts = sorted({m.start for m in person_refs(text)} | set(range(0, len(text), 7)))
+    for start in starts:
+        end = min(len(text), start + 160)
+        first = next(person_refs(text, start, end), None)
+        assert first_person_ref(text, start, end) == first
+        at = person_ref_at(text, start, end)
+        assert at == (first if first is not None and first.start == start else None)
