@@ -39,7 +39,7 @@ from kg.resolve import Registry, observations, resolve
 from kg.settings import Settings
 from kg.sources import MAX_BYTES, Metadata, find_files, read_document, read_manifest, read_sidecar
 from kg.store import GraphUpdate, Store
-from kg.store_manifest import DocumentRecord, document_record
+from kg.store_manifest import DocumentRecord, FileIndex, document_record, file_stamp
 from kg.store_registry import BatchRegistries, Observed
 
 log = logging.getLogger(__name__)
@@ -251,7 +251,8 @@ def ingest(
     report = IngestReport()
     tick = _Ticker(len(files), progress)
     with Store(settings.store_dir) as store:
-        writer = _Writer(store, report)
+        known_files = FileIndex.load(settings.store_dir, f"{settings.base_iri} {metadata!r}")
+        writer = _Writer(store, report, known_files)
         todo = [path for path in files if not writer.skip_unchanged(path, settings, metadata, tick)]
         with _runner(len(todo), workers, executor) as runner:
             observed, kept = _extracted(todo, settings, metadata, runner)
@@ -267,6 +268,7 @@ def ingest(
         from kg.pipeline_resolution import reconcile  # imports this module
 
         report.reresolved = reconcile(store, settings, writer.records).documents
+        known_files.save(settings.store_dir)
     return report
 
 
@@ -285,11 +287,14 @@ class _Ticker:
 class _Writer:
     """The one writer: sorts outcomes into added/replaced/unchanged and commits in batches."""
 
-    def __init__(self, store: Store, report: IngestReport) -> None:
+    def __init__(self, store: Store, report: IngestReport, files: FileIndex) -> None:
         self.store = store
         self.report = report
         self.known = store.document_hashes()
         self.known_hashes = set(self.known.values())
+        self.files = files
+        self.stamps: dict[str, str | None] = {}  # of the files to process, taken before reading
+        self._folders: dict[Path, str] = {}
         self.new: dict[str, GraphUpdate] = {}
         self.changed: list[GraphUpdate] = []
         self.records: list[DocumentRecord] = []
@@ -302,10 +307,18 @@ class _Writer:
     def skip_unchanged(
         self, path: Path, settings: Settings, metadata: Metadata | None, tick: _Ticker
     ) -> bool:
-        """True (and reported) when `path` is stored with exactly its current bytes."""
-        identity = _stored_identity(path, settings, metadata, self.known_hashes)
+        """True (and reported) when `path` is stored with exactly its current bytes.
+
+        Files whose stamp (size, modification times) the file index knows are not read.
+        """
+        stamp = file_stamp(path, self._folders)
+        identity = self.files.lookup(str(path), stamp) if stamp else None
+        if identity is None:
+            identity = _stored_identity(path, settings, metadata, self.known_hashes)
         if identity is None or self.known.get(identity[0]) != identity[1]:
+            self.stamps[str(path)] = stamp
             return False
+        self.files.record(str(path), stamp, *identity)
         self.report.unchanged.append(str(path))
         tick(str(path))
         return True
@@ -316,6 +329,7 @@ class _Writer:
             self.report.failed.append((outcome.path, outcome.reason))
             return
         iri = str(outcome.update.graph)
+        self.files.record(outcome.path, self.stamps.pop(outcome.path, None), iri, outcome.sha256)
         if self.known.get(iri) == outcome.sha256:
             self.report.unchanged.append(outcome.path)
             return

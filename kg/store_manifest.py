@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -228,3 +229,82 @@ def _stamp(path: Path) -> _Stamp | None:
     except OSError:
         return None
     return status.st_ino, status.st_size, status.st_mtime_ns
+
+
+FILES_FILE = "files.json"
+RACY_SECONDS = 2.0  # a file changed this recently may change again within the same mtime tick
+
+
+@dataclass(slots=True)
+class FileIndex:
+    """`<store>/files.json`: which document each ingested file is and the SHA-256 of its bytes,
+    keyed by what `stat` says of the file and its metadata files (`file_stamp`).
+
+    It lets a re-ingest recognise an unchanged archive without reading it. Entries are valid
+    only for the same options (`context`: metadata from the command line, base IRI); a file
+    whose stamp differs is read and hashed as before, so a stale entry costs time, not truth.
+    """
+
+    context: str
+    entries: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # path: stamp, iri, sha
+
+    @classmethod
+    def load(cls, store_dir: Path, context: str) -> FileIndex:
+        """The index of `store_dir` when it was written for `context`, else an empty one."""
+        try:
+            data = json.loads((store_dir / FILES_FILE).read_text(encoding="utf-8"))
+            if data.get("context") != context:
+                return cls(context)
+            entries = {str(p): (str(s), str(i), str(h)) for p, (s, i, h) in data["files"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return cls(context)  # missing or unreadable: every file is read once more
+        return cls(context, entries)
+
+    def lookup(self, path: str, stamp: str) -> tuple[str, str] | None:
+        """(graph IRI, sha256) recorded for `path` with exactly this stamp, else None."""
+        entry = self.entries.get(path)
+        return (entry[1], entry[2]) if entry and entry[0] == stamp else None
+
+    def record(self, path: str, stamp: str | None, iri: str, sha256: str) -> None:
+        """Remember a file's identity (a file changed in the last seconds is not remembered:
+        it could change again without its stamp changing)."""
+        if stamp is not None and time.time() - float(stamp.split(":")[1]) / 1e9 > RACY_SECONDS:
+            self.entries[path] = (stamp, iri, sha256)
+
+    def save(self, store_dir: Path) -> None:
+        """Write the index atomically.
+
+        Raises:
+            StoreError: when the file cannot be written.
+        """
+        path = store_dir / FILES_FILE
+        files = {p: list(self.entries[p]) for p in sorted(self.entries)}
+        text = json.dumps({"context": self.context, "files": files}, ensure_ascii=False)
+        temporary = path.with_name(path.name + ".tmp")
+        try:
+            temporary.write_text(text, encoding="utf-8")
+            os.replace(temporary, path)
+        except OSError as error:
+            raise StoreError(f"cannot write {path}: {error.strerror or error}") from error
+
+
+def file_stamp(path: Path, folders: dict[Path, str]) -> str | None:
+    """Size and modification time of a file, its sidecar and its folder's INDEX.tsv (what its
+    bytes and metadata depend on); None when it cannot be read. `folders` caches INDEX.tsv."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    parent = path.parent
+    if parent not in folders:
+        folders[parent] = _short_stamp(parent / "INDEX.tsv")
+    sidecar = _short_stamp(path.with_name(path.name + ".meta.json"))
+    return f"{status.st_size}:{status.st_mtime_ns}:{sidecar}:{folders[parent]}"
+
+
+def _short_stamp(path: Path) -> str:
+    try:
+        status = path.stat()
+    except OSError:
+        return "-"
+    return f"{status.st_size}.{status.st_mtime_ns}"
