@@ -8,6 +8,7 @@ claim and vote rules need ("the faction inside this span", "the person just befo
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -267,6 +268,7 @@ def _unknown_bracket_faction(
 # ---------------------------------------------------------------- departments
 
 
+@functools.cache  # one compiled pattern per lexicon
 def _department_regex(lex: Lexicon) -> re.Pattern[str]:
     heads = sorted(
         [
@@ -290,15 +292,10 @@ def _department_regex(lex: Lexicon) -> re.Pattern[str]:
     )
 
 
-_REGEX_CACHE: dict[int, re.Pattern[str]] = {}
-
-
 _NUMBER_ALIAS_RE = re.compile(r"\A[ \t]*\((?:FB|Fachbereich|Amt)?[ \t]*(?P<num>\d{1,3})\)")
 
 
-_VENUE_CACHE: dict[int, re.Pattern[str]] = {}
-
-
+@functools.cache
 def _venue_regex(lex: Lexicon) -> re.Pattern[str]:
     """ "Jugendamt, Raum 350": the unit's building as the meeting place."""
     words = "|".join(re.escape(w) for w in lex.departments["venue_words"])
@@ -331,12 +328,12 @@ def _merge_code_typos(mentions: list[Mention]) -> list[Mention]:
 
 
 def _unit_regex(lex: Lexicon) -> re.Pattern[str]:
-    return _REGEX_CACHE.setdefault(id(lex), _department_regex(lex))
+    return _department_regex(lex)
 
 
 def _department_mentions(text: str, municipality: str, lex: Lexicon) -> Iterator[Mention]:
     pattern = _unit_regex(lex)
-    venue = _VENUE_CACHE.setdefault(id(lex), _venue_regex(lex))
+    venue = _venue_regex(lex)
     numbers = lex.departments.get("numbers", {}).get(fold(municipality).replace(" ", "-"), {})
     found: list[tuple[Mention, bool, bool]] = []
     for m in pattern.finditer(text):
@@ -434,6 +431,7 @@ def _resolve_department_variants(found: list[tuple[Mention, bool, bool]]) -> Ite
 # ---------------------------------------------------------------- initiatives
 
 
+@functools.cache
 def _initiative_regexes(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
     canon: dict[str, str] = {}
     for entry in lex.initiatives["known"]:
@@ -456,11 +454,8 @@ def _initiative_regexes(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str],
     return known, compound, canon
 
 
-_INITIATIVE_CACHE: dict[int, tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]] = {}
-
-
 def _initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
-    known, compound, canon = _INITIATIVE_CACHE.setdefault(id(lex), _initiative_regexes(lex))
+    known, compound, canon = _initiative_regexes(lex)
     excluded = set(lex.initiatives["not_initiatives"])
     found: list[Mention] = []
     for m in known.finditer(text):

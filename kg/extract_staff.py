@@ -11,6 +11,7 @@ nieder", "Vorsitz führte: Petran, Matthias"). The words come from
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterator
@@ -68,8 +69,9 @@ def affiliation_units(
     finds by itself are left to it (it normalises their case)."""
     text = protocol.document.text
     staff = {fold(s) for s in lex.layout["staff_sections"]}
+    sections = {e.section: fold(e.section or "") in staff for e in protocol.attendance}
     for entry, segment in _affiliation_segments(protocol):
-        in_staff = fold(entry.section or "") in staff
+        in_staff = sections[entry.section]
         rest = segment.quote(text)
         leader = _LEADER_RE.match(rest) if in_staff else None
         if leader:
@@ -94,15 +96,18 @@ def _affiliation_segments(protocol: Protocol) -> Iterator[tuple[AttendanceEntry,
     The segment begins at the person's bracket when the name pattern took it in
     ("Weiskopf, Marlene (FBL 40 Schule und Sport)")."""
     text = protocol.document.text
-    starts = sorted(e.person.span.start for e in protocol.attendance)
+    starts = sorted(e.person.span.start for e in protocol.attendance if e.person.span.start > 0)
+    starts = [s for s in starts if text[s - 1].isspace()]
     for entry in protocol.attendance:
         span = entry.person.span
         bracket = text.rfind("(", span.start, span.end) if entry.person.faction else -1
         begin = bracket if bracket > span.start else span.end
         line_end = text.find("\n", begin)
         end = min(len(text) if line_end < 0 else line_end, begin + _SEGMENT_MAX)
-        later = [s for s in starts if begin < s < end and text[s - 1].isspace()]
-        cut = later[0] if later else end
+        if begin == end or text[begin:end].isspace():
+            continue  # nothing after the name
+        later = bisect.bisect_right(starts, begin)
+        cut = starts[later] if later < len(starts) and starts[later] < end else end
         if text.count("(", begin, cut) > text.count(")", begin, cut):
             # a name-like word inside the bracket ("(Städt. Immobilienwirtschaft, ...)")
             close = text.find(")", cut, end)
@@ -144,14 +149,18 @@ def _looks_like_unit(unit: str, lex: Lexicon, in_staff: bool) -> bool:
     """Unit codes and names ("WBF-Do", "6/Dez.", "Bürgermeisterkanzlei", "Recht"), not
     people, parties, roles or a bare head word ("Stabsstelle")."""
     spec = _unit_spec(lex)
-    if not unit or unit in lex.roles or lex.faction_entry(unit) or "raktion" in unit:
+    if (
+        not unit
+        or ":" in unit
+        or unit in spec.bare_heads
+        or unit.startswith(("Tagesordnung", "TOP"))
+    ):
         return False
-    if unit.startswith(("Tagesordnung", "TOP")) or unit in spec.bare_heads or ":" in unit:
+    named = unit in spec.short_units or unit.startswith(spec.prefixes) or _CODE_RE.match(unit)
+    coded = in_staff and (any(c.isdigit() for c in unit) or "/" in unit or "-" in unit)
+    if not (named or coded or spec.words.search(unit)):
         return False
-    if unit in spec.short_units or unit.startswith(spec.prefixes) or _CODE_RE.match(unit):
-        return True
-    coded = any(c.isdigit() for c in unit) or "/" in unit or "-" in unit
-    return (in_staff and coded) or spec.words.search(unit) is not None
+    return unit not in lex.roles and "raktion" not in unit and lex.faction_entry(unit) is None
 
 
 class _UnitSpec:
@@ -183,6 +192,8 @@ def _unit_spec(lex: Lexicon) -> _UnitSpec:
 def leader_compound_units(text: str, lex: Lexicon) -> Iterator[Mention]:
     """The unit inside a compound leader word: "Kämmereileiterin" -> Kämmerei,
     "Jugendamtsleiter" -> Jugendamt."""
+    if "leiter" not in text:  # a cheap test before the pattern scans every word
+        return
     for m in _unit_spec(lex).leader_compound.finditer(text):
         unit = m.group("unit")
         yield Mention("department", Span(m.start("unit"), m.end("unit")), fold(unit), unit)
@@ -212,16 +223,18 @@ def _affiliation_heads(protocol: Protocol, index: MentionIndex, lex: Lexicon) ->
     """ "(Dez. II - Beigeordnete)", "(FBL 40 Schule und Sport)", "57/FABIDO (Leiterin päd.
     Bereich)": the leader word names the unit right after it, else the one before it."""
     text = protocol.document.text
+    head_roles = _unit_spec(lex).head_roles
     for entry, segment in _affiliation_segments(protocol):
         person = index.person_at(entry.person.span.start)
-        if person is None:
+        has_lead = _LEAD_WORD_RE.search(text, segment.start, segment.end) is not None
+        if person is None or not (has_lead or entry.person.role in head_roles):
             continue
         units = [
             u
             for u in index.in_span(Span(entry.person.span.start, segment.end + 80), "department")
             if index.mentions[u].span.start < segment.end
         ]
-        if units and entry.person.role in _unit_spec(lex).head_roles:
+        if units and entry.person.role in head_roles:
             yield _claim(index, person, units[0])  # "Frau Senatorin Borns, FB 4 Kultur"
         for lead in _LEAD_WORD_RE.finditer(text, segment.start, segment.end):
             if _STELLV_RE.search(text, max(segment.start, lead.start() - 16), lead.start()):
@@ -241,6 +254,8 @@ def _unit_at_lead(index: MentionIndex, units: list[int], lead: re.Match[str]) ->
 
 def _apposition_heads(text: str, index: MentionIndex) -> Iterator[Claim]:
     """ "Frau X, Leiterin des Fachbereichs Y" and "der Leiter des Amtes für Z, Herr Y"."""
+    if "Leit" not in text:  # cheap tests like this one spare the scan of most texts
+        return
     for m in _APPOSITION_RE.finditer(text):
         if _STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
             continue
@@ -262,6 +277,8 @@ def _apposition_heads(text: str, index: MentionIndex) -> Iterator[Claim]:
 
 def _compound_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Claim]:
     """ "Kämmereileiterin Susanne Schmitz" and "Herr Brandt, Jugendamtsleiter"."""
+    if "leiter" not in text:
+        return
     for m in _unit_spec(lex).leader_compound.finditer(text):
         if _STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
             continue
@@ -291,6 +308,8 @@ def _person_around(index: MentionIndex, pos: int) -> int | None:
 
 def _led_by_heads(text: str, index: MentionIndex) -> Iterator[Claim]:
     """ "beim Rechtsamt der Stadt unter der damaligen Leitung des Stadtoberamtmannes Körfer"."""
+    if "Leitung" not in text:
+        return
     for m in _LED_BY_RE.finditer(text):
         person = index.first_after(m.end(), ("person",), window=40)
         if person is None:
@@ -306,6 +325,8 @@ def _chair_heads(protocol: Protocol, index: MentionIndex) -> Iterator[Claim]:
     """ "Frau Selter legt den Vorsitz des Naturschutzbeirats nieder"; "Vorsitz führte:
     Petran, Matthias" (the meeting's body, when the text names it)."""
     text = protocol.document.text
+    if "Vorsitz" not in text:
+        return
     for m in _CHAIR_OF_RE.finditer(text):
         if _STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
             continue
