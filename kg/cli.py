@@ -539,6 +539,7 @@ def serve(
         list[str] | None, typer.Option(help="Origin allowed to call /sparql from a browser.")
     ] = None,
     store: StoreOption = None,
+    keep_private_names: KeepPrivateOption = False,
 ) -> None:
     """Read-only SPARQL 1.1 endpoint at /sparql and a query UI at / (until Ctrl-C).
 
@@ -546,9 +547,11 @@ def serve(
     """
     from kg.serve import ServeConfig, run
 
+    settings = _settings(store)
     config = ServeConfig(
-        store_dir=_settings(store).store_dir, host=host, port=port, timeout=timeout,
+        store_dir=settings.store_dir, host=host, port=port, timeout=timeout,
         max_rows=max_rows, max_body=max_body, workers=workers, cors=tuple(cors or ()),
+        keep_private_names=keep_private_names, base_iri=settings.base_iri,
     )  # fmt: skip
     shown = f"[{host}]" if ":" in host else host
     err_console.print(f"SPARQL endpoint http://{shown}:{port}/sparql · UI http://{shown}:{port}/")

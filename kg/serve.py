@@ -4,7 +4,9 @@ Routes: `/sparql` (GET `?query=`, POST form or `application/sparql-query`; resul
 by Accept), `/` (query editor with the saved queries), `/entity?iri=` (label, types, facts and
 statements with their source quotes), `/view?focus=` (the interactive network around an
 entity) and `/static/` (local assets only). Every query runs in a worker process with a time
-limit (kg.serve_worker); updates, LOAD and SERVICE are refused before anything runs.
+limit (kg.serve_worker); updates, LOAD and SERVICE are refused before anything runs. Private
+citizens appear under their pseudonyms everywhere (the workers query a pseudonymised view of
+the store) unless the server is told to keep private names.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from kg.errors import QueryError, SettingsError
 from kg.query import check_read_only, parse_params, saved_queries
 from kg.serve_worker import Job, QueryTimeoutError, Reply, ServerBusyError, WorkerPool
+from kg.settings import DEFAULT_BASE_IRI
 
 if TYPE_CHECKING:
     import jinja2
@@ -51,7 +54,11 @@ _META_CSP_RE = re.compile(r'http-equiv="Content-Security-Policy" content="([^"]*
 
 @dataclass(frozen=True, slots=True)
 class ServeConfig:
-    """Settings of one server; `cors` lists the origins allowed to call /sparql."""
+    """Settings of one server; `cors` lists the origins allowed to call /sparql.
+
+    Private citizens are shown under pseudonyms built on `base_iri`, unless
+    `keep_private_names`.
+    """
 
     store_dir: Path
     host: str = "127.0.0.1"
@@ -61,6 +68,8 @@ class ServeConfig:
     max_body: int = 1_000_000
     workers: int = 2
     cors: tuple[str, ...] = ()
+    keep_private_names: bool = False
+    base_iri: str = DEFAULT_BASE_IRI
 
 
 class _RequestError(Exception):
@@ -82,7 +91,12 @@ def create_app(config: ServeConfig, pool: WorkerPool | None = None) -> Starlette
 
     if min(config.timeout, config.max_rows, config.max_body, config.workers) <= 0:
         raise SettingsError("--timeout, --max-rows, --max-body and --workers must be positive")
-    workers = pool or WorkerPool(config.store_dir, size=config.workers, timeout=config.timeout)
+    workers = pool or WorkerPool(
+        config.store_dir,
+        size=config.workers,
+        timeout=config.timeout,
+        pseudonymise_with=None if config.keep_private_names else config.base_iri,
+    )
     pages = _Pages(config, workers)
 
     @contextlib.asynccontextmanager

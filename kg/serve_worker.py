@@ -6,6 +6,11 @@ the store opened read-only; a request borrows an idle worker, sends it a `Job` o
 waits at most `timeout` seconds. On overrun the worker is killed and replaced, and the server
 keeps answering. Workers reopen the store when its files change, so documents a concurrent
 `kg ingest` adds become visible without restarting the server.
+
+Unless the server keeps private names, a worker does not query the store itself but its own
+pseudonymised view (`kg.store_privacy.open_pseudonymised_view`): a hard-linked copy under the
+pool's view folder in which the graphs that mention private citizens are rewritten, made again
+when the store changes. Every query, page and search sees only the pseudonyms.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import logging
 import multiprocessing
 import os
 import queue
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -59,30 +66,54 @@ class Reply:
     data: Any = None
 
 
+@dataclass(frozen=True, slots=True)
+class Privacy:
+    """How workers show private citizens: pseudonymised (views under `view_root`) or not."""
+
+    base_iri: str
+    view_root: str | None = None  # None: real names (--keep-private-names)
+
+
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, context: Any, store_dir: Path) -> None:
+    def __init__(self, context: Any, store_dir: Path, privacy: Privacy) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(
-            target=worker_main, args=(child, str(store_dir)), daemon=True, name="kg-serve-worker"
+            target=worker_main,
+            args=(child, str(store_dir), privacy),
+            daemon=True,
+            name="kg-serve-worker",
         )
         self.process.start()
         child.close()
 
-    def kill(self) -> None:
+    def kill(self, privacy: Privacy) -> None:
         self.process.kill()
         self.process.join(timeout=5)
         self.conn.close()
+        if privacy.view_root is not None:  # the views a killed worker could not remove
+            for view in Path(privacy.view_root).glob(f"{self.process.pid}-*"):
+                shutil.rmtree(view, ignore_errors=True)
 
 
 class WorkerPool:
     """A fixed number of query worker processes with a per-job time limit."""
 
-    def __init__(self, store_dir: Path, *, size: int = 2, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        store_dir: Path,
+        *,
+        size: int = 2,
+        timeout: float = 30.0,
+        pseudonymise_with: str | None = None,
+    ) -> None:
+        """`pseudonymise_with`: the base IRI of pseudonyms; None shows private names."""
         self.store_dir = store_dir
         self.size = size
         self.timeout = timeout
+        self._base_iri = pseudonymise_with
+        self.privacy = Privacy(base_iri=pseudonymise_with or "")
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["kg.serve_worker"])
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -91,12 +122,14 @@ class WorkerPool:
         self._closed = False
 
     def start(self) -> None:
-        """Start the worker processes."""
+        """Start the worker processes (and make the folder of their pseudonymised views)."""
+        if self._base_iri is not None:
+            self.privacy = Privacy(self._base_iri, _view_root(self.store_dir))
         for _ in range(self.size):
             self._idle.put(self._spawn())
 
     def _spawn(self) -> _Worker:
-        worker = _Worker(self._context, self.store_dir)
+        worker = _Worker(self._context, self.store_dir, self.privacy)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -104,7 +137,7 @@ class WorkerPool:
     def _retire(self, worker: _Worker) -> None:
         with self._lock:
             self._all.discard(worker)
-        worker.kill()
+        worker.kill(self.privacy)
         if not self._closed:
             self._idle.put(self._spawn())
 
@@ -143,31 +176,64 @@ class WorkerPool:
         with self._lock:
             workers, self._all = list(self._all), set()
         for worker in workers:
-            worker.kill()
+            worker.kill(self.privacy)
+        if self.privacy.view_root is not None:
+            shutil.rmtree(self.privacy.view_root, ignore_errors=True)
+
+
+def _view_root(store_dir: Path) -> str:
+    """A new folder for the workers' views: beside the store, so copies are hard links."""
+    try:
+        return tempfile.mkdtemp(prefix=".serve-views-", dir=store_dir)
+    except OSError:  # a store folder we may not write: copies in the temporary folder
+        return tempfile.mkdtemp(prefix="kg-serve-views-")
 
 
 # ---------------------------------------------------------------- inside the worker process
 
 
 class _StoreHandle:
-    """The read-only store, reopened when the files on disk change (a writer committed)."""
+    """The store as shown, made again when its files on disk change (a writer committed).
 
-    def __init__(self, store_dir: Path) -> None:
+    Shown is the store itself (read-only) or, when pseudonymising, a view of it of its own.
+    """
+
+    def __init__(self, store_dir: Path, privacy: Privacy) -> None:
         self.store_dir = store_dir
+        self.privacy = privacy
         self._store: Any = None
+        self._view: Path | None = None
+        self._views = 0
         self._stamp: tuple[tuple[str, int, int], ...] = ()
 
     def get(self) -> Any:
-        from kg.store import OXIGRAPH_DIR, Store
+        from kg.store import OXIGRAPH_DIR
 
         stamp = _fingerprint(self.store_dir / OXIGRAPH_DIR)
         if self._store is None or stamp != self._stamp:
-            if self._store is not None:
-                self._store.close()
-                self._store = None
-            self._store = Store(self.store_dir, read_only=True)
+            self.close()
+            self._store = self._open()
             self._stamp = stamp
         return self._store
+
+    def _open(self) -> Any:
+        from kg.store import Store
+        from kg.store_privacy import open_pseudonymised_view
+
+        if self.privacy.view_root is None:
+            return Store(self.store_dir, read_only=True)
+        self._views += 1
+        self._view = Path(self.privacy.view_root) / f"{os.getpid()}-{self._views}"
+        return open_pseudonymised_view(self.store_dir, self._view, self.privacy.base_iri)
+
+    def close(self) -> None:
+        """Close the store and remove this worker's view."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        if self._view is not None:
+            shutil.rmtree(self._view, ignore_errors=True)
+            self._view = None
 
 
 def _fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
@@ -185,15 +251,18 @@ def _fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(sorted(found))
 
 
-def worker_main(conn: Connection, store_dir: str) -> None:
+def worker_main(conn: Connection, store_dir: str, privacy: Privacy) -> None:
     """Serve jobs from the pipe until the parent closes it."""
-    handle = _StoreHandle(Path(store_dir))
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        conn.send(_answer(handle, job))
+    handle = _StoreHandle(Path(store_dir), privacy)
+    try:
+        while True:
+            try:
+                job = conn.recv()
+            except (EOFError, OSError):
+                return
+            conn.send(_answer(handle, job))
+    finally:
+        handle.close()
 
 
 def _answer(handle: _StoreHandle, job: Job) -> Reply:

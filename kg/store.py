@@ -148,6 +148,44 @@ class Store:
         if parts:
             self._update(" ;\n".join(parts))
 
+    def patch_graphs(
+        self, updates: Iterable[GraphUpdate], *, resolution: bool = True
+    ) -> tuple[int, int]:
+        """Bring stored graphs to the content of `updates`, writing only what changed.
+
+        The result is the one of `replace_graphs` (with `resolution`, the documents'
+        resolution records are replaced too), in one transaction, all or nothing; but only
+        the triples that left or joined each graph are written, so a small change to a large
+        graph is a small write. A graph with blank nodes is replaced whole (they cannot be
+        named in a deletion). Returns the numbers of triples removed and added.
+
+        Raises:
+            StoreError: when the store cannot be written or an update holds invalid RDF.
+        """
+        parts: list[str] = []
+        removed = added = 0
+        for update in updates:
+            graph = update.graph.n3()
+            new = _parse_triples(update.document_lines())
+            old = {q.triple for q in self._ox.quads_for_pattern(None, None, None, _node(graph))}
+            gone, joined = old - new, new - old
+            if any(_has_blank_node(t) for t in (*gone, *joined)):
+                parts.append(f"DROP SILENT GRAPH {graph}")
+                gone, joined = set(), new
+            if gone:
+                parts.append(f"DELETE DATA {{ GRAPH {graph} {{\n{_lines(gone)}}} }}")
+            if resolution:
+                parts.append(_delete_resolution_records(update.graph))
+            if joined:
+                parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{_lines(joined)}}} }}")
+            records = update.resolution_lines()
+            if records:
+                parts.append(f"INSERT DATA {{ GRAPH {RESOLUTION_GRAPH.n3()} {{\n{records}}} }}")
+            removed, added = removed + len(gone), added + len(joined)
+        if parts:
+            self._update(" ;\n".join(parts))
+        return removed, added
+
     def add_graphs(self, updates: Iterable[GraphUpdate]) -> None:
         """Add the graphs of documents not stored yet, all or none, by bulk loading.
 
@@ -311,6 +349,73 @@ class Store:
         assert data is not None
         lines = sorted(set(data.splitlines()))
         return b"\n".join(lines) + (b"\n" if lines else b"")
+
+
+def _parse_triples(lines: str) -> set[Any]:
+    try:
+        quads = ox.parse(lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        return {quad.triple for quad in quads}
+    except (SyntaxError, ValueError) as error:
+        raise StoreError(f"invalid N-Triples in a graph update: {error}") from error
+
+
+def _node(n3: str) -> ox.NamedNode:
+    return ox.NamedNode(n3[1:-1])
+
+
+def _has_blank_node(triple: Any) -> bool:
+    return isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode)
+
+
+def _lines(triples: set[Any]) -> str:
+    return "".join(f"{t} .\n" for t in sorted(map(str, triples)))
+
+
+def copy_store(store_dir: Path, target_dir: Path) -> None:
+    """Copy the store of `store_dir` into `target_dir` (a new store directory), consistently.
+
+    Works beside a running writer. The copy is a RocksDB checkpoint (hard links on the same
+    file system, so it is cheap) plus the writer's logs: a checkpoint of a read-only database
+    leaves out the transactions not yet flushed from the log, which the copied logs bring
+    back when the copy is opened. A flush or compaction of the writer in between makes the
+    files inconsistent, so the copy is repeated until none happened.
+
+    Raises:
+        StoreError: when there is no store, the target cannot be written, or the writer kept
+            changing the files.
+    """
+    import shutil
+
+    source, target = store_dir / OXIGRAPH_DIR, target_dir / OXIGRAPH_DIR
+    for attempt in range(READ_ATTEMPTS):
+        before = _flushed_state(source)
+        shutil.rmtree(target, ignore_errors=True)
+        try:
+            target_dir.mkdir(parents=True, exist_ok=True)
+            _open_beside_writer(source).backup(str(target))
+            for log_file in sorted(source.glob("*.log")):
+                shutil.copyfile(log_file, target / log_file.name)
+        except FileNotFoundError:  # a log removed by a flush meanwhile
+            pass
+        except (OSError, RuntimeError) as error:
+            raise StoreError(f"cannot copy store {store_dir}: {error}") from error
+        else:
+            if _flushed_state(source) == before:
+                return
+        time.sleep(0.05 * (attempt + 1))
+    raise StoreError(f"store {store_dir} kept changing while being copied; try again")
+
+
+def _flushed_state(path: Path) -> tuple[tuple[str, int], ...]:
+    """Names and sizes of the table files and manifests: what a flush or compaction changes."""
+    found = []
+    for entry in os.scandir(path):
+        if entry.name.endswith(".sst") or entry.name.startswith(("MANIFEST", "CURRENT")):
+            try:
+                found.append((entry.name, entry.stat().st_size))
+            except FileNotFoundError:
+                continue
+    return tuple(sorted(found))
 
 
 def _open_beside_writer(path: Path) -> Any:

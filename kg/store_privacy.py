@@ -13,6 +13,11 @@ dropped. In every graph that mentions them, their names ("Quaschinski", "Herr Qu
 "Frau Dr. Anna Lenz") are replaced inside every text literal, and the Web Annotation
 selectors are recomputed against the pseudonymised document text, so
 `text[start:end] == exact` still holds.
+
+Exports read an in-memory copy (`pseudonymised_store`); `kg serve` queries an on-disk view
+(`open_pseudonymised_view`): a cheap copy of the store (hard links) in which only the graphs
+that mention private persons are rewritten, so its cost follows the number of such documents,
+not the size of the store.
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
-from kg.store import Store
+from kg.store import GraphUpdate, Store, copy_store
 from kg.vocab import FOAF, OA, ORG, RDFS, RG, SCHEMA, XSD
 
 log = logging.getLogger(__name__)
@@ -37,6 +43,7 @@ _HASH_DIGITS = 6
 _DROPPED = {str(FOAF.familyName), str(FOAF.givenName), str(RG.formOfAddress)}
 _DROPPED |= {"http://schema.org/honorificPrefix"}
 _RENAMED = {str(FOAF.name), str(RDFS.label)}
+_NON_NEGATIVE = ox.NamedNode(str(XSD.nonNegativeInteger))
 _PRIVATE_QUERY = f"""SELECT DISTINCT ?p WHERE {{
   GRAPH ?g {{ ?p <{RG.pseudonymised}> true }}
   FILTER NOT EXISTS {{ GRAPH ?h {{
@@ -82,6 +89,63 @@ def pseudonymised_store(store: Store, base_iri: str) -> Store:
         return store
     log.info("pseudonymising %d private persons", len(pseudonyms))
     return PseudonymisedStore(store.store_dir, pseudonymise_quads(store.quads(), pseudonyms))
+
+
+def open_pseudonymised_view(store_dir: Path, view_dir: Path, base_iri: str) -> Store:
+    """A copy of the store in `view_dir` (new) with every private citizen pseudonymised.
+
+    The copy shares the store's files through hard links (see `copy_store`); the graphs
+    that mention private persons are then rewritten in it. Close the returned store before
+    removing `view_dir`.
+
+    Raises:
+        StoreError: when the store cannot be read or the copy cannot be written.
+    """
+    copy_store(store_dir, view_dir)
+    view = Store(view_dir)
+    try:
+        pseudonymise_in_place(view, base_iri)
+    except BaseException:
+        view.close()
+        raise
+    return view
+
+
+def pseudonymise_in_place(store: Store, base_iri: str) -> int:
+    """Rewrite the graphs of `store` that mention private persons; returns how many.
+
+    Meant for a copy of the store: only the rewritten triples are written, in one transaction.
+
+    Raises:
+        StoreError: when the store cannot be read or written.
+    """
+    pseudonyms = find_pseudonyms(store, base_iri)
+    if not pseudonyms:
+        return 0
+    updates = []
+    for graph in _graphs_mentioning(store, pseudonyms):
+        quads = _graph_quads(store, graph)
+        lines = "".join(f"{q.triple} .\n" for q in _pseudonymise_graph(quads, pseudonyms))
+        updates.append(GraphUpdate(graph=URIRef(graph), ntriples=lines))
+    removed, added = store.patch_graphs(updates, resolution=False)
+    log.info(
+        "pseudonymised %d private persons in %d graphs (%d triples out, %d in)",
+        len(pseudonyms), len(updates), removed, added,
+    )  # fmt: skip
+    return len(updates)
+
+
+def _graphs_mentioning(store: Store, pseudonyms: dict[str, Pseudonym]) -> list[str]:
+    values = " ".join(f"<{iri}>" for iri in pseudonyms)
+    query = f"""SELECT DISTINCT ?g WHERE {{ VALUES ?p {{ {values} }}
+      {{ GRAPH ?g {{ ?p ?x ?y }} }} UNION {{ GRAPH ?g {{ ?y ?x ?p }} }} }}"""
+    return sorted(str(row["g"]) for row in store.select(query, union=False))
+
+
+def _graph_quads(store: Store, graph: str) -> list[ox.Quad]:
+    name = ox.NamedNode(graph)
+    rows = store.raw_query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    return [ox.Quad(row["s"], row["p"], row["o"], name) for row in rows]
 
 
 def find_pseudonyms(store: Store, base_iri: str) -> dict[str, Pseudonym]:
@@ -238,7 +302,7 @@ def _selector_spans(quads: list[ox.Quad], offsets: OffsetMap) -> dict[str, ox.Li
         old_start = int(_value(starts[position].object))
         start = offsets.new_offset(old_start, is_end=False)
         end = max(start, offsets.new_offset(int(_value(ends[position].object)), is_end=True))
-        datatype = ox.NamedNode(str(XSD.nonNegativeInteger))
+        datatype = getattr(starts[position].object, "datatype", None) or _NON_NEGATIVE
         new[f"{position} {OA.start}"] = ox.Literal(str(start), datatype=datatype)
         new[f"{position} {OA.end}"] = ox.Literal(str(end), datatype=datatype)
         if quote is not None:

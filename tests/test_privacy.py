@@ -177,3 +177,26 @@ def test_offsets_follow_replacements_of_any_length() -> None:
     end = offsets.new_offset(krause + len("Herr Krause"), is_end=True)
     assert offsets.text[start:end] == "Herr Krause"
     assert offsets.text[0 : offsets.new_offset(7, is_end=True)] == "E 1"
+
+
+def test_view_beside_a_writer_sees_unflushed_documents(store: str, tmp_path: Path) -> None:
+    """A checkpoint of a read-only store leaves out the log; the view must not."""
+    import shutil
+
+    from kg.store import GraphUpdate, Store
+    from kg.store_privacy import open_pseudonymised_view
+
+    copy = tmp_path / "store"
+    shutil.copytree(store, copy)
+    graph = URIRef("https://w3id.org/ratsgraph/id/musterstadt/doc/late")
+    late = (graph, RG.sha256, Literal("f" * 64))
+    with Store(copy) as writer:
+        writer.replace_graphs([GraphUpdate(graph=graph, triples=(late,))])
+        view = open_pseudonymised_view(copy, tmp_path / "view", "https://w3id.org/ratsgraph/id/")
+        try:
+            assert str(graph) in view.document_hashes()
+            names = view.select("SELECT ?n WHERE { ?p <http://xmlns.com/foaf/0.1/name> ?n }")
+            shown = {str(row["n"]) for row in names}
+            assert shown and not [name for name in CITIZENS if any(name in n for n in shown)]
+        finally:
+            view.close()

@@ -6,6 +6,7 @@ entity whose label is an HTML injection attempt.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import socket
@@ -416,3 +417,67 @@ def test_browser_runs_saved_query_and_follows_links(server: Server) -> None:
         browser.close()
     assert foreign == []
     assert dialogs == []
+
+
+# ---------------------------------------------------------------- private citizens
+
+
+@pytest.fixture(scope="module")
+def private_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A council protocol whose Einwohnerfragestunde names private citizens."""
+    from test_privacy import PROTOCOL
+
+    folder = tmp_path_factory.mktemp("private")
+    (folder / "rat.txt").write_text(PROTOCOL, encoding="utf-8")
+    (folder / "rat.txt.meta.json").write_text('{"municipality": "Musterstadt"}', encoding="utf-8")
+    assert not ingest([folder / "rat.txt"], Settings(store_dir=folder / "store")).failed
+    return folder / "store"
+
+
+CITIZEN = "Quaschinski"
+CITIZEN_IRI = "https://w3id.org/ratsgraph/id/musterstadt/person/quaschinski"
+EVERYTHING = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+EVERY_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _private_pages(server: Server, iri: str) -> dict[str, httpx.Response]:
+    search = saved_queries()["search-statements"].sparql
+    return {
+        "select": sparql(server, EVERYTHING, "text/csv"),
+        "construct": sparql(server, EVERY_GRAPH, "application/n-triples"),
+        "search": sparql(server, search, param=f"q={CITIZEN}"),
+        "entity": httpx.get(server.url + "/entity", params={"iri": iri}),
+    }
+
+
+def test_serve_shows_private_citizens_only_under_pseudonyms(private_store: Path) -> None:
+    running = Server(private_store, limits=False)
+    try:
+        pseudonym = sparql(
+            running,
+            "SELECT ?p ?q WHERE { ?p rg:pseudonymised true ; rdfs:label ?l . "
+            "?s schema:creator ?p . ?a oa:hasBody ?s ; oa:hasTarget/oa:hasSelector/oa:exact ?q "
+            'FILTER(CONTAINS(STR(?l), "Einwohner/in")) } LIMIT 1',
+        ).json()["results"]["bindings"]
+        assert pseudonym, "the citizen is in the store under a pseudonym"
+        iri = pseudonym[0]["p"]["value"]
+        assert "/person/private-" in iri and "Einwohner/in" in pseudonym[0]["q"]["value"]
+        pages = _private_pages(running, iri)
+        assert all(page.status_code == 200 for page in pages.values())
+        assert [kind for kind, page in pages.items() if CITIZEN in page.text] == []
+        assert "Vogt" in pages["select"].text and "Einwohner/in" in pages["entity"].text
+        assert html.escape(pseudonym[0]["q"]["value"], quote=False) in pages["entity"].text
+        assert httpx.get(running.url + "/entity", params={"iri": CITIZEN_IRI}).status_code == 404
+    finally:
+        running.stop()
+    assert not list(private_store.glob(".serve-views-*")), "views are removed on shutdown"
+
+
+def test_serve_keeps_private_names_when_told(private_store: Path) -> None:
+    running = Server(private_store, "--keep-private-names", limits=False)
+    try:
+        pages = _private_pages(running, CITIZEN_IRI)
+        assert all(page.status_code == 200 for page in pages.values())
+        assert [kind for kind, page in pages.items() if CITIZEN not in page.text] == []
+    finally:
+        running.stop()
