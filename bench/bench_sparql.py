@@ -10,7 +10,9 @@ the cut-off), load throughput, store size on disk against the N-Quads size, and 
 after the Oxigraph part against peak RSS after loading rdflib. Quick mode: ~200k triples and
 a 0.3 s rdflib cut-off; full mode: ≥ 5M triples and 60 s.
 
-CLI: `python -m bench.bench_sparql [--quick]`.
+CLI: `python -m bench.bench_sparql [--quick] [--triples N] [--oxigraph-only] [--query NAME]…`;
+`--triples` scales the full mode's graph to about N triples, `--oxigraph-only` leaves out
+rdflib (for sizes it cannot hold in memory), `--query` times only the named saved queries.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +62,24 @@ AGGREGATES = frozenset({
 LOOKUPS = frozenset({"entity", "entity-search", "statements-by-person", "person-memberships"})
 
 
-def run(quick: bool) -> list[dict[str, Any]]:
-    """Benchmark rows `{name, value, unit, baseline, ratio}`."""
-    mode = QUICK if quick else FULL
+def scaled(triples: int) -> Mode:
+    """The full mode with about `triples` triples (documents scaled from a small sample)."""
+    sample = replace(FULL.shape, documents=40)
+    per_document = generate(sample).triples / sample.documents
+    documents = max(FULL.shape.municipalities, round(triples / per_document))
+    return replace(FULL, shape=replace(FULL.shape, documents=documents))
+
+
+def run(
+    quick: bool,
+    *,
+    mode: Mode | None = None,
+    rdflib: bool = True,
+    only: frozenset[str] = frozenset(),
+) -> list[dict[str, Any]]:
+    """Benchmark rows `{name, value, unit, baseline, ratio}`: `mode` overrides quick/full,
+    `rdflib=False` leaves out the baseline, `only` restricts the queries timed."""
+    mode = mode or (QUICK if quick else FULL)
     with tempfile.TemporaryDirectory(prefix="kg-bench-sparql-") as tmp:
         started = time.perf_counter()
         data = generate(mode.shape)
@@ -71,17 +88,22 @@ def run(quick: bool) -> list[dict[str, Any]]:
         log.info("generated %d triples in %.1f s", data.triples, time.perf_counter() - started)
         store_dir = Path(tmp) / "store"
         ox_load, size = _load_oxigraph(store_dir, nquads)
-        queries = _bound_queries(data.params)
+        queries = _bound_queries(data.params, only)
         with Store(store_dir, read_only=True) as store:
-            ox_times = {name: _time_store(store, q, mode.repeats) for name, q in queries.items()}
+            ox_times = {
+                name: _time_store(store, name, q, mode.repeats) for name, q in queries.items()
+            }
         ox_rss = _peak_rss_mb()
         del nquads
+        if not rdflib:
+            return _oxigraph_rows(data.triples, ox_times, ox_load, size, ox_rss)
         rdflib_load = _load_rdflib(data.nquads)
         rdflib_rss = _peak_rss_mb()
         rdflib_times = {
-            name: _time_rdflib(q, mode.repeats, mode.rdflib_cutoff) for name, q in queries.items()
+            name: _time_rdflib(name, q, mode.repeats, mode.rdflib_cutoff)
+            for name, q in queries.items()
         }
-    rows = [_query_row(name, ox_times[name], rdflib_times[name], mode) for name in queries]
+    rows = [_query_row(name, ox_times[name], rdflib_times[name]) for name in queries]
     load = f"load {data.triples:,} triples (Oxigraph bulk load vs rdflib parse)"
     rows += [
         _row(load, data.triples / ox_load, "triples/s", data.triples / rdflib_load),
@@ -91,10 +113,26 @@ def run(quick: bool) -> list[dict[str, Any]]:
     return rows
 
 
-def _bound_queries(params: dict[str, str]) -> dict[str, str]:
-    """Every saved query with its parameters bound (VALUES, as `kg query` does)."""
+def _oxigraph_rows(
+    triples: int, times: dict[str, list[float]], load: float, size: int, rss: float
+) -> list[dict[str, Any]]:
+    """Rows without the rdflib baseline: the Oxigraph figures alone."""
+    rows = [_query_row(name, ours, "not run") for name, ours in times.items()]
+    rows += [
+        _row(f"load {triples:,} triples (Oxigraph bulk load)", triples / load, "triples/s", None),
+        _row("store size on disk", size / 1e6, "MB", None),
+        _row("peak RSS: Oxigraph part", rss, "MB", None),
+    ]
+    return rows
+
+
+def _bound_queries(params: dict[str, str], only: frozenset[str]) -> dict[str, str]:
+    """Every saved query (or those in `only`) with its parameters bound (VALUES, as `kg query`
+    does)."""
     bound = {}
     for name, query in saved_queries().items():
+        if only and name not in only:
+            continue
         pairs = [f"{key}={params[key]}" for key in query.params]
         values = parse_params(pairs, query)
         bound[name] = bind_values(query.sparql, values) if values else query.sparql
@@ -115,7 +153,7 @@ def _load_oxigraph(store_dir: Path, nquads: bytes) -> tuple[float, int]:
     return seconds, size
 
 
-def _time_store(store: Store, sparql: str, repeats: int) -> list[float]:
+def _time_store(store: Store, name: str, sparql: str, repeats: int) -> list[float]:
     def once() -> None:
         result = store.raw_query(sparql)
         for _ in result:
@@ -123,7 +161,7 @@ def _time_store(store: Store, sparql: str, repeats: int) -> list[float]:
 
     once()  # warm caches; the figure is the steady state
     times = [_seconds(once) for _ in range(repeats)]
-    log.info("oxigraph %.1f ms", statistics.median(times) * 1000)
+    log.info("%s: oxigraph %.1f ms", name, statistics.median(times) * 1000)
     return times
 
 
@@ -139,7 +177,7 @@ def _load_rdflib(nquads: str) -> float:
     return time.perf_counter() - started
 
 
-def _time_rdflib(sparql: str, repeats: int, cutoff: float) -> list[float] | str:
+def _time_rdflib(name: str, sparql: str, repeats: int, cutoff: float) -> list[float] | str:
     """Timings in a forked child (it shares the loaded dataset), which is killed at the
     cut-off; a reason instead when it did not finish or failed."""
     context = multiprocessing.get_context("fork")
@@ -162,7 +200,8 @@ def _time_rdflib(sparql: str, repeats: int, cutoff: float) -> list[float] | str:
         child.kill()
         child.join()
     outcome: list[float] | str = times if times and times[0] <= cutoff else f"> {cutoff:g} s"
-    log.info("rdflib %s", f"{statistics.median(times) * 1000:.1f} ms" if times else outcome)
+    shown = f"{statistics.median(times) * 1000:.1f} ms" if times else outcome
+    log.info("%s: rdflib %s", name, shown)
     return outcome
 
 
@@ -192,9 +231,7 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _query_row(
-    name: str, ours: list[float], theirs: list[float] | str, mode: Mode
-) -> dict[str, Any]:
+def _query_row(name: str, ours: list[float], theirs: list[float] | str) -> dict[str, Any]:
     kind = " (aggregate)" if name in AGGREGATES else " (look-up)" if name in LOOKUPS else ""
     value = statistics.median(ours) * 1000
     if isinstance(theirs, str):
@@ -219,9 +256,19 @@ def main(argv: list[str] | None = None) -> int:
     """Print the rows as JSON lines."""
     parser = argparse.ArgumentParser(prog="python -m bench.bench_sparql")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--triples", type=int, help="scale the graph to about N triples")
+    parser.add_argument("--oxigraph-only", action="store_true", help="leave out rdflib")
+    parser.add_argument("--query", action="append", default=[], help="time only this query")
     args = parser.parse_args(argv)
+    unknown = sorted(set(args.query) - set(saved_queries()))
+    if unknown:
+        parser.error(f"no saved query named {', '.join(unknown)}")
+    if args.triples is not None and args.triples < 1000:
+        parser.error("--triples must be at least 1000")
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    for row in run(args.quick):
+    mode = scaled(args.triples) if args.triples else None
+    rows = run(args.quick, mode=mode, rdflib=not args.oxigraph_only, only=frozenset(args.query))
+    for row in rows:
         print(json.dumps(row, ensure_ascii=False))
     return 0
 

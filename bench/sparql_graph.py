@@ -26,6 +26,7 @@ OA = "http://www.w3.org/ns/oa#"
 DC = "http://purl.org/dc/terms/"
 OG = "http://www.w3.org/ns/opengov#"
 OWL = "http://www.w3.org/2002/07/owl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 FACTIONS = (
     ("spd", "SPD-Fraktion"),
@@ -258,14 +259,39 @@ def lit(text: str, lang: str | None = None, datatype: str | None = None) -> str:
 
 
 class Writer:
-    """Collects quads of the current graph."""
+    """Collects quads of the current graph, and the canonical label of every entity."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.graph = ""
+        self.described: set[str] = set()  # entities whose type and label this graph has
+        self.labels: dict[str, str] = {}
 
     def add(self, s: str, p: str, o: str) -> None:
         self.lines.append(f"{s} <{p}> {o} {self.graph} .\n")
+
+    def start_graph(self, graph: str) -> None:
+        self.graph = graph
+        self.described = set()
+
+    def describe(self, node: str, types: tuple[str, ...], label: str, municipality: str) -> bool:
+        """Types, label and municipality of an entity, once per graph (as kg/rdf.py writes
+        them); False when this graph already has them."""
+        if node in self.described:
+            return False
+        self.described.add(node)
+        for kind in types:
+            self.add(node, RDF + "type", f"<{kind}>")
+        self.add(node, RDFS + "label", lit(label, "de"))
+        self.add(node, RG + "municipality", municipality)
+        self.labels[node] = label
+        return True
+
+    def resolution(self) -> None:
+        """The canonical labels in graph rg:resolution (one per entity, like reconcile)."""
+        self.start_graph(f"<{RG}resolution>")
+        for node, label in sorted(self.labels.items()):
+            self.add(node, SKOS + "prefLabel", lit(label, "de"))
 
 
 def generate(shape: Shape) -> Data:
@@ -275,6 +301,7 @@ def generate(shape: Shape) -> Data:
     out = Writer()
     for number in range(shape.documents):
         _document(rng, out, towns[number % len(towns)], number, shape)
+    out.resolution()
     first = towns[0]
     talker = first.persons[0]
     params = {
@@ -314,7 +341,7 @@ def _faction_at(town: Town, person: tuple[str, str, str, str], date: str) -> str
 def _document(rng: random.Random, out: Writer, town: Town, number: int, shape: Shape) -> None:
     doc = iri(f"{town.key}/doc/d{number}")
     meeting = iri(f"{town.key}/meeting/m{number // shape.municipalities}")
-    out.graph = doc
+    out.start_graph(doc)
     date = _date(rng)
     body = rng.choice(BODIES)
     present = rng.sample(town.persons, k=min(len(town.persons), rng.randint(20, 35)))
@@ -388,19 +415,16 @@ class _Context:
 
     def entity(self, local: str, types: tuple[str, ...], label: str) -> str:
         node = iri(local)
-        for kind in types:
-            self.out.add(node, RDF + "type", f"<{kind}>")
-        self.out.add(node, RDFS + "label", lit(label, "de"))
-        self.out.add(node, RG + "municipality", iri(self.town.key))
+        self.out.describe(node, types, label, iri(self.town.key))
         return node
 
     def person(self, person: tuple[str, str, str, str]) -> None:
         node, given, surname, _ = person
-        self.out.add(node, RDF + "type", f"<{FOAF}Person>")
-        self.out.add(node, RDFS + "label", lit(f"{given} {surname}", "de"))
-        self.out.add(node, FOAF + "name", lit(f"{given} {surname}"))
-        self.out.add(node, FOAF + "familyName", lit(surname))
-        self.out.add(node, RG + "municipality", iri(self.town.key))
+        name = f"{given} {surname}"
+        if self.out.describe(node, (FOAF + "Person",), name, iri(self.town.key)):
+            self.out.add(node, FOAF + "name", lit(name))
+            self.out.add(node, FOAF + "familyName", lit(surname))
+            self.out.add(node, FOAF + "givenName", lit(given))
 
     def quote(self, text: str) -> tuple[int, int]:
         start = self.offset
@@ -440,8 +464,7 @@ class _Context:
             head = self.rng.choice(staff)
             unit = self.rng.choice(self.town.units)
             self.claim(head, unit[0], "Head", f"{head[2]} als Leitung des {unit[1]}")
-            self.out.add(unit[0], RDF + "type", f"<{ORG}OrganizationalUnit>")
-            self.out.add(unit[0], RDFS + "label", lit(unit[1], "de"))
+            self.out.describe(unit[0], (ORG + "OrganizationalUnit",), unit[1], iri(self.town.key))
         if self.rng.random() < 0.4:
             self.responsibility(self.rng.choice(self.town.initiatives))
 
@@ -462,11 +485,9 @@ class _Context:
         label = next(name for node, name in self.town.units if node == unit)
         self.claims += 1
         node = f"{self.doc[:-1]}/claim/{self.claims}>"
-        add = self.out.add
-        add(initiative[0], RDF + "type", f"<{RG}Initiative>")
-        add(initiative[0], RDFS + "label", lit(initiative[1], "de"))
-        add(unit, RDF + "type", f"<{ORG}OrganizationalUnit>")
-        add(unit, RDFS + "label", lit(label, "de"))
+        add, municipality = self.out.add, iri(self.town.key)
+        self.out.describe(initiative[0], (RG + "Initiative",), initiative[1], municipality)
+        self.out.describe(unit, (ORG + "OrganizationalUnit",), label, municipality)
         add(initiative[0], RG + "responsibleUnit", unit)
         add(node, RDF + "type", f"<{RDF}Statement>")
         add(node, RDF + "subject", initiative[0])
@@ -500,8 +521,7 @@ class _Context:
             add(node, RG + "act", f"<{RG}{act}>")
             if rng.random() < 0.6:
                 add(node, RG + "about", topic[0])
-                add(topic[0], RDF + "type", f"<{RG}Initiative>")
-                add(topic[0], RDFS + "label", lit(topic[1], "de"))
+                self.out.describe(topic[0], (RG + "Initiative",), topic[1], iri(self.town.key))
             faction = _faction_at(self.town, speaker, self.date)
             if faction and rng.random() < 0.5:
                 add(node, RG + "onBehalfOf", iri(f"{self.town.key}/faction/{faction}"))
