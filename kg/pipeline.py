@@ -267,7 +267,8 @@ def ingest(
                     writer.finish()
         from kg.pipeline_resolution import reconcile  # imports this module
 
-        report.reresolved = reconcile(store, settings, writer.records).documents
+        used = registries.registries if registries else None
+        report.reresolved = reconcile(store, settings, writer.records, resolved_with=used).documents
         known_files.save(settings.store_dir)
     return report
 

@@ -13,7 +13,7 @@ same whatever order the sources arrived in.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -58,11 +58,14 @@ def reconcile(
     written: Iterable[DocumentRecord] = (),
     *,
     municipalities: Iterable[str] = (),
+    resolved_with: Mapping[str, Registry] | None = None,
 ) -> ReconcileReport:
     """Bring every touched municipality up to date with its final registry.
 
     Touched are the municipalities of `written` (documents just stored) and `municipalities`;
-    all of them when `curation.yaml` changed since the last run.
+    all of them when `curation.yaml` changed since the last run. `resolved_with` are the
+    registries (by municipality) `written` were resolved with: where the final registry equals
+    one, its documents of `written` are current without being checked again.
 
     Raises:
         StoreError: when the store cannot be read or written.
@@ -83,7 +86,11 @@ def reconcile(
     if unchanged and (settings.store_dir / MANIFEST_FILE).exists():
         return report  # nothing changed (an unchanged re-ingest): nothing to write
     for municipality in report.municipalities:
-        _reconcile_municipality(store, settings, manifest, curation, municipality, report)
+        earlier = (resolved_with or {}).get(municipality)
+        fresh = {r.iri for r in written if r.municipality == municipality} if earlier else set()
+        _reconcile_municipality(
+            store, settings, manifest, curation, municipality, report, (earlier, fresh)
+        )
     manifest.curation = curation.digest
     manifest.save(settings.store_dir)
     return report
@@ -96,9 +103,12 @@ def _reconcile_municipality(
     curation: Curation,
     municipality: str,
     report: ReconcileReport,
+    resolved: tuple[Registry | None, set[str]] = (None, set()),
 ) -> None:
     registry, external = build_registry(store, settings, manifest, curation, municipality)
-    updates = list(_stale_documents(store, settings, manifest, registry, report))
+    earlier, fresh = resolved
+    current = fresh if earlier == registry else set()
+    updates = list(_stale_documents(store, settings, manifest, registry, report, current))
     updates += _stale_rosters(store, settings, manifest, registry, municipality, report)
     for start in range(0, len(updates), BATCH_SIZE):
         store.replace_graphs(updates[start : start + BATCH_SIZE])
@@ -113,8 +123,15 @@ def _stale_documents(
     manifest: Manifest,
     registry: Registry,
     report: ReconcileReport,
+    current: set[str],
 ) -> Iterator[GraphUpdate]:
-    stale = [r for r in manifest.of(registry.municipality) if r.digest(registry) != r.outcome]
+    """Documents whose resolution under `registry` differs from the stored one (those in
+    `current` were just resolved under an equal registry)."""
+    stale = [
+        r
+        for r in manifest.of(registry.municipality)
+        if r.iri not in current and r.digest(registry) != r.outcome
+    ]
     texts = stored_texts(store, [r.iri for r in stale])
     for record in stale:
         if record.iri not in texts:
