@@ -7,6 +7,7 @@ Every span points into `SourceDocument.text`.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterator
@@ -359,15 +360,15 @@ def _attendance_regions(text: str, lex: Lexicon) -> list[tuple[int, int, Attenda
 
 
 def _attendance_end(text: str, start: int, lex: Lexicon) -> int:
-    ends = [
-        m.start()
-        for marker in lex.layout["end_of_attendance"]
-        for m in [
-            re.compile(rf"(?m)^\s*{re.escape(marker)}|{re.escape(marker)}:").search(text, start)
-        ]
-        if m
-    ]
-    return min([*ends, start + 6000, len(text)])
+    m = _end_of_attendance_re(lex).search(text, start)
+    return min([*([m.start()] if m else []), start + 6000, len(text)])
+
+
+@functools.cache
+def _end_of_attendance_re(lex: Lexicon) -> re.Pattern[str]:
+    """A marker that ends the attendance part, at a line start or before a colon."""
+    markers = "|".join(re.escape(m) for m in lex.layout["end_of_attendance"])
+    return re.compile(rf"(?m)^\s*(?:{markers})|(?:{markers}):")
 
 
 _NAME_LINE_RE = re.compile(
@@ -660,10 +661,12 @@ def _stop_positions(text: str, span: Span, lex: Lexicon) -> Iterator[int]:
 
 
 def _turn_starts(text: str, span: Span, lex: Lexicon) -> Iterator[tuple[int, PersonRef]]:
+    finite = _finite_cues(lex)
+    verbs = [m.start() for m in _WORD.finditer(text, span.start, span.end) if m[0] in finite]
     for m in _SENTENCE_START.finditer(text, span.start, span.end):
         pos = m.end()
         ref = _subject_speaker(text, pos, span.end, lex) or _inverted_speaker(
-            text, pos, span.end, lex
+            text, pos, span.end, lex, verbs
         )
         if ref is not None:
             yield pos, ref
@@ -742,16 +745,24 @@ def _subject_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef
     return None
 
 
-def _inverted_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef | None:
-    """'Auf die Frage von Herrn Meier antwortet Frau Keller …', 'Hierzu erklärt Herr X …'."""
+def _inverted_speaker(
+    text: str, pos: int, limit: int, lex: Lexicon, verbs: list[int]
+) -> PersonRef | None:
+    """'Auf die Frage von Herrn Meier antwortet Frau Keller …', 'Hierzu erklärt Herr X …'.
+
+    `verbs`: start positions of the indicative cue verbs of the text region, in order.
+    """
     first = _WORD.match(text, pos)
     if first is None or not first.group(0)[0].isupper() or first.group(0) in _PRONOUNS:
         return None
     window_end = min(limit, pos + 160)
+    at = bisect.bisect_left(verbs, first.end())
+    if at == len(verbs) or verbs[at] >= window_end:
+        return None
     sentence_end = _SENTENCE_END_RE.search(text, pos, window_end)
     window_end = sentence_end.start() if sentence_end else window_end
-    verb = _finite_cue_re(lex).search(text, first.end(), window_end)
-    if verb is None:
+    verb = _WORD.match(text, verbs[at])
+    if verb is None or verb.end() > window_end:
         return None
     after = _SPACES_RE.match(text, verb.end(), window_end)
     ref = person_ref_at(text, after.end() if after else verb.end(), window_end)
@@ -764,8 +775,6 @@ _SPACES_RE = re.compile(r"\s*")
 
 
 @functools.cache
-def _finite_cue_re(lex: Lexicon) -> re.Pattern[str]:
-    """The first cue verb in the indicative ("antwortet", "erklärt") as a whole word."""
-    heads = sorted((h for h in lex.cue_heads if h.endswith("t")), key=len, reverse=True)
-    alternation = "|".join(re.escape(h) for h in heads)
-    return re.compile(rf"(?<![\wäöüÄÖÜß])(?:{alternation})(?![\wäöüÄÖÜß])")
+def _finite_cues(lex: Lexicon) -> frozenset[str]:
+    """Cue verbs in the indicative ("antwortet", "erklärt")."""
+    return frozenset(h for h in lex.cue_heads if h.endswith("t"))
