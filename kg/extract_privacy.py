@@ -4,15 +4,19 @@ Part of the extract stage; the words live in `kg/patterns/privacy.yaml`. A perso
 when the protocol introduces them as one ("Eine Bürgerin, Frau Wendeborn, fragt …",
 "Einwohnerin Schulz") or names them in a citizens' question time (Einwohnerfragestunde), and
 nothing in the same document shows them as a council member or office holder: no role word
-before the name, no faction, not on the attendance list, not answering in the question time,
-not the subject of a membership or head-of claim. Every mention of a private person's key in
-the document counts, so a later "die Frage von Herrn X" is private too.
+before the name, no faction (also not "in der SPD-Fraktion" right after it), not on the
+attendance list, not answering in the question time, not the subject of a membership or
+head-of claim. Every mention of a private person's key in the document counts, so a later
+"die Frage von Herrn X" is private too. A person the document alone cannot place (the page of
+a question time that begins with council business) is vetoed later, across documents
+(`kg.store_privacy`): who is named in another protocol outside a question time stays named.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kg.extract_entities import MentionIndex
@@ -21,6 +25,7 @@ from kg.models import Claim, Protocol, Span, Statement
 
 _GENDER_FORM_RE = re.compile(r"[*:_/]?innen")
 _SENTENCE_END_RE = re.compile(r"[.!?\n]")
+_FACTION_NAME_MAX = 120  # characters a Fraktion's name may take after a membership phrase
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +36,9 @@ class PrivacyRules:
     introduction_re: re.Pattern[str]
     office_categories: frozenset[str]
     office_window: int
+    membership_after_re: re.Pattern[str]
+    pre_agenda_openers: tuple[str, ...]
+    question_time_resumes: re.Pattern[str]
 
 
 @functools.cache
@@ -49,7 +57,27 @@ def privacy_rules() -> PrivacyRules:
         introduction_re=re.compile(rf"\b(?:{alternation})\b[ \t]*,?[ \t]*$"),
         office_categories=frozenset(data["office_role_categories"]),
         office_window=int(data["office_context_window"]),
+        membership_after_re=_words_re(e["words"] for e in data["membership_after_name"]),
+        pre_agenda_openers=tuple(e["words"] for e in data["pre_agenda_openers"]),
+        question_time_resumes=_whole_words_re(
+            [e["words"] for e in data["question_time_resumes"]]
+            + [e["words"] for e in data["question_time_titles"]]
+        ),
     )
+
+
+def _whole_words_re(phrases: Iterable[str]) -> re.Pattern[str]:
+    """The phrases as whole words, also inflected ("Bürgerin", not "Bürgermeister")."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    alternation = "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered)
+    return re.compile(rf"(?<!\w)(?:{alternation})(?:in|n|en|s)?(?!\w)", re.IGNORECASE)
+
+
+def _words_re(phrases: Iterable[str]) -> re.Pattern[str]:
+    """Matches one of the phrases (longest first) at the start, after optional ", "."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    alternation = "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered)
+    return re.compile(rf"[ \t]*,?[ \t]*(?:{alternation})[ \t]+", re.IGNORECASE)
 
 
 def is_question_time(title: str | None) -> bool:
@@ -86,8 +114,37 @@ def _question_time_mentions(protocol: Protocol, index: MentionIndex) -> set[int]
     found: set[int] = set()
     for item in protocol.items:
         if is_question_time(item.title):
-            found.update(index.in_span(item.span, "person"))
+            council = _pre_agenda(protocol.document.text, item.span)
+            mentions = index.in_span(item.span, "person")
+            found.update(i for i in mentions if not _inside(index.mentions[i].span, council))
     return found
+
+
+def _inside(span: Span, outer: Span | None) -> bool:
+    return outer is not None and outer.start <= span.start < outer.end
+
+
+def _pre_agenda(text: str, item: Span) -> Span | None:
+    r"""The council business at the start of a question time's text, if it opens with it.
+
+    >>> text = "Vor Eintritt in die Tagesordnung dankt er X.\nEinwohner Y fragt."
+    >>> _pre_agenda(text, Span(0, len(text)))
+    Span(start=0, end=44)
+    """
+    rules = privacy_rules()
+    lowered = item.quote(text).lower()
+    opener = min((p for w in rules.pre_agenda_openers if (p := lowered.find(w)) >= 0), default=-1)
+    if opener < 0:
+        return None
+    start = lowered.rfind("\n", 0, opener) + 1
+    cursor = lowered.find("\n", opener)
+    while 0 <= cursor < len(lowered):
+        end = lowered.find("\n", cursor + 1)
+        paragraph = lowered[cursor : end if end >= 0 else len(lowered)]
+        if rules.question_time_resumes.search(_GENDER_FORM_RE.sub("", paragraph)):
+            return Span(item.start + start, item.start + cursor)
+        cursor = end
+    return Span(item.start + start, item.end)
 
 
 def _introduced_mentions(protocol: Protocol, index: MentionIndex) -> set[int]:
@@ -141,7 +198,7 @@ def _office_mentions(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> s
         ref = mention.person
         if ref is None:
             continue
-        if ref.role in office_roles or ref.faction:
+        if ref.role in office_roles or ref.faction or _member_after(text, index, mention.span):
             found.add(number)
             continue
         window = Span(max(0, mention.span.start - rules.office_window), mention.span.start)
@@ -153,6 +210,15 @@ def _office_mentions(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> s
                 found.add(number)
                 break
     return found
+
+
+def _member_after(text: str, index: MentionIndex, name: Span) -> bool:
+    """Whether a membership phrase and a Fraktion follow the name ("Kroll in der SPD-Fraktion")."""
+    phrase = privacy_rules().membership_after_re.match(text, name.end)
+    if phrase is None:
+        return False
+    after = Span(phrase.end(), min(len(text), phrase.end() + _FACTION_NAME_MAX))
+    return index.faction_in(after, starting=True) is not None
 
 
 @functools.cache

@@ -4,7 +4,11 @@ The store keeps real names (it is the user's own archive); exports and views rea
 copy made here instead, unless `--keep-private-names`. A person is private when some document
 graph marks them `rg:pseudonymised true` (extract found them in an Einwohnerfragestunde or
 introduced as "eine Bürgerin, Frau X") and no graph shows them in an office (`org:memberOf`,
-`org:headOf`, `schema:attendee`): office holders and council members stay named.
+`org:headOf`, `schema:attendee`): office holders and council members stay named. Nor is anyone
+private whom another graph names without marking them (a protocol where they speak outside a
+question time, a roster, OParl): extraction sees one document, and the page of a question
+time may begin with council business ("Vor Eintritt in die Tagesordnung …") whose speakers
+carry no role word or Fraktion there.
 
 In the copy a private person's IRI becomes `<base><municipality>/person/private-<hash>` and
 their labels "Einwohner/in <hash>" (hash: the first hex digits of the SHA-256 of the real
@@ -49,6 +53,8 @@ _PRIVATE_QUERY = f"""SELECT DISTINCT ?p WHERE {{
   FILTER NOT EXISTS {{ GRAPH ?h {{
     {{ ?p <{ORG.memberOf}> ?o }} UNION {{ ?p <{ORG.headOf}> ?o }}
     UNION {{ ?m <{SCHEMA.attendee}> ?p }} }} }}
+  FILTER NOT EXISTS {{ GRAPH ?k {{
+    ?p a <{FOAF.Person}> FILTER NOT EXISTS {{ ?p <{RG.pseudonymised}> true }} }} }}
 }}"""
 _NAMES_QUERY = f"""SELECT DISTINCT ?p ?n WHERE {{
   {{ {_PRIVATE_QUERY} }}

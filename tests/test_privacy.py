@@ -200,3 +200,101 @@ def test_view_beside_a_writer_sees_unflushed_documents(store: str, tmp_path: Pat
             assert shown and not [name for name in CITIZENS if any(name in n for n in shown)]
         finally:
             view.close()
+
+
+# ------------------------------------------------------------- council members in a question time
+
+COUNCIL_BUSINESS = """21.09.2023 - 1 Einwohnerfragestunde
+
+Wortprotokoll
+
+Vor Eintritt in die Tagesordnung begrüßt Herr Oberbürgermeister Lorenz das neue Ratsmitglied, \
+Frau Jana Berkemeier, die für Herrn Tobias Wiesmann in der SPD-Fraktion nachgerückt ist.
+
+Herr Oberbürgermeister Lorenz teilt mit, dass die Fraktion Die Linke. einen \
+Dringlichkeitsantrag eingereicht habe.
+
+Herr Tenbrink begründet die Dringlichkeit des Antrages.
+
+Herr Albrecht erklärt, dass er keine Dringlichkeit erkennen könne.
+{questions}"""
+QUESTIONS = """
+Anschließend stellen Einwohnerinnen und Einwohner ihre Fragen.
+
+Herr Krause fragt, ob die SPD-Fraktion den Antrag zur Ampel an der Schulstraße unterstütze.
+
+Herr Oberbürgermeister Lorenz antwortet, dass die Ampel im Juli repariert werde.
+"""
+
+
+def _private_names(text: str) -> set[str]:
+    extraction = extract(parse(_document(text)))
+    return {extraction.mentions[i].person.surname for i in extraction.private}  # type: ignore[union-attr]
+
+
+def test_council_business_before_the_agenda_is_not_question_time() -> None:
+    assert _private_names(COUNCIL_BUSINESS.format(questions="")) == set()
+
+
+def test_question_time_after_council_business_keeps_its_citizens_private() -> None:
+    assert _private_names(COUNCIL_BUSINESS.format(questions=QUESTIONS)) == {"Krause"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "private"),
+    [
+        ("Frau Berkemeier rückt für Herrn Tobias Wiesmann in der SPD-Fraktion nach.", False),
+        ("Herr Wiesmann von der CDU-Fraktion fragt nach dem Haushalt.", False),
+        ("Herr Wiesmann fragt, ob die SPD-Fraktion den Antrag unterstütze.", True),
+    ],
+)
+def test_a_fraction_right_after_the_name_marks_a_member(sentence: str, private: bool) -> None:
+    text = f"Niederschrift\n\nTOP 1 Einwohnerfragestunde\n\n{sentence}\n\nTOP 2 Haushalt\n"
+    assert ("Wiesmann" in _private_names(text)) is private
+
+
+ORDINARY_MEETING = """Niederschrift
+
+über die 14. Sitzung des Rates der Stadt Musterstadt
+
+am 12.09.2024
+
+TOP 1 Radverkehrskonzept
+
+Herr Tenbrink fragt, wann die Radwege an der Schulstraße gebaut würden.
+
+Bürgermeister Vogt antwortet, dass die Planung bis zum Sommer abgeschlossen sei.
+"""
+QUESTION_TIME = """Niederschrift
+
+über die 13. Sitzung des Rates der Stadt Musterstadt
+
+am 11.07.2024
+
+TOP 1 Einwohnerfragestunde
+
+Herr Tenbrink weist darauf hin, dass der Antrag zur Schulstraße nicht beraten worden sei.
+
+Herr Quaschinski fragt, wann die Ampel an der Schulstraße repariert werde.
+
+Bürgermeister Vogt antwortet, dass die Reparatur im Juli erfolge.
+"""
+
+
+def test_who_speaks_in_another_protocol_outside_question_time_stays_named(
+    tmp_path: Path,
+) -> None:
+    for name, text in (("a.txt", QUESTION_TIME), ("b.txt", ORDINARY_MEETING)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        meta = '{"municipality": "Musterstadt"}'
+        (tmp_path / f"{name}.meta.json").write_text(meta, encoding="utf-8")
+    store = str(tmp_path / "store")
+    assert kg("ingest", str(tmp_path / "a.txt"), "--store", store)[0] == 0
+    alone = tmp_path / "alone.nq"
+    assert kg("export", "--format", "nq", "-o", str(alone), "--store", store)[0] == 0
+    assert "Tenbrink" not in alone.read_text(encoding="utf-8")
+    assert kg("ingest", str(tmp_path / "b.txt"), "--store", store)[0] == 0
+    both = tmp_path / "both.nq"
+    assert kg("export", "--format", "nq", "-o", str(both), "--store", store)[0] == 0
+    text = both.read_text(encoding="utf-8")
+    assert "Tenbrink weist darauf hin" in text and "Quaschinski" not in text
