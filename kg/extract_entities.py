@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 
-from kg.extract_staff import affiliation_units, leader_compound_units
+from kg.extract_staff import affiliation_units, leader_compound_units, office_holder_refs
 from kg.ids import fold
 from kg.lexicon import Lexicon
 from kg.models import EntityKind, Mention, PersonRef, Protocol, Span
@@ -129,7 +129,7 @@ def collect_mentions(protocol: Protocol, lex: Lexicon) -> MentionIndex:
     text = protocol.document.text
     municipality = protocol.document.municipality
     mentions: list[Mention] = []
-    mentions += _person_mentions(protocol)
+    mentions += _person_mentions(protocol, lex)
     staff = _staff_person_starts(protocol, lex)
     mentions += _faction_mentions(text, [m for m in mentions if m.span.start not in staff], lex)
     mentions += _department_mentions(text, municipality, lex)
@@ -160,7 +160,7 @@ def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:
 # ---------------------------------------------------------------- persons
 
 
-def _person_mentions(protocol: Protocol) -> Iterator[Mention]:
+def _person_mentions(protocol: Protocol, lex: Lexicon) -> Iterator[Mention]:
     refs: dict[int, PersonRef] = {}
     for entry in protocol.attendance:
         refs[entry.person.span.start] = entry.person
@@ -169,6 +169,10 @@ def _person_mentions(protocol: Protocol) -> Iterator[Mention]:
             refs.setdefault(turn.speaker.span.start, turn.speaker)
     for match in person_refs(protocol.document.text):
         refs.setdefault(match.start, match.ref)
+    taken = [r.span for r in refs.values()]
+    for ref in office_holder_refs(protocol.document.text, lex):
+        if not any(s.start < ref.span.end and ref.span.start < s.end for s in taken):
+            refs[ref.span.start] = ref
     for ref in refs.values():
         yield person_mention(ref)
 

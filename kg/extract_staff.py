@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from kg.ids import fold
 from kg.lexicon import Lexicon
-from kg.models import AttendanceEntry, Claim, Mention, Protocol, Span
+from kg.models import AttendanceEntry, Claim, Mention, PersonRef, Protocol, Span
 
 if TYPE_CHECKING:
     from kg.extract_entities import MentionIndex
@@ -30,7 +30,7 @@ _LEADER_RE = re.compile(
     r"(?P<name>[A-ZÄÖÜ][^()\n]{2,70})"
 )
 _LEADING_UNIT_RE = re.compile(
-    r"(?P<sep>[ \t]*[,;:–][ \t]*|[ \t]+)(?P<unit>[^,;()\n]{2,60}?)[ \t]*(?=[,;(\n]|$)"
+    r"(?P<sep>[ \t]*[,;:–][ \t]*|[ \t]+)(?P<unit>[^,;()\n]{2,80}?)[ \t]*(?=[,;(\n]|$)"
 )
 _BRACKET_RE = re.compile(r"[ \t]*\((?P<inner>[^()\n]{2,120})\)")
 _CODE_RE = re.compile(r"\d{1,3}/\S")
@@ -39,6 +39,11 @@ _CODE_RE = re.compile(r"\d{1,3}/\S")
 _LEAD_PREFIX_RE = re.compile(
     r"(?:stellv\.?[ \t]*|stellvertretende[rn]?[ \t]+)?"
     r"(?:(?:[A-ZÄÖÜ][a-zäöüß]*)?(?:[Ll]eiter(?:in)?|[Ll]eitung)\b[ \t]*(?:(?:des|der|vom)[ \t]+)?)?"
+)
+# Units are noun phrases: lower-case words in them are joiners or abbreviations ("päd.").
+_LOWER_WORD_RE = re.compile(r"(?<![\wäöüß.-])[a-zäöüß]+(?![\wäöüß.-])")
+_NAME_JOINERS = frozenset(
+    {"und", "für", "der", "des", "die", "den", "dem", "von", "vom", "im", "in"}
 )
 _STELLV_RE = re.compile(r"stellv|stellvertret", re.IGNORECASE)
 # A head word of a leader in an affiliation or apposition; deputies are filtered separately.
@@ -56,6 +61,14 @@ _UP_TO_TWO_WORDS_RE = re.compile(r"(?:[A-ZÄÖÜ][\wäöüß.-]*[ \t]+){0,2}")
 _CHAIR_OF_RE = re.compile(r"\bVorsitz(?:es)?[ \t]+(?:des|der|im)[ \t]+")
 _CHAIR_LABEL_RE = re.compile(r"\bVorsitz(?:[ \t]+führte|[ \t]+hatte|[ \t]+hat)?[ \t]*:[ \t]*")
 _SENTENCE_END_RE = re.compile(r"[.!?]\s")
+# "unter der damaligen Leitung des Stadtoberamtmannes Körfer": an office in the genitive
+# (masculine "des …manns/…meisters/…ors/…ers", feminine "der …in"; not "des Fachbereichs
+# Jugend") and a surname that no role word announces.
+_OFFICE_NAME_RE = re.compile(
+    r"(?:(?P<masc>[A-ZÄÖÜ][a-zäöüß]*(?:mann|meister|or|er|rat)e?s)|(?P<fem>[A-ZÄÖÜ][a-zäöüß]{3,}in))"
+    r"[ \t]+"
+    r"(?P<surname>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)(?![\wäöüß-])"
+)
 
 
 # ---------------------------------------------------------------- units on attendance lines
@@ -119,24 +132,32 @@ def _affiliation_parts(rest: str, in_staff: bool) -> Iterator[tuple[int, str]]:
     """(offset, text) of the unit candidates in an affiliation: the words right after the
     name (only in staff sections, after a comma, or as a unit code) and the first part of
     a following bracket ("(Dez. II - Beigeordnete)" -> "Dez. II")."""
-    pos = 0
-    if not rest.lstrip(" \t").startswith("("):
-        lead = _LEADING_UNIT_RE.match(rest)
-        if lead is None:
-            return
+    lead, bracket = _affiliation_area(rest)
+    if lead is not None:
         unit = lead.group("unit").strip()
         if in_staff or "," in lead.group("sep") or _CODE_RE.match(unit):
             yield lead.start("unit"), unit
-        pos = lead.end()
-    bracket = _BRACKET_RE.match(rest, pos)
-    if bracket:
-        first = bracket.group("inner").split(",")[0]
+    if bracket is not None:
+        inner = bracket.group("inner")
+        first = inner.split(",")[0]
         first = re.split(r"[ \t]+[–-][ \t]+(?=[A-ZÄÖÜ][a-zäöüß]+\b[ \t]*$)", first)[0].strip()
-        yield (
-            bracket.start("inner")
-            + (len(bracket.group("inner")) - len(bracket.group("inner").lstrip())),
-            first,
-        )
+        yield bracket.start("inner") + (len(inner) - len(inner.lstrip())), first
+
+
+def _affiliation_area(rest: str) -> tuple[re.Match[str] | None, re.Match[str] | None]:
+    """The words right after a name (up to a comma or bracket) and the bracket after them;
+    running text ("Frau Adler war beim Rechtsamt der Stadt unter ...") has neither."""
+    lead = None
+    if not rest.lstrip(" \t").startswith("("):
+        lead = _LEADING_UNIT_RE.match(rest)
+        if lead is None:
+            return None, None
+    return lead, _BRACKET_RE.match(rest, lead.end() if lead else 0)
+
+
+def _area_end(rest: str) -> int:
+    lead, bracket = _affiliation_area(rest)
+    return bracket.end() if bracket else lead.end() if lead else 0
 
 
 def _strip_lead(raw: str) -> str:
@@ -160,6 +181,8 @@ def _looks_like_unit(unit: str, lex: Lexicon, in_staff: bool) -> bool:
     coded = in_staff and (any(c.isdigit() for c in unit) or "/" in unit or "-" in unit)
     if not (named or coded or spec.words.search(unit)):
         return False
+    if any(w not in _NAME_JOINERS for w in _LOWER_WORD_RE.findall(unit)):
+        return False  # a sentence ("begrüßt die Entwicklung in der Stabsstelle ..."), not a name
     return unit not in lex.roles and "raktion" not in unit and lex.faction_entry(unit) is None
 
 
@@ -199,6 +222,27 @@ def leader_compound_units(text: str, lex: Lexicon) -> Iterator[Mention]:
         yield Mention("department", Span(m.start("unit"), m.end("unit")), fold(unit), unit)
 
 
+def office_holder_refs(text: str, lex: Lexicon) -> Iterator[PersonRef]:
+    """Persons named only where they lead something: "Vorsitz führte: Petran, Matthias",
+    "unter der damaligen Leitung des Stadtoberamtmannes Körfer"."""
+    if "Vorsitz" in text:
+        for m in _CHAIR_LABEL_RE.finditer(text):
+            pair = lex.surname_given_re.match(text, m.end())
+            if pair and pair.group("surname") not in lex.not_surnames:
+                span = Span(pair.start("surname"), pair.end("given"))
+                yield PersonRef(pair.group("surname"), span, given=pair.group("given"))
+    if "Leitung" in text:
+        for m in _LED_BY_RE.finditer(text):
+            office = _OFFICE_NAME_RE.match(text, m.end())
+            if office is None or office.group("surname") in lex.not_surnames:
+                continue
+            if office.group("masc") and text[m.end() - 4 : m.end()].strip() != "des":
+                continue
+            address = "Herr" if office.group("masc") else "Frau"
+            span = Span(office.start("surname"), office.end("surname"))
+            yield PersonRef(office.group("surname"), span, address=address)
+
+
 # ---------------------------------------------------------------- who heads what
 
 
@@ -224,8 +268,9 @@ def _affiliation_heads(protocol: Protocol, index: MentionIndex, lex: Lexicon) ->
     Bereich)": the leader word names the unit right after it, else the one before it."""
     text = protocol.document.text
     head_roles = _unit_spec(lex).head_roles
-    for entry, segment in _affiliation_segments(protocol):
+    for entry, whole in _affiliation_segments(protocol):
         person = index.person_at(entry.person.span.start)
+        segment = Span(whole.start, whole.start + _area_end(whole.quote(text)))
         has_lead = _LEAD_WORD_RE.search(text, segment.start, segment.end) is not None
         if person is None or not (has_lead or entry.person.role in head_roles):
             continue

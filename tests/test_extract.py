@@ -240,7 +240,8 @@ def test_unit_codes_and_leader_heads_in_brackets() -> None:
     )
     assert _labels(ex, "department") == {"Dez. II", "Fachbereich 40 Schule und Sport"}
     assert _heads(ex) == {
-        ("burkhardt", "Dez. II"), ("weiskopf", "Fachbereich 40 Schule und Sport"),
+        ("petran", "Schulausschuss"), ("burkhardt", "Dez. II"),
+        ("weiskopf", "Fachbereich 40 Schule und Sport"),
     }  # fmt: skip
 
 
@@ -278,6 +279,21 @@ def test_appositions_compound_leaders_and_led_by_name_heads() -> None:
         ("keller", "Fachbereich Jugend und Familie"), ("brandt", "Amt für Wohnungswesen"),
         ("schmitz", "Kämmerei"), ("koerfer", "Rechtsamt"),
     }  # fmt: skip
+
+
+def test_office_holders_named_without_a_form_of_address() -> None:
+    ex = _document(
+        "Sitzung des Schulausschusses am 01.03.2018. Vorsitz führte: Petran, Matthias "
+        "\n\nWortprotokoll\n\nFrau Adler war beim Rechtsamt der "
+        "Stadt unter der damaligen Leitung des Stadtoberamtmannes Körfer tätig. Das Projekt "
+        "steht unter der Leitung des Fachbereichs Jugend.\n",
+        body="Schulausschuss",
+    )
+    persons = {m.key: m.person for m in ex.mentions if m.kind == "person" and m.person}
+    assert persons["petran"].given == "Matthias"
+    assert persons["koerfer"].address == "Herr"
+    assert "jugend" not in persons
+    assert _heads(ex) == {("petran", "Schulausschuss"), ("koerfer", "Rechtsamt")}
 
 
 def test_chairs_of_a_body_named_in_the_genitive() -> None:
