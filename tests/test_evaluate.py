@@ -19,7 +19,7 @@ THRESHOLDS = {
     "departments": 0.94,
     "initiatives": 0.87,
     "memberships": 0.92,
-    "head_of": 0.92,
+    "head_of": 0.93,
     "attendance": 0.87,
     "speaker_attribution": 0.95,
     "statements": 0.95,
