@@ -447,8 +447,14 @@ def _initiative_regexes(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str],
     heads = "|".join(lex.initiatives["named_heads"])
     plans = "|".join(re.escape(p) for p in lex.initiatives["numbered_plans"])
     owner = r"(?:(?:des|der)\s+[A-ZÄÖÜ][\wäöüß-]*,?\s+)?"  # "Pilotprojekt des HEB, „…“"
+    works = "|".join(re.escape(w) for w in lex.initiatives["building_works"]["works"])
+    buildings = "|".join(
+        re.escape(b) for b in sorted(lex.initiatives["building_works"]["buildings"], key=len)[::-1]
+    )
     compound = re.compile(
-        rf"\b(?P<plan>{plans})(?:es|s)?[ \t]+Nr\.[ \t]*(?P<number>\d{{1,4}}(?:[ \t]?[A-Z]\b)?)"
+        rf"\b(?P<works>(?:{works})[ \t]+(?:des|der)[ \t]+[A-ZÄÖÜ][a-zäöüß]*(?:{buildings})\b"
+        rf"(?:[ \t]+in[ \t]+[A-ZÄÖÜ][\wäöüß-]+)?)"
+        rf"|\b(?P<plan>{plans})(?:es|s)?[ \t]+Nr\.[ \t]*(?P<number>\d{{1,4}}(?:[ \t]?[A-Z]\b)?)"
         rf"[ \t]*{_OPEN_QUOTE}(?P<plan_name>{_QUOTED}){_CLOSE_QUOTE}"
         rf"|\b(?P<head>{heads})\s+(?:{owner}{_OPEN_QUOTE}(?P<quoted>{_QUOTED}){_CLOSE_QUOTE}"
         rf"|(?P<name>{_CAP}(?:[ \t]+{_CAP})?))"
@@ -476,6 +482,8 @@ def _initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
 
 
 def _initiative_label(m: re.Match[str]) -> str | None:
+    if m.group("works"):
+        return " ".join(m.group("works").split())
     if m.group("plan"):
         number = " ".join(m.group("number").split())
         return f"{m.group('plan')} Nr. {number} „{m.group('plan_name').strip()}“"

@@ -17,7 +17,7 @@ THRESHOLDS = {
     "persons": 0.94,
     "factions": 0.96,
     "departments": 0.94,
-    "initiatives": 0.87,
+    "initiatives": 0.90,
     "memberships": 0.92,
     "head_of": 0.93,
     "attendance": 0.87,

@@ -321,10 +321,13 @@ def test_named_programmes_plans_and_projects_are_initiatives() -> None:
         "Projekt “Schüler in die Kommunalpolitik“ ist da. Frau Dorn fragt nach dem Pilotprojekt "
         "des\nBetriebshofs, „Tütenhalter“ und der Änderung des Bebauungsplanes Nr. 27 B "
         "„Waagmühle 3“. Die Bürgerinitiative und die Kinderladeninitiative sind da; beide "
-        "Ausschüsse haben ein großes Arbeitsprogramm. Die Schulsozialarbeit wird fortgesetzt.\n"
+        "Ausschüsse haben ein großes Arbeitsprogramm. Die Schulsozialarbeit wird fortgesetzt. "
+        "Der Rat hat den Neubau des Feuerwehrgerätehauses in Mariental beschlossen; die "
+        "Erweiterung der Anlage folgt.\n"
     )
     assert _labels(ex, "initiative") == {
         "Spielflächenbedarfsplan", "Jugendförderplan", "Leitlinie Licht",
         "Projekt Schüler in die Kommunalpolitik", "Pilotprojekt Tütenhalter",
         "Bebauungsplan Nr. 27 B „Waagmühle 3“", "Schulsozialarbeit",
+        "Neubau des Feuerwehrgerätehauses in Mariental",
     }  # fmt: skip
