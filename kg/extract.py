@@ -166,12 +166,14 @@ def _sentence_acts(
 ) -> list[tuple[int, str]]:
     """(word position, act) of every cue in the sentence."""
     acts: list[tuple[int, str]] = []
+    heads = lex.cue_forms_by_head
+    if heads.keys().isdisjoint(words):
+        return acts
     main_positions: set[int] | None = None  # computed at the first indicative cue
     for i, word in enumerate(words):
-        forms = lex.cue_forms_by_head.get(word)
-        if forms is None:
+        if word not in heads:
             continue
-        for form in forms:
+        for form in heads[word]:
             if form.head.endswith("t"):
                 if main_positions is None:
                     main_positions = _main_clause_verb_positions(words, speaker_at, surname)

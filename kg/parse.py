@@ -652,12 +652,21 @@ def _rstrip(text: str, start: int, end: int) -> int:
 
 
 def _stop_positions(text: str, span: Span, lex: Lexicon) -> Iterator[int]:
+    longest = _artefact_words(lex)
     pos = span.start
     for line in text[span.start : span.end].split("\n"):
-        stripped = fold(line.strip())
-        if stripped and (stripped in lex.artefacts or stripped.rstrip(":") in lex.artefacts):
-            yield pos
+        words = line.split()
+        if words and len(words) <= longest:  # only short lines can be page artefacts
+            stripped = fold(" ".join(words))
+            if stripped in lex.artefacts or stripped.rstrip(":") in lex.artefacts:
+                yield pos
         pos += len(line) + 1
+
+
+@functools.cache
+def _artefact_words(lex: Lexicon) -> int:
+    """Most words in a page artefact ("Zusammenfassung des Diskussionsergebnisses:")."""
+    return max((len(a.split()) for a in lex.artefacts), default=0)
 
 
 def _turn_starts(text: str, span: Span, lex: Lexicon) -> Iterator[tuple[int, PersonRef]]:
