@@ -9,10 +9,11 @@ is served on 127.0.0.1 by `http.server` in pages of 100, honouring `modified_sin
 - seconds of a re-run without changes (ratio to the first import: the cache and
   `modified_since` make it cheap; nothing is written);
 - seconds of a re-run after 1% of the meetings changed (ratio to the first import; not in
-  `quick` mode: the whole body graph is replaced, which costs what the store's replace of
-  some 50 triples per object costs).
+  `quick` mode): the body graph is patched, so the write costs reading the stored graph and
+  writing the changed triples, not replacing some 50 triples per object.
 
-N is 10,000 (`quick`: 1,000). CLI: `python -m bench.bench_oparl [--quick]`.
+N is 10,000 (`quick`: 1,000; `--size N` for another size, with the changed re-run).
+CLI: `python -m bench.bench_oparl [--quick] [--size N]`.
 """
 
 from __future__ import annotations
@@ -189,13 +190,13 @@ def serve(size: int) -> Iterator[tuple[str, dict[str, list[Raw]]]]:
         http.server_close()
 
 
-def run(quick: bool) -> list[dict[str, Any]]:
+def run(quick: bool, size: int | None = None) -> list[dict[str, Any]]:
     """Import, re-run unchanged, re-run after 1% changed.
 
     Returns:
         Rows `{name, value, unit, baseline, ratio}`.
     """
-    size = 1_000 if quick else 10_000
+    size = size or (1_000 if quick else 10_000)
     options = FetchOptions(timeout=30.0, retries=2, backoff=0.2, concurrency=8)
     with tempfile.TemporaryDirectory(prefix="kg-bench-oparl-") as tmp, serve(size) as (url, lists):
         settings = Settings(store_dir=Path(tmp))
@@ -208,7 +209,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
             _row("oparl first import, wall time", first, "s", None),
             _row("oparl re-run, no changes (vs first import)", again, "s", first),
         ]  # fmt: skip
-        if not quick:  # replacing the whole body graph costs what the store's replace costs
+        if not quick or size != 1_000:
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             for meeting in lists["meeting"][::100]:
                 meeting.update(name=meeting["name"] + " (geändert)", modified=now)
@@ -233,7 +234,9 @@ def _row(name: str, value: float, unit: str, baseline: float | None) -> dict[str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 instead of 10,000")
-    for row in run(parser.parse_args().quick):
+    parser.add_argument("--size", type=int, help="persons, memberships and meetings each")
+    arguments = parser.parse_args()
+    for row in run(arguments.quick, arguments.size):
         print(json.dumps(row, ensure_ascii=False))
 
 

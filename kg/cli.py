@@ -717,8 +717,9 @@ def _print_oparl_report(report: Any, store_dir: Path) -> None:
         counts = ", ".join(f"{kind} {n}" for kind, n in body.objects.items() if n)
         since = f", modified since {body.since}" if body.since else ""
         partial = "" if body.complete else ", some lists incomplete"
+        patched = f", {body.removed} out, {body.added} in" if body.status == "replaced" else ""
         console.print(
-            f"  {body.municipality}: {body.status} ({body.triples} triples; "
+            f"  {body.municipality}: {body.status} ({body.triples} triples{patched}; "
             f"{counts or 'no objects'}{since}{partial})",
             markup=False,
             highlight=False,

@@ -209,7 +209,10 @@ class WarningLog:
 
 @dataclass(slots=True)
 class BodyReport:
-    """What the import did for one body; `status` is added, replaced or unchanged."""
+    """What the import did for one body; `status` is added, replaced or unchanged.
+
+    A replaced graph is patched: `removed` and `added` count the triples that changed.
+    """
 
     body_id: str
     municipality: str
@@ -217,6 +220,8 @@ class BodyReport:
     status: str = "unchanged"
     objects: dict[str, int] = field(default_factory=dict)
     triples: int = 0
+    removed: int = 0
+    added: int = 0
     since: str | None = None
     complete: bool = True
 

@@ -5,8 +5,10 @@ Runs the stages in order: crawl or read (`kg.oparl`), clean (`kg.oparl_clean`), 
 ingest (`kg.pipeline.ingest`) with the meeting's municipality, body, date and URL as metadata,
 so a protocol's meeting node is the OParl meeting node.
 
-The write is atomic and idempotent: every changed body graph is replaced in one store
-transaction, and a body whose triples did not change is not written at all (the digest of its
+The write is atomic and idempotent: every changed body graph is brought to its new content
+in one store transaction that writes only the triples that left or joined it (a re-import
+after a small change is a small write), and a body whose triples did not change is not
+written at all (the digest of its
 graph is kept in `<store>/oparl-cache/state.json`). After a write, the municipalities of the
 changed bodies are re-resolved (`kg.pipeline_resolution.reconcile`), so OParl persons feed the
 resolution of protocols stored earlier. The start time of a complete crawl is kept
@@ -146,7 +148,9 @@ def _write(built: list[_Built], settings: Settings, cache: OParlCache) -> list[s
         if {item.report.status for item in built} - {"unchanged"} == {"added"}:
             store.add_graphs(updates)  # only new graphs: one atomic bulk load, much faster
         elif updates:
-            store.replace_graphs(updates)  # one transaction
+            counts = store.patch_graphs(updates)  # one transaction, only what changed
+            for item in built:
+                item.report.removed, item.report.added = counts.get(item.report.graph, (0, 0))
         people_changed = sorted({
             item.report.municipality for item in built if item.report.status != "unchanged"
             and new_states[item.crawl.body_id].people_sha256

@@ -150,20 +150,20 @@ class Store:
 
     def patch_graphs(
         self, updates: Iterable[GraphUpdate], *, resolution: bool = True
-    ) -> tuple[int, int]:
+    ) -> dict[str, tuple[int, int]]:
         """Bring stored graphs to the content of `updates`, writing only what changed.
 
         The result is the one of `replace_graphs` (with `resolution`, the documents'
         resolution records are replaced too), in one transaction, all or nothing; but only
         the triples that left or joined each graph are written, so a small change to a large
         graph is a small write. A graph with blank nodes is replaced whole (they cannot be
-        named in a deletion). Returns the numbers of triples removed and added.
+        named in a deletion). Returns `{graph IRI: (triples removed, triples added)}`.
 
         Raises:
             StoreError: when the store cannot be written or an update holds invalid RDF.
         """
         parts: list[str] = []
-        removed = added = 0
+        counts: dict[str, tuple[int, int]] = {}
         for update in updates:
             graph = update.graph.n3()
             new = _parse_triples(update.document_lines())
@@ -181,10 +181,10 @@ class Store:
             records = update.resolution_lines()
             if records:
                 parts.append(f"INSERT DATA {{ GRAPH {RESOLUTION_GRAPH.n3()} {{\n{records}}} }}")
-            removed, added = removed + len(gone), added + len(joined)
+            counts[str(update.graph)] = (len(gone), len(joined))
         if parts:
             self._update(" ;\n".join(parts))
-        return removed, added
+        return counts
 
     def add_graphs(self, updates: Iterable[GraphUpdate]) -> None:
         """Add the graphs of documents not stored yet, all or none, by bulk loading.

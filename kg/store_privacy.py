@@ -133,7 +133,8 @@ def pseudonymise_in_place(store: Store, base_iri: str) -> int:
         quads = _graph_quads(store, graph)
         lines = "".join(f"{q.triple} .\n" for q in _pseudonymise_graph(quads, pseudonyms))
         updates.append(GraphUpdate(graph=URIRef(graph), ntriples=lines))
-    removed, added = store.patch_graphs(updates, resolution=False)
+    counts = store.patch_graphs(updates, resolution=False).values()
+    removed, added = sum(r for r, _ in counts), sum(a for _, a in counts)
     log.info(
         "pseudonymised %d private persons in %d graphs (%d triples out, %d in)",
         len(pseudonyms), len(updates), removed, added,

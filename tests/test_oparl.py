@@ -22,12 +22,12 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.errors import OParlError
+from kg.errors import OParlError, StoreError
 from kg.oparl_clean import Cleaner, build_body_data, split_name
 from kg.oparl_http import FetchOptions
 from kg.oparl_models import OParlReport, WarningLog
@@ -36,7 +36,7 @@ from kg.pipeline import ingest
 from kg.pipeline_oparl import import_oparl
 from kg.settings import EXAMPLE_SETTINGS, Settings
 from kg.sources import Metadata
-from kg.store import Store, to_rdflib
+from kg.store import GraphUpdate, Store, to_rdflib
 
 ROOT = Path(__file__).resolve().parents[1]
 OPARL = ROOT.parent / "shared" / "oparl"
@@ -623,6 +623,42 @@ def test_rerun_writes_nothing_and_changes_arrive_incrementally(
     # objects not sent again come from the cache: nothing else is lost
     assert ask(tmp_path, "id:person/mustermann a foaf:Person")
     assert third.bodies[0].objects == first.bodies[0].objects
+    # only the changed triples were written, and the graph is what a fresh import gives
+    assert 0 < koeln.removed <= 3 and 0 < koeln.added <= 3, (koeln.removed, koeln.added)
+    fresh = run(world, tmp_path / "fresh")
+    graph = koeln.graph
+    assert graph_lines(tmp_path, graph) == graph_lines(tmp_path / "fresh", graph)
+    assert next(b for b in fresh.bodies if b.graph == graph).status == "added"
+
+
+def graph_lines(store: Path, graph: str) -> list[str]:
+    with Store(store, read_only=True) as opened:
+        return sorted(str(q.triple) for q in opened.quads() if q.graph_name.value == graph)
+
+
+def test_patch_is_all_or_nothing_and_handles_blank_nodes(tmp_path: Path) -> None:
+    one, two = URIRef("https://example.org/g/1"), URIRef("https://example.org/g/2")
+    with Store(tmp_path) as store:
+        store.replace_graphs([
+            GraphUpdate(graph=one, ntriples='<https://e.org/a> <https://e.org/p> "1" .\n'),
+            GraphUpdate(graph=two, ntriples="_:b <https://e.org/p> _:c .\n"),
+        ])  # fmt: skip
+        before = store.dump_nquads()
+        broken = [
+            GraphUpdate(graph=one, ntriples='<https://e.org/a> <https://e.org/p> "2" .\n'),
+            GraphUpdate(graph=two, ntriples="<not an iri> <https://e.org/p> _:c .\n"),
+        ]
+        with pytest.raises(StoreError):
+            store.patch_graphs(broken)
+        assert store.dump_nquads() == before
+        counts = store.patch_graphs([
+            GraphUpdate(graph=one, ntriples='<https://e.org/a> <https://e.org/p> "2" .\n'),
+            GraphUpdate(graph=two, ntriples="_:d <https://e.org/p> <https://e.org/o> .\n"),
+        ])  # fmt: skip
+        assert counts == {str(one): (1, 1), str(two): (0, 1)}
+        after = store.dump_nquads().decode()
+    assert '"2"' in after and '"1"' not in after and "<https://e.org/o>" in after
+    assert after.count("<https://example.org/g/2>") == 1
 
 
 def test_full_crawl_ignores_the_last_crawl(world: FakeOParl, tmp_path: Path) -> None:
