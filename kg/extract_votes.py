@@ -16,10 +16,11 @@ from kg.extract_entities import MentionIndex
 from kg.lexicon import Lexicon
 from kg.models import AgendaItem, GroupCount, Protocol, Span, Vote, VoteResult
 
+# Matched against the lower-cased line: a literal alternation is searched by its first letters,
+# one with re.IGNORECASE position by position (about ten times slower).
 _VOTE_WORDS = re.compile(
-    r"einstimmig|mehrheitlich|Abstimmungsergebnis|ABSTIMMUNGSERGEBNIS|Gegenstimme|Enthaltung|"
-    r"zur Kenntnis genommen|Ja-Stimmen|Nein-Stimmen|beschlossen|abgelehnt|vertagt",
-    re.IGNORECASE,
+    r"einstimmig|mehrheitlich|abstimmungsergebnis|gegenstimme|enthaltung|"
+    r"zur kenntnis genommen|ja-stimmen|nein-stimmen|beschlossen|abgelehnt|vertagt"
 )
 _GROUP_RE = re.compile(
     r"(?P<count>\d+|eine[rn]?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn)\s+"
@@ -60,24 +61,25 @@ def _decision_blocks(
 ) -> Iterator[Span]:
     turn_spans = [t.span for t in item.turns]  # in text order, not overlapping
     next_turn = 0
-    pos = item.span.start
+    start = item.span.start
     block_start: int | None = None
     for line in text[item.span.start : item.span.end].split("\n"):
-        line_span = Span(pos, pos + len(line))
-        pos += len(line) + 1
-        while next_turn < len(turn_spans) and turn_spans[next_turn].end <= line_span.start:
+        line_start, start = start, start + len(line) + 1
+        while next_turn < len(turn_spans) and turn_spans[next_turn].end <= line_start:
             next_turn += 1
-        in_turn = next_turn < len(turn_spans) and turn_spans[next_turn].start <= line_span.start
+        in_turn = next_turn < len(turn_spans) and turn_spans[next_turn].start <= line_start
         if in_turn and _DECISION_WORD.search(line) and _DECISION_SENTENCE.search(line):
-            yield _decision_sentence(text, line_span)
+            yield _decision_sentence(text, Span(line_start, line_start + len(line)))
             continue
         if in_turn:
             if block_start is not None:
-                yield Span(block_start, line_span.start)
+                yield Span(block_start, line_start)
                 block_start = None
             continue
-        if block_start is None and (patterns["marker"][0].match(line) or _VOTE_WORDS.search(line)):
-            block_start = line_span.start
+        if block_start is None and (
+            patterns["marker"][0].match(line) or _VOTE_WORDS.search(line.lower())
+        ):
+            block_start = line_start
     if block_start is not None:
         yield Span(block_start, item.span.end)
 
