@@ -456,10 +456,12 @@ def _initiative_regexes(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str],
         rf"(?:[ \t]+in[ \t]+[A-ZÄÖÜ][\wäöüß-]+)?)"
         rf"|\b(?P<plan>{plans})(?:es|s)?[ \t]+Nr\.[ \t]*(?P<number>\d{{1,4}}(?:[ \t]?[A-Z]\b)?)"
         rf"[ \t]*{_OPEN_QUOTE}(?P<plan_name>{_QUOTED}){_CLOSE_QUOTE}"
-        rf"|\b(?P<head>{heads})\s+(?:{owner}{_OPEN_QUOTE}(?P<quoted>{_QUOTED}){_CLOSE_QUOTE}"
-        rf"|(?P<name>{_CAP}(?:[ \t]+{_CAP})?))"
+        # A quoted name after a head outranks the compound ("Pilotprojekt … „Tütenhalter“");
+        # an unquoted one does not ("Förderprogramm Gründächer" stays "Förderprogramm").
+        rf"|\b(?P<quoted_head>{heads})\s+{owner}{_OPEN_QUOTE}(?P<quoted>{_QUOTED}){_CLOSE_QUOTE}"
         rf"|(?P<adj>\b[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|ell|iv)(?:e|en|er|es|em)\s+)?"
         rf"\b(?P<word>[A-ZÄÖÜ][\wäöüß-]*(?:{suffixes}))\b"
+        rf"|\b(?P<head>{heads})\s+(?P<name>{_CAP}(?:[ \t]+{_CAP})?)"
     )
     return known, compound, canon
 
@@ -487,9 +489,10 @@ def _initiative_label(m: re.Match[str]) -> str | None:
     if m.group("plan"):
         number = " ".join(m.group("number").split())
         return f"{m.group('plan')} Nr. {number} „{m.group('plan_name').strip()}“"
+    if m.group("quoted_head"):
+        return f"{m.group('quoted_head')} {m.group('quoted').strip()}"
     if m.group("head"):
-        name = m.group("quoted") or m.group("name")
-        return f"{m.group('head')} {name}".strip() if name else None
+        return f"{m.group('head')} {m.group('name')}"
     word = m.group("word")
     if word.endswith(("managements", "konzepts", "programms", "projekts")):
         word = word[:-1]
