@@ -363,6 +363,7 @@ def _document(rng: random.Random, out: Writer, town: Town, number: int, shape: S
         out.add(item, RDF + "type", f"<{RG}AgendaItem>")
         out.add(item, S + "superEvent", meeting)
         out.add(item, RG + "agendaNumber", lit(str(position)))
+        out.add(item, RG + "public", lit("true", datatype=XSD + "boolean"))
         out.add(
             item, S + "name", lit(f"{title} (Vorlage {paper})" if position == 2 else title, "de")
         )
@@ -408,6 +409,8 @@ class _Context:
         out.add(meeting, RDF + "type", f"<{RG}Meeting>")
         out.add(meeting, S + "startDate", lit(self.date, datatype=XSD + "date"))
         out.add(meeting, RDFS + "label", lit(f"{body} {self.date}", "de"))
+        out.add(meeting, RG + "municipality", municipality)
+        out.add(meeting, S + "location", lit(f"Ratssaal, Rathaus {town.name}", "de"))
         organizer = iri(f"{town.key}/body/{body.lower().replace(' ', '-')}")
         out.add(meeting, S + "organizer", organizer)
         out.add(organizer, RDF + "type", f"<{ORG}Organization>")
