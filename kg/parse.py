@@ -226,20 +226,29 @@ def person_ref_at(text: str, start: int, end: int) -> RefMatch | None:
 
 def first_person_ref(text: str, start: int, end: int) -> RefMatch | None:
     """The first of `person_refs(text, start, end)` without collecting the others."""
+    return _first_person_ref(text, start, end)[0]
+
+
+def _first_person_ref(text: str, start: int, end: int) -> tuple[RefMatch | None, int]:
+    """The first reference and where the first candidate match began: a search from any
+    position up to there gives the same answer (beyond it, a match that is no reference may
+    hide one that starts inside it: "Rm Günther\nRm Wendt")."""
     lex = lexicon()
     best: RefMatch | None = None
+    first_seen = end
     for pattern in (lex.address_ref_re, lex.role_ref_re):
         pos = start
         while (m := pattern.search(text, pos, end)) is not None:
             if best is not None and m.start() > best.start:
                 break
+            first_seen = min(first_seen, m.start())
             ref = _ref_from_match(m, lex)
             if ref is not None:
                 if best is None or (ref.start, -ref.end) < (best.start, -best.end):
                     best = ref
                 break
             pos = m.end() if m.end() > m.start() else m.start() + 1
-    return best
+    return best, first_seen
 
 
 _TOKEN_RE = re.compile(r"\S+")
@@ -439,6 +448,7 @@ class _Ahead:
         )  # fmt: skip
         self.matches: list[re.Match[str] | None] = []
         self.person: RefMatch | None = None
+        self.person_until = -1  # positions up to here give the same next person
         self.searched_from = -1
 
     def next_matches(
@@ -451,8 +461,8 @@ class _Ahead:
                 m if m is None or m.start() >= pos else p.search(self.text, pos, self.end)
                 for (_, p), m in zip(self.patterns, self.matches, strict=True)
             ]
-        if self.searched_from < 0 or (self.person is not None and self.person.start < pos):
-            self.person = first_person_ref(self.text, pos, self.end)
+        if pos > self.person_until:
+            self.person, self.person_until = _first_person_ref(self.text, pos, self.end)
         self.searched_from = pos
         return [
             (kind, m) for (kind, _), m in zip(self.patterns, self.matches, strict=True)

@@ -144,3 +144,10 @@ def test_single_reference_lookups_agree_with_person_refs() -> None:
         assert first_person_ref(text, start, end) == first
         at = person_ref_at(text, start, end)
         assert at == (first if first is not None and first.start == start else None)
+
+
+def test_a_name_hidden_inside_a_rejected_match_is_still_listed() -> None:
+    # "Rm Günther\nRm" reads as role + two names and is no reference ("Rm" is a role word);
+    # the list goes on at "Günther" and must still find "Rm Wendt" on the next line.
+    text = "Anwesend waren:\n\nGrüne\nRm Günther\nRm Wendt\nRm Bräuer\n\nVerwaltung:\n"
+    assert [e.person.surname for e in parse(_doc(text)).attendance] == ["Wendt", "Bräuer"]
