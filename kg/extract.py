@@ -24,7 +24,7 @@ from kg.models import (
     Statement,
     Turn,
 )
-from kg.parse import person_refs
+from kg.parse_refs import person_refs
 
 # A sentence ends at . ! ? before a space or at a line end; "TOP I.6.19" goes on.
 _SENTENCE_RE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+(?:[.!?]+|\n|$)")

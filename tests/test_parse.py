@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kg.models import SourceDocument
-from kg.parse import find_body, find_date, first_person_ref, parse, person_ref_at, person_refs
+from kg.parse import find_body, find_date, parse
+from kg.parse_refs import first_person_ref, person_ref_at, person_refs
 
 MEETING = """Niederschrift
 

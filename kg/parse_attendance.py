@@ -1,0 +1,270 @@
+"""Attendance lists: who was present or absent, in which list section, for which faction.
+
+Part of the parse stage. Lists come as one name per line under faction headers, as
+"Name, Vorname" pairs, as PDF text flattened onto one line, or in the Hannover layout with the
+faction on the line after a dash.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+
+from kg.lexicon import NAME, Lexicon, lexicon
+from kg.models import AttendanceEntry, AttendanceStatus, PersonRef, Span
+from kg.parse_refs import RefMatch, is_given_name, scan_person_ref
+
+
+def parse_attendance(text: str, lex: Lexicon) -> Iterator[AttendanceEntry]:
+    """People on the attendance list with status (present/absent) and list section."""
+    for start, end, status, section in _attendance_regions(text, lex):
+        yield from _attendance_entries(text, start, end, status, section, lex)
+
+
+@functools.cache
+def _headers(lex: Lexicon) -> tuple[tuple[str, AttendanceStatus, str], ...]:
+    """(as written, status, bare name) of every attendance header."""
+    return tuple(
+        (header, status, header.rstrip(":"))
+        for status in ("present", "absent")
+        for header in lex.layout["attendance_headers"][status]
+    )
+
+
+_ENUMERATION = re.compile(r"^[ \t]*(?:[a-z0-9]{1,2}[.)][ \t]*)?")
+
+
+def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceStatus, str]]:
+    """Attendance headers as written (word-bounded) or alone on a line ("3. Verwaltung")."""
+    head = text[:20000]
+    found: list[tuple[int, int, AttendanceStatus, str]] = []
+    alone: dict[str, tuple[AttendanceStatus, str]] = {}
+    for written, status, bare in _headers(lex):
+        alone.setdefault(bare, (status, bare))
+        start = head.find(written)
+        while start >= 0:
+            end = start + len(written)
+            before = head[start - 1] if start else " "
+            after = head[end] if end < len(head) else " "
+            if not (before.isalnum() or before in "_(") and not (after.isalnum() or after == "_"):
+                found.append((start, end, status, bare))
+            start = head.find(written, start + 1)
+    pos = 0
+    for line in head.split("\n"):
+        body = line[_ENUMERATION.match(line).end() :].strip().rstrip(":").strip()  # type: ignore[union-attr]
+        if body in alone:
+            found.append((pos, pos + len(line), *alone[body]))
+        pos += len(line) + 1
+    return sorted(set(found))
+
+
+def _attendance_regions(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceStatus, str]]:
+    headers = _find_headers(text, lex)
+    if not headers:
+        return []
+    headers.sort()
+    limit = _attendance_end(text, headers[0][1], lex)
+    regions: list[tuple[int, int, AttendanceStatus, str]] = []
+    for i, (_, header_end, status, header) in enumerate(headers):
+        if header_end >= limit:
+            break
+        nxt = headers[i + 1][0] if i + 1 < len(headers) else limit
+        regions.append((header_end, min(nxt, limit), status, header))
+    return regions
+
+
+def _attendance_end(text: str, start: int, lex: Lexicon) -> int:
+    m = _end_of_attendance_re(lex).search(text, start)
+    return min([*([m.start()] if m else []), start + 6000, len(text)])
+
+
+@functools.cache
+def _end_of_attendance_re(lex: Lexicon) -> re.Pattern[str]:
+    """A marker that ends the attendance part, at a line start or before a colon."""
+    markers = "|".join(re.escape(m) for m in lex.layout["end_of_attendance"])
+    return re.compile(rf"(?m)^\s*(?:{markers})|(?:{markers}):")
+
+
+_NAME_LINE_RE = re.compile(
+    rf"(?m)^[ \t]*(?P<given>{NAME})[ \t]+(?P<surname>{NAME})"
+    r"(?=[ \t]*(?:,|$|\(|abwesend|entschuldigt|ab \d|bis \d|\d+/|[A-ZÄÖÜ]{2,}\b))"
+)
+# Job titles of administration staff in attendance lists, before the surname.
+_JOB_TITLE_RE = re.compile(
+    rf"(?<![\w.])(?P<job>(?:Techn\.|Verw\.)?[ \t]*[A-ZÄÖÜ][\wäöüß]*(?:verwaltungsrat|amtsrat|"
+    rf"amtsrätin|angestellter?|inspektor(?:in)?|sekretär(?:in)?|oberrat|oberrätin|direktor(?:in)?|"
+    rf"amtmann|amtfrau|beauftragter?|referent(?:in)?)|St[A-Z]{{1,3}}|L?St[A-Z]{{1,3}}[`']in)"
+    rf"[ \t]+(?P<surname>{NAME})(?![\w-])"
+)
+# Between a listed name and a faction on the same line: "RM Axel Thieme DVU",
+# "RM Nursen Konak Fraktion „Die Linken im Rat“", "RM Joachim Fischer (SPD" (bracket unclosed).
+_TRAILING_FACTION_RE = re.compile(r"[ \t]*(?:(?:Rats)?[Ff]raktion[ \t]*)?[„\"(]?")
+_ABSENT_WORDS = re.compile(r"\b(?:abwesend|entschuldigt|fehlt|verhindert)\b", re.IGNORECASE)
+
+
+def _attendance_entries(
+    text: str, start: int, end: int, status: AttendanceStatus, section: str, lex: Lexicon
+) -> list[AttendanceEntry]:
+    """Scan a list section in text order: faction headers, named people, "Name, Vorname"."""
+    entries: list[AttendanceEntry] = []
+    faction: str | None = None
+    pos = start
+    ahead = _Ahead(text, end, lex)
+    while pos < end:
+        found, person = ahead.next_matches(pos)
+        matches = [(kind, m) for kind, m in found if m is not None]
+        first = min(matches, key=lambda km: km[1].start()) if matches else None
+        if person and (first is None or person.start <= first[1].start()):
+            entries.append(_entry(text, person.ref, status, faction, section))
+            pos = person.end
+            continue
+        if first is None:
+            break
+        kind, m = first
+        pos = max(m.end(), pos + 1)
+        if kind == "faction":
+            if entries and (
+                _trails_previous(text, m.start())
+                or _trails_on_line(text, entries[-1].person.span.end, m)
+            ):
+                entries[-1] = _with_faction(entries[-1], m.group(0))
+            else:
+                faction = m.group(0)
+        elif kind == "flipped":
+            entries.append(_flipped_entry(m, status, faction, section))
+        elif kind == "job":
+            entries.append(_job_entry(m, status, section))
+        elif is_given_name(m.group("given"), lex) and m.group("surname") not in lex.not_surnames:
+            entries.append(_line_entry(text, m, status, faction, section))
+    return entries
+
+
+class _Ahead:
+    """The next match of each list pattern (and the next person reference) at or after a
+    position, kept while it still lies ahead: a search from a later position up to that
+    match would find the same one, so each pattern scans a list section once, not once per
+    entry."""
+
+    def __init__(self, text: str, end: int, lex: Lexicon) -> None:
+        self.text, self.end = text, end
+        self.patterns = (
+            ("faction", lex.faction_re), ("flipped", lex.surname_given_re),
+            ("line", _NAME_LINE_RE), ("job", _JOB_TITLE_RE),
+        )  # fmt: skip
+        self.matches: list[re.Match[str] | None] = []
+        self.person: RefMatch | None = None
+        self.person_until = -1  # positions up to here give the same next person
+        self.searched_from = -1
+
+    def next_matches(
+        self, pos: int
+    ) -> tuple[list[tuple[str, re.Match[str] | None]], RefMatch | None]:
+        if self.searched_from < 0:
+            self.matches = [p.search(self.text, pos, self.end) for _, p in self.patterns]
+        else:
+            self.matches = [
+                m if m is None or m.start() >= pos else p.search(self.text, pos, self.end)
+                for (_, p), m in zip(self.patterns, self.matches, strict=True)
+            ]
+        if pos > self.person_until:
+            self.person, self.person_until = scan_person_ref(self.text, pos, self.end)
+        self.searched_from = pos
+        return [
+            (kind, m) for (kind, _), m in zip(self.patterns, self.matches, strict=True)
+        ], self.person
+
+
+def _job_entry(m: re.Match[str], status: AttendanceStatus, section: str) -> AttendanceEntry:
+    """'Gemeindeamtsrätin Wacker', 'StOVR Feuler': staff named by their job title."""
+    title = m.group("job")
+    address = "Frau" if re.search(r"(?:in|frau|\x60in)$", title) else None
+    ref = PersonRef(
+        surname=m.group("surname"),
+        span=Span(m.start("job"), m.end("surname")),
+        address=address,
+        role=title,
+    )
+    return AttendanceEntry(person=ref, status=status, section=section)
+
+
+def _trails_on_line(text: str, name_end: int, m: re.Match[str]) -> bool:
+    """A faction right after a listed name, ending its line ("RM Axel Thieme DVU"); in a list
+    flattened onto one line a faction is a header for the names after it."""
+    line_end = text.find("\n", m.end())
+    rest = (len(text) if line_end < 0 else line_end) - m.end()
+    return rest <= 15 and _TRAILING_FACTION_RE.fullmatch(text, name_end, m.start()) is not None
+
+
+def _trails_previous(text: str, pos: int) -> bool:
+    """A faction on the line after "-" belongs to the person above (Hannover layout)."""
+    return (
+        re.search(r"\n[ \t]*-[ \t]*\n[ \t]*(?:Fraktion[ \t]+)?$", text[max(0, pos - 20) : pos])
+        is not None
+    )
+
+
+def _with_faction(entry: AttendanceEntry, faction: str) -> AttendanceEntry:
+    ref = entry.person
+    if ref.faction:
+        return entry
+    person = PersonRef(
+        surname=ref.surname, span=ref.span, given=ref.given, address=ref.address,
+        title=ref.title, role=ref.role, faction=faction,
+    )  # fmt: skip
+    return AttendanceEntry(person=person, status=entry.status, section=entry.section)
+
+
+def _line_entry(
+    text: str, m: re.Match[str], status: AttendanceStatus, faction: str | None, section: str
+) -> AttendanceEntry:
+    line_end = text.find("\n", m.end())
+    rest = text[m.end() : len(text) if line_end < 0 else line_end]
+    if _ABSENT_WORDS.search(rest):
+        status = "absent"
+    bracket = re.match(r"[ \t]*\(([^()\n]{1,60})\)", rest)
+    if bracket:
+        faction = bracket.group(1) if lexicon().faction_entry(bracket.group(1)) else None
+    ref = PersonRef(
+        surname=m.group("surname"),
+        span=Span(m.start("given"), m.end("surname")),
+        given=m.group("given"),
+        faction=faction,
+    )
+    return AttendanceEntry(person=ref, status=status, section=section)
+
+
+def _entry(
+    text: str, ref: PersonRef, status: AttendanceStatus, faction: str | None, section: str | None
+) -> AttendanceEntry:
+    line_start = text.rfind("\n", 0, ref.span.start) + 1
+    before = text[line_start : ref.span.start]
+    after = text[ref.span.end : text.find("\n", ref.span.end) % (len(text) + 1)]
+    if before.strip().startswith("(") and ")" in text[ref.span.start : ref.span.end + 2]:
+        status = "absent"
+        bracket = re.match(r"\)\s*\(([^()\n]{1,60})\)", text[ref.span.end :])
+        if bracket and ref.faction is None:
+            faction = bracket.group(1)
+    if re.match(r"\s*i\.\s?V\.", after) is None and re.search(r"i\.\s?V\.\s+für\s*$", before):
+        status = "absent"
+    if ref.faction is None and faction is not None:
+        ref = PersonRef(
+            surname=ref.surname, span=ref.span, given=ref.given, address=ref.address,
+            title=ref.title, role=ref.role, faction=faction,
+        )  # fmt: skip
+    return AttendanceEntry(person=ref, status=status, section=section)
+
+
+def _flipped_entry(
+    m: re.Match[str], status: AttendanceStatus, faction: str | None, section: str
+) -> AttendanceEntry:
+    surname = m.group("surname")
+    if m.group("particle"):
+        surname = f"{m.group('particle')} {surname}"
+    ref = PersonRef(
+        surname=surname,
+        span=Span(m.start(), m.end()),
+        given=m.group("given"),
+        faction=m.group("bracket") or faction,
+    )
+    return AttendanceEntry(person=ref, status=status, section=section)

@@ -1,0 +1,146 @@
+"""Person references in protocol text: "Herr Dr. Meier (SPD)", "RM Grote", "Ratsfrau Lindner".
+
+Part of the parse stage; extract reads them too. A reference is an address or role word, an
+optional title, a name and an optional bracket (a faction, when it names one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kg.lexicon import Lexicon, lexicon
+from kg.models import PersonRef, Span
+
+
+@dataclass(frozen=True, slots=True)
+class RefMatch:
+    """A person reference found at `start:end` (end includes a faction bracket)."""
+
+    ref: PersonRef
+    start: int
+    end: int
+
+
+def person_refs(text: str, start: int = 0, end: int | None = None) -> Iterator[RefMatch]:
+    """Person references ("Herr Dr. Meier (SPD)", "RM Grote") in `text[start:end]`, in order.
+
+    >>> [m.ref.surname for m in person_refs("Frau Keller dankt Herrn Oberbürgermeister Schulz.")]
+    ['Keller', 'Schulz']
+    """
+    lex = lexicon()
+    end = len(text) if end is None else end
+    found: list[RefMatch] = []
+    for pattern in (lex.address_ref_re, lex.role_ref_re):
+        for m in pattern.finditer(text, start, end):
+            ref = _ref_from_match(m, lex)
+            if ref is not None:
+                found.append(ref)
+    found.sort(key=lambda r: (r.start, -r.end))
+    last_end = -1
+    for ref in found:
+        if ref.start >= last_end:
+            last_end = ref.end
+            yield ref
+
+
+def person_ref_at(text: str, start: int, end: int) -> RefMatch | None:
+    """The person reference beginning exactly at `start` (the longest), if any; the same as
+    the first of `person_refs(text, start, end)` when that begins at `start`.
+
+    >>> person_ref_at("Herr Dr. Meier (SPD) fragt", 0, 26).ref.faction
+    'SPD'
+    """
+    lex = lexicon()
+    best: RefMatch | None = None
+    for pattern in (lex.address_ref_re, lex.role_ref_re):
+        m = pattern.match(text, start, end)
+        ref = _ref_from_match(m, lex) if m is not None else None
+        if ref is not None and (best is None or ref.end > best.end):
+            best = ref
+    return best
+
+
+def first_person_ref(text: str, start: int, end: int) -> RefMatch | None:
+    """The first of `person_refs(text, start, end)` without collecting the others."""
+    return scan_person_ref(text, start, end)[0]
+
+
+def scan_person_ref(text: str, start: int, end: int) -> tuple[RefMatch | None, int]:
+    """The first reference and where the first candidate match began: a search from any
+    position up to there gives the same answer (beyond it, a match that is no reference may
+    hide one that starts inside it: "Rm Günther\nRm Wendt")."""
+    lex = lexicon()
+    best: RefMatch | None = None
+    first_seen = end
+    for pattern in (lex.address_ref_re, lex.role_ref_re):
+        pos = start
+        while (m := pattern.search(text, pos, end)) is not None:
+            if best is not None and m.start() > best.start:
+                break
+            first_seen = min(first_seen, m.start())
+            ref = _ref_from_match(m, lex)
+            if ref is not None:
+                if best is None or (ref.start, -ref.end) < (best.start, -best.end):
+                    best = ref
+                break
+            pos = m.end() if m.end() > m.start() else m.start() + 1
+    return best, first_seen
+
+
+_TOKEN_RE = re.compile(r"\S+")
+_INITIAL_RE = re.compile(r"[A-ZÄÖÜ]\.")
+_NAME_END_RE = re.compile(r"[ \t]*(?:\(|\n|$)")
+
+
+def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
+    offset = m.start("names")
+    tokens = [(t.group(0), offset + t.end()) for t in _TOKEN_RE.finditer(m.group("names"))]
+    particle: list[str] = []
+    while tokens and tokens[0][0] in lex.particles:
+        particle.append(tokens.pop(0)[0])
+    if not tokens:
+        return None
+    given: str | None = None
+    if (
+        len(tokens) >= 2
+        and not tokens[1][0].endswith(_NOUN_SUFFIXES)
+        and (is_given_name(tokens[0][0], lex) or _ends_name(m.string, tokens[1][1]))
+    ):
+        given = tokens.pop(0)[0]
+    surname, end = tokens[0]
+    if surname in lex.not_surnames or surname in lex.roles or len(surname) < 2:
+        return None
+    faction = None
+    bracket = m.group("bracket")
+    if bracket and len(tokens) == 1:
+        faction, end = bracket.strip(), m.end()
+    role = lex.roles.get(m.group("role") or "")
+    address = lex.addresses.get(m.groupdict().get("addr") or "") or (role.address if role else None)
+    ref = PersonRef(
+        surname=" ".join([*particle, surname]),
+        span=Span(m.start(), end),
+        given=given,
+        address=address,
+        title=(m.group("title") or "").strip() or None,
+        role=role.word if role else None,
+        faction=faction,
+    )
+    return RefMatch(ref, m.start(), end)
+
+
+_NOUN_SUFFIXES = (
+    "stelle", "ung", "heit", "keit", "schaft", "amt", "kanzlei", "ausschuss", "verwaltung",
+    "behörde", "rat", "bereich", "büro", "zeitung",
+)  # fmt: skip
+
+
+def _ends_name(text: str, pos: int) -> bool:
+    """Two capitalised words then a line end or bracket: "Ratsherr Emre Kaya (CDU)"."""
+    return _NAME_END_RE.match(text[pos : pos + 3]) is not None
+
+
+def is_given_name(word: str, lex: Lexicon) -> bool:
+    """A known first name or an initial ("Petra", "F.")."""
+    return word in lex.given_names or _INITIAL_RE.fullmatch(word) is not None
