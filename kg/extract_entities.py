@@ -11,6 +11,7 @@ import bisect
 import functools
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from kg.extract_staff import affiliation_units, leader_compound_units, office_holder_refs
 from kg.ids import fold
@@ -286,13 +287,15 @@ def _department_regex(lex: Lexicon) -> re.Pattern[str]:
     # A name never runs on into a person after a comma ("Amt für Wohnungswesen, Herr Brandt").
     name = rf"(?:{_CAP}(?:{_JOIN}(?!(?:Herrn?|Frau)\b){_CAP}){{0,4}})"
     return re.compile(
-        rf"\b(?P<head>{alt})(?![\w-])"
+        # Matches start with a capital or a lower-case "kämmerei"/"kanzlei"/"behörde": the
+        # lookahead lets the engine skip every other place quickly.
+        rf"(?=[A-ZÄÖÜkb])(?:\b(?P<head>{alt})(?![\w-])"
         rf"(?P<rest>[ \t]+(?:des|der)[ \t]+(?:Ober)?[Bb]ürgermeisters?(?:in)?"
         rf"|[ \t]+(?:Nr\.[ \t]*)?(?P<num>\d{{1,3}}(?:/\d+)?)(?:[ \t]+(?P<numbered>{name}))?"
         rf"|[ \t]+für[ \t]+{name}|[ \t]+{name})?"
         rf"(?P<trunc>\.\.\.|…)?"
         rf"|\b(?P<compound>[A-ZÄÖÜ][a-zäöüß]+amt(?:es|s)?"
-        rf"|(?:[A-ZÄÖÜ][a-zäöüß]*)?(?:Kämmerei|kämmerei|kanzlei|behörde))\b"
+        rf"|(?:[A-ZÄÖÜ][a-zäöüß]*)?(?:Kämmerei|kämmerei|kanzlei|behörde))\b)"
     )
 
 
@@ -435,47 +438,86 @@ def _resolve_department_variants(found: list[tuple[Mention, bool, bool]]) -> Ite
 # ---------------------------------------------------------------- initiatives
 
 
+@dataclass(frozen=True, slots=True)
+class _InitiativePatterns:
+    """The initiative patterns of a lexicon; `rare` ones run only when a trigger occurs."""
+
+    known: re.Pattern[str]
+    canon: dict[str, str]
+    compound: re.Pattern[str]
+    rare: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]
+
+
 @functools.cache
-def _initiative_regexes(lex: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
     canon: dict[str, str] = {}
     for entry in lex.initiatives["known"]:
         for variant in (entry["label"], *entry["variants"]):
             canon[variant] = entry["label"]
     variants = "|".join(re.escape(v) for v in sorted(canon, key=len, reverse=True))
-    known = re.compile(rf"(?<![\w-])(?:{variants})(?![\w-])")
     suffixes = "|".join(sorted(lex.initiatives["suffixes"], key=len, reverse=True))
     heads = "|".join(lex.initiatives["named_heads"])
-    plans = "|".join(re.escape(p) for p in lex.initiatives["numbered_plans"])
-    owner = r"(?:(?:des|der)\s+[A-ZÄÖÜ][\wäöüß-]*,?\s+)?"  # "Pilotprojekt des HEB, „…“"
-    works = "|".join(re.escape(w) for w in lex.initiatives["building_works"]["works"])
-    buildings = "|".join(
-        re.escape(b) for b in sorted(lex.initiatives["building_works"]["buildings"], key=len)[::-1]
-    )
     compound = re.compile(
-        rf"\b(?P<works>(?:{works})[ \t]+(?:des|der)[ \t]+[A-ZÄÖÜ][a-zäöüß]*(?:{buildings})\b"
-        rf"(?:[ \t]+in[ \t]+[A-ZÄÖÜ][\wäöüß-]+)?)"
-        rf"|\b(?P<plan>{plans})(?:es|s)?[ \t]+Nr\.[ \t]*(?P<number>\d{{1,4}}(?:[ \t]?[A-Z]\b)?)"
-        rf"[ \t]*{_OPEN_QUOTE}(?P<plan_name>{_QUOTED}){_CLOSE_QUOTE}"
+        # Every match starts with a capital: the lookahead lets the engine skip other places.
+        rf"(?=[A-ZÄÖÜ])(?:"
+        rf"(?P<adj>\b[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|ell|iv)(?:e|en|er|es|em)\s+)?"
+        rf"\b(?P<word>[A-ZÄÖÜ][\wäöüß-]*(?:{suffixes}))\b"
+        rf"|\b(?P<head>{heads})\s+(?P<name>{_CAP}(?:[ \t]+{_CAP})?))"
+    )
+    plans = lex.initiatives["numbered_plans"]
+    works = lex.initiatives["building_works"]["works"]
+    buildings = sorted(lex.initiatives["building_works"]["buildings"], key=len, reverse=True)
+    owner = r"(?:(?:des|der)\s+[A-ZÄÖÜ][\wäöüß-]*,?\s+)?"  # "Pilotprojekt des HEB, „…“"
+    rare = (
         # A quoted name after a head outranks the compound ("Pilotprojekt … „Tütenhalter“");
         # an unquoted one does not ("Förderprogramm Gründächer" stays "Förderprogramm").
-        rf"|\b(?P<quoted_head>{heads})\s+{owner}{_OPEN_QUOTE}(?P<quoted>{_QUOTED}){_CLOSE_QUOTE}"
-        rf"|(?P<adj>\b[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|ell|iv)(?:e|en|er|es|em)\s+)?"
-        rf"\b(?P<word>[A-ZÄÖÜ][\wäöüß-]*(?:{suffixes}))\b"
-        rf"|\b(?P<head>{heads})\s+(?P<name>{_CAP}(?:[ \t]+{_CAP})?)"
+        (
+            ("„", "“", '"', "»"),
+            re.compile(
+                rf"\b(?P<quoted_head>{heads})\s+{owner}{_OPEN_QUOTE}(?P<quoted>{_QUOTED})"
+                rf"{_CLOSE_QUOTE}"
+            ),
+        ),
+        (
+            tuple(plans),
+            re.compile(
+                rf"\b(?P<plan>{_alternatives(plans)})(?:es|s)?[ \t]+Nr\.[ \t]*"
+                rf"(?P<number>\d{{1,4}}(?:[ \t]?[A-Z]\b)?)[ \t]*"
+                rf"{_OPEN_QUOTE}(?P<plan_name>{_QUOTED}){_CLOSE_QUOTE}"
+            ),
+        ),
+        (
+            tuple(works),
+            re.compile(
+                rf"\b(?P<works>(?:{_alternatives(works)})[ \t]+(?:des|der)[ \t]+"
+                rf"[A-ZÄÖÜ][a-zäöüß]*(?:{_alternatives(buildings)})\b"
+                rf"(?:[ \t]+in[ \t]+[A-ZÄÖÜ][\wäöüß-]+)?)"
+            ),
+        ),
     )
-    return known, compound, canon
+    firsts = "".join(sorted({re.escape(v[0]) for v in canon}))
+    known = re.compile(rf"(?=[{firsts}])(?<![\w-])(?:{variants})(?![\w-])")
+    return _InitiativePatterns(known, canon, compound, rare)
+
+
+def _alternatives(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in words)
 
 
 def _initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
-    known, compound, canon = _initiative_regexes(lex)
+    patterns = _initiative_patterns(lex)
     excluded = set(lex.initiatives["not_initiatives"])
     found: list[Mention] = []
-    for m in known.finditer(text):
-        known_label = canon[m.group(0)]
+    for m in patterns.known.finditer(text):
+        known_label = patterns.canon[m.group(0)]
         found.append(
             Mention("initiative", Span(m.start(), m.end()), fold(known_label), known_label)
         )
-    for m in compound.finditer(text):
+    matches = [*patterns.compound.finditer(text)]
+    for triggers, pattern in patterns.rare:
+        if any(t in text for t in triggers):  # a cheap test spares most texts the scan
+            matches += pattern.finditer(text)
+    for m in matches:
         label = _initiative_label(m)
         if label is None or label in excluded or label.split()[-1] in excluded:
             continue
@@ -484,15 +526,16 @@ def _initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
 
 
 def _initiative_label(m: re.Match[str]) -> str | None:
-    if m.group("works"):
-        return " ".join(m.group("works").split())
-    if m.group("plan"):
-        number = " ".join(m.group("number").split())
-        return f"{m.group('plan')} Nr. {number} „{m.group('plan_name').strip()}“"
-    if m.group("quoted_head"):
-        return f"{m.group('quoted_head')} {m.group('quoted').strip()}"
-    if m.group("head"):
-        return f"{m.group('head')} {m.group('name')}"
+    g = m.groupdict()
+    if g.get("works"):
+        return " ".join(g["works"].split())
+    if g.get("plan"):
+        number = " ".join(g["number"].split())
+        return f"{g['plan']} Nr. {number} „{g['plan_name'].strip()}“"
+    if g.get("quoted_head"):
+        return f"{g['quoted_head']} {g['quoted'].strip()}"
+    if g.get("head"):
+        return f"{g['head']} {g['name']}"
     word = m.group("word")
     if word.endswith(("managements", "konzepts", "programms", "projekts")):
         word = word[:-1]
@@ -536,15 +579,23 @@ def _place_mentions(text: str, municipality: str, lex: Lexicon) -> Iterator[Ment
 
 
 def _body_mentions(protocol: Protocol) -> Iterator[Mention]:
-    """The council body where the text names it ("Rat der Samtgemeinde Grasleben")."""
+    """The council body where the text names it ("Rat der Samtgemeinde Grasleben"), also in
+    the genitive ("des Rates der Gemeinde Inden", "den Vorsitz des Naturschutzbeirats")."""
     body = protocol.meeting.body
-    if not body:
+    text = protocol.document.text
+    if not body or body.partition(" ")[0] not in text:
         return
+    for m in _body_regex(body).finditer(text):
+        before = text[m.start() - 1] if m.start() else " "
+        if not (before.isalnum() or before in "_-"):
+            yield Mention("body", Span(m.start(), m.end()), fold(body), body)
+
+
+@functools.lru_cache(maxsize=256)
+def _body_regex(body: str) -> re.Pattern[str]:
     head, _, tail = body.partition(" ")
-    # Also in the genitive: "des Rates der Gemeinde Inden", "den Vorsitz des Naturschutzbeirats".
     pattern = re.escape(head) + r"(?:es|s)?" + (r"\s+" + re.escape(tail) if tail else "")
-    for m in re.finditer(rf"(?<![\w-]){pattern}(?![\w-])", protocol.document.text):
-        yield Mention("body", Span(m.start(), m.end()), fold(body), body)
+    return re.compile(rf"{pattern}(?![\w-])")  # begins with the literal head: a fast scan
 
 
 def _paper_mentions(text: str) -> Iterator[Mention]:

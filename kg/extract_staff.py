@@ -51,15 +51,17 @@ _LEAD_WORD_RE = re.compile(
     r"\b(?:Leiter(?:in)?|Leitung|Betriebsleitung|Beigeordneter?|Dezernent(?:in)?|FBL|"
     r"FB-Leiter(?:in)?|Fachbereichsleiter(?:in)?|Amtsleiter(?:in)?)\b"
 )
-_APPOSITION_RE = re.compile(r"\b(?:Leiter(?:in)?|Leitung)[ \t]+(?:des|der|vom)\s+")
+# The text patterns below begin with a literal word, which lets the regex engine skip
+# quickly to its occurrences; `_at_word_start` stands in for a leading \b.
+_APPOSITION_RE = re.compile(r"Leit(?:er(?:in)?|ung)[ \t]+(?:des|der|vom)\s+")
 _BETWEEN_BEFORE_RE = re.compile(r"[\s,()–-]*")
 _BETWEEN_AFTER_RE = re.compile(r"[ \t]*,[ \t]*")
 _LED_BY_RE = re.compile(
-    r"\bunter[ \t]+(?:der[ \t]+)?(?:[a-zäöüß]+en[ \t]+)?Leitung[ \t]+(?:von|des|der)[ \t]+"
+    r"unter[ \t]+(?:der[ \t]+)?(?:[a-zäöüß]+en[ \t]+)?Leitung[ \t]+(?:von|des|der)[ \t]+"
 )
 _UP_TO_TWO_WORDS_RE = re.compile(r"(?:[A-ZÄÖÜ][\wäöüß.-]*[ \t]+){0,2}")
-_CHAIR_OF_RE = re.compile(r"\bVorsitz(?:es)?[ \t]+(?:des|der|im)[ \t]+")
-_CHAIR_LABEL_RE = re.compile(r"\bVorsitz(?:[ \t]+führte|[ \t]+hatte|[ \t]+hat)?[ \t]*:[ \t]*")
+_CHAIR_OF_RE = re.compile(r"Vorsitz(?:es)?[ \t]+(?:des|der|im)[ \t]+")
+_CHAIR_LABEL_RE = re.compile(r"Vorsitz(?:[ \t]+führte|[ \t]+hatte|[ \t]+hat)?[ \t]*:[ \t]*")
 _SENTENCE_END_RE = re.compile(r"[.!?]\s")
 # "unter der damaligen Leitung des Stadtoberamtmannes Körfer": an office in the genitive
 # (masculine "des …manns/…meisters/…ors/…ers", feminine "der …in"; not "des Fachbereichs
@@ -69,6 +71,13 @@ _OFFICE_NAME_RE = re.compile(
     r"[ \t]+"
     r"(?P<surname>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)(?![\wäöüß-])"
 )
+
+
+def _at_word_start(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Matches of `pattern` that begin a word."""
+    for m in pattern.finditer(text):
+        if m.start() == 0 or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
+            yield m
 
 
 # ---------------------------------------------------------------- units on attendance lines
@@ -226,13 +235,13 @@ def office_holder_refs(text: str, lex: Lexicon) -> Iterator[PersonRef]:
     """Persons named only where they lead something: "Vorsitz führte: Petran, Matthias",
     "unter der damaligen Leitung des Stadtoberamtmannes Körfer"."""
     if "Vorsitz" in text:
-        for m in _CHAIR_LABEL_RE.finditer(text):
+        for m in _at_word_start(_CHAIR_LABEL_RE, text):
             pair = lex.surname_given_re.match(text, m.end())
             if pair and pair.group("surname") not in lex.not_surnames:
                 span = Span(pair.start("surname"), pair.end("given"))
                 yield PersonRef(pair.group("surname"), span, given=pair.group("given"))
     if "Leitung" in text:
-        for m in _LED_BY_RE.finditer(text):
+        for m in _at_word_start(_LED_BY_RE, text):
             office = _OFFICE_NAME_RE.match(text, m.end())
             if office is None or office.group("surname") in lex.not_surnames:
                 continue
@@ -301,7 +310,7 @@ def _apposition_heads(text: str, index: MentionIndex) -> Iterator[Claim]:
     """ "Frau X, Leiterin des Fachbereichs Y" and "der Leiter des Amtes für Z, Herr Y"."""
     if "Leit" not in text:  # cheap tests like this one spare the scan of most texts
         return
-    for m in _APPOSITION_RE.finditer(text):
+    for m in _at_word_start(_APPOSITION_RE, text):
         if _STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
             continue
         unit = index.first_after(m.end(), ("department",), window=1)
@@ -355,7 +364,7 @@ def _led_by_heads(text: str, index: MentionIndex) -> Iterator[Claim]:
     """ "beim Rechtsamt der Stadt unter der damaligen Leitung des Stadtoberamtmannes Körfer"."""
     if "Leitung" not in text:
         return
-    for m in _LED_BY_RE.finditer(text):
+    for m in _at_word_start(_LED_BY_RE, text):
         person = index.first_after(m.end(), ("person",), window=40)
         if person is None:
             continue
@@ -372,7 +381,7 @@ def _chair_heads(protocol: Protocol, index: MentionIndex) -> Iterator[Claim]:
     text = protocol.document.text
     if "Vorsitz" not in text:
         return
-    for m in _CHAIR_OF_RE.finditer(text):
+    for m in _at_word_start(_CHAIR_OF_RE, text):
         if _STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
             continue
         body = index.first_after(m.end(), ("body",), window=0)
@@ -386,7 +395,7 @@ def _chair_heads(protocol: Protocol, index: MentionIndex) -> Iterator[Claim]:
     meeting_body = next((i for i in bodies if index.mentions[i].key == own), None)
     if meeting_body is None:
         return
-    for m in _CHAIR_LABEL_RE.finditer(text):
+    for m in _at_word_start(_CHAIR_LABEL_RE, text):
         if _STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
             continue
         person = index.first_after(m.end(), ("person",), window=0)
