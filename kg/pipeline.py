@@ -22,7 +22,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.errors import KgError, SettingsError, SourceError
 from kg.extract import extract
@@ -41,6 +41,9 @@ from kg.sources import MAX_BYTES, Metadata, find_files, read_document, read_mani
 from kg.store import GraphUpdate, Store
 from kg.store_manifest import DocumentRecord, FileIndex, document_record, file_stamp
 from kg.store_registry import BatchRegistries, Observed
+
+if TYPE_CHECKING:
+    from kg.pipeline_resolution import BatchResolution
 
 log = logging.getLogger(__name__)
 
@@ -267,10 +270,28 @@ def ingest(
                     writer.finish()
         from kg.pipeline_resolution import reconcile  # imports this module
 
-        used = registries.registries if registries else None
-        report.reresolved = reconcile(store, settings, writer.records, resolved_with=used).documents
+        batch = _batch_resolutions(registries, observed) if todo else None
+        report.reresolved = reconcile(
+            store, settings, writer.records, resolved_with=batch
+        ).documents
         known_files.save(settings.store_dir)
     return report
+
+
+def _batch_resolutions(
+    registries: BatchRegistries | None, observed: list[Observed]
+) -> dict[str, BatchResolution]:
+    """How the batch was resolved, by municipality, for reconciliation."""
+    from kg.pipeline_resolution import BatchResolution  # imports this module
+
+    if registries is None:
+        return {}
+    return {
+        municipality: BatchResolution(
+            registry, frozenset(o.iri for o in observed if o.municipality == municipality)
+        )
+        for municipality, registry in registries.registries.items()
+    }
 
 
 @dataclass(slots=True)

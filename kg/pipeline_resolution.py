@@ -34,6 +34,7 @@ from kg.store_registry import (
     ExternalPerson,
     build_registry,
     entity_labels,
+    external_people,
     resolution_prefix,
     stored_metadata,
     stored_texts,
@@ -41,6 +42,15 @@ from kg.store_registry import (
 from kg.vocab import OWL, SKOS
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResolution:
+    """How an ingest resolved a municipality: the registry of its batch and the documents
+    (graph IRIs) whose people phase one saw."""
+
+    registry: Registry
+    documents: frozenset[str]
 
 
 @dataclass(slots=True)
@@ -58,14 +68,15 @@ def reconcile(
     written: Iterable[DocumentRecord] = (),
     *,
     municipalities: Iterable[str] = (),
-    resolved_with: Mapping[str, Registry] | None = None,
+    resolved_with: Mapping[str, BatchResolution] | None = None,
 ) -> ReconcileReport:
     """Bring every touched municipality up to date with its final registry.
 
     Touched are the municipalities of `written` (documents just stored) and `municipalities`;
-    all of them when `curation.yaml` changed since the last run. `resolved_with` are the
-    registries (by municipality) `written` were resolved with: where the final registry equals
-    one, its documents of `written` are current without being checked again.
+    all of them when `curation.yaml` changed since the last run. `resolved_with` says how an
+    ingest resolved `written` (by municipality): where exactly its documents were written and
+    no stored document went missing, the batch's registry is the final one and its documents
+    are current; else the registry is built anew and compared.
 
     Raises:
         StoreError: when the store cannot be read or written.
@@ -85,11 +96,13 @@ def reconcile(
     unchanged = not (touched or dropped) and curation.digest == manifest.curation
     if unchanged and (settings.store_dir / MANIFEST_FILE).exists():
         return report  # nothing changed (an unchanged re-ingest): nothing to write
+    unsettled = {r.municipality for r in [*dropped, *recovered]}
     for municipality in report.municipalities:
-        earlier = (resolved_with or {}).get(municipality)
-        fresh = {r.iri for r in written if r.municipality == municipality} if earlier else set()
+        batch = (resolved_with or {}).get(municipality)
+        fresh = frozenset(r.iri for r in written if r.municipality == municipality)
+        final = batch is not None and batch.documents == fresh and municipality not in unsettled
         _reconcile_municipality(
-            store, settings, manifest, curation, municipality, report, (earlier, fresh)
+            store, settings, manifest, curation, municipality, report, batch, fresh, final
         )
     manifest.curation = curation.digest
     manifest.save(settings.store_dir)
@@ -103,11 +116,21 @@ def _reconcile_municipality(
     curation: Curation,
     municipality: str,
     report: ReconcileReport,
-    resolved: tuple[Registry | None, set[str]] = (None, set()),
+    batch: BatchResolution | None = None,
+    fresh: frozenset[str] = frozenset(),
+    final: bool = False,
 ) -> None:
-    registry, external = build_registry(store, settings, manifest, curation, municipality)
-    earlier, fresh = resolved
-    current = fresh if earlier == registry else set()
+    """Rewrite the stale documents and rosters of a municipality and its rg:resolution records.
+
+    `batch` is how an ingest resolved the documents `fresh`; `final`: its registry is the
+    final one (all its documents were written, none went missing); else the registry is built
+    here and compared with it.
+    """
+    if batch is not None and final:
+        registry, external = batch.registry, external_people(store, settings, municipality)
+    else:
+        registry, external = build_registry(store, settings, manifest, curation, municipality)
+    current = fresh if batch is not None and batch.registry == registry else frozenset()
     updates = list(_stale_documents(store, settings, manifest, registry, report, current))
     updates += _stale_rosters(store, settings, manifest, registry, municipality, report)
     for start in range(0, len(updates), BATCH_SIZE):
@@ -123,7 +146,7 @@ def _stale_documents(
     manifest: Manifest,
     registry: Registry,
     report: ReconcileReport,
-    current: set[str],
+    current: frozenset[str],
 ) -> Iterator[GraphUpdate]:
     """Documents whose resolution under `registry` differs from the stored one (those in
     `current` were just resolved under an equal registry)."""

@@ -85,7 +85,9 @@ class Store:
         """
         self.store_dir = store_dir
         self.read_only = read_only
-        self._hashes: dict[str, str] | None = None  # document_hashes until the next write
+        # document_hashes and named_graphs of this writer, until it next changes a graph
+        self._hashes: dict[str, str] | None = None
+        self._graphs: list[str] | None = None
         path = store_dir / OXIGRAPH_DIR
         try:
             if read_only:
@@ -212,7 +214,7 @@ class Store:
             raise StoreError(f"store {self.store_dir} is opened read-only")
         # One bulk-loader batch (below Oxigraph's 1M quads) is one atomic file ingestion.
         load = self._ox.bulk_load if data.count(b"\n") < BULK_ATOMIC_QUADS else self._ox.load
-        self._hashes = None
+        self._forget_graphs()
         try:
             load(data, format=ox.RdfFormat.N_QUADS)
         except OSError as error:
@@ -220,7 +222,7 @@ class Store:
         except (SyntaxError, ValueError) as error:  # pragma: no cover - we serialise ourselves
             raise StoreError(f"internal error serialising a batch: {error}") from error
         finally:
-            self._hashes = None
+            self._forget_graphs()
 
     def delete_graph(self, graph: URIRef) -> None:
         """Remove a document graph and its resolution records.
@@ -251,12 +253,14 @@ class Store:
         records = "".join(ntriples_lines(triples))
         if records:
             parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{records}}} }}")
-        self._update(" ;\n".join(parts))
+        self._update(" ;\n".join(parts), documents=False)
 
-    def _update(self, sparql: str) -> None:
+    def _update(self, sparql: str, *, documents: bool = True) -> None:
+        """Run a SPARQL update; `documents=False`: it changes only rg:resolution."""
         if self.read_only:
             raise StoreError(f"store {self.store_dir} is opened read-only")
-        self._hashes = None
+        if documents or str(RESOLUTION_GRAPH) not in (self._graphs or ()):
+            self._forget_graphs()
         try:
             self._ox.update(sparql)
         except OSError as error:
@@ -264,7 +268,11 @@ class Store:
         except SyntaxError as error:  # pragma: no cover - we generate the update ourselves
             raise StoreError(f"internal error building an update: {error}") from error
         finally:
-            self._hashes = None
+            if documents or str(RESOLUTION_GRAPH) not in (self._graphs or ()):
+                self._forget_graphs()
+
+    def _forget_graphs(self) -> None:
+        self._hashes = self._graphs = None
 
     def optimize(self) -> None:
         """Compact the on-disk files after large loads."""
@@ -281,9 +289,13 @@ class Store:
         """
         if self._hashes is not None and not self.read_only:
             return dict(self._hashes)
-        query = f"SELECT ?g ?h WHERE {{ GRAPH ?g {{ ?g <{RG.sha256}> ?h }} }}"
-        rows = self.raw_query(query, union=False)
-        hashes = {row[0].value: row[1].value for row in rows}
+        try:  # the predicate index, without SPARQL (several times faster at 10,000 documents)
+            quads = self._ox.quads_for_pattern(None, ox.NamedNode(str(RG.sha256)), None, None)
+            hashes = {
+                q.graph_name.value: q.object.value for q in quads if q.subject == q.graph_name
+            }
+        except OSError as error:
+            raise StoreError(f"cannot read store {self.store_dir}: {error}") from error
         self._hashes = hashes
         return dict(hashes)
 
@@ -333,8 +345,12 @@ class Store:
             raise StoreError(f"cannot run the query: {error}") from error
 
     def named_graphs(self) -> list[str]:
-        """IRIs of all named graphs, sorted."""
-        return sorted(str(g.value) for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
+        """IRIs of all named graphs, sorted (asked once per writer until it changes a graph)."""
+        if self._graphs is not None and not self.read_only:
+            return list(self._graphs)
+        graphs = sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
+        self._graphs = graphs
+        return list(graphs)
 
     def __len__(self) -> int:
         return len(self._ox)

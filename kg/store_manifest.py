@@ -201,12 +201,12 @@ class Manifest:
         """Record that the stored graph of `iri` now has this outcome digest."""
         self.documents[iri] = replace(self.documents[iri], outcome=outcome)
 
-    def keep_only(self, stored: dict[str, str]) -> list[str]:
+    def keep_only(self, stored: dict[str, str]) -> list[DocumentRecord]:
         """Drop records of documents that are not stored (or stored with other bytes);
-        returns their IRIs."""
-        dropped = [i for i, r in self.documents.items() if stored.get(i) != r.sha256]
-        for iri in dropped:
-            del self.documents[iri]
+        returns them."""
+        dropped = [r for i, r in self.documents.items() if stored.get(i) != r.sha256]
+        for record in dropped:
+            del self.documents[record.iri]
         return dropped
 
     def of(self, municipality: str) -> Iterator[DocumentRecord]:
