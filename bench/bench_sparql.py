@@ -90,7 +90,7 @@ def run(
         log.info("generated %d triples in %.1f s", data.triples, time.perf_counter() - started)
         store_dir = Path(tmp) / "store"
         ox_load, size = _load_oxigraph(store_dir, nquads)
-        queries = _bound_queries(data.params, only)
+        queries = bound_queries(data.params, only)
         with Store(store_dir, read_only=True) as store:
             ox_times = {
                 name: _time_store(store, name, q, mode.repeats) for name, q in queries.items()
@@ -128,7 +128,7 @@ def _oxigraph_rows(
     return rows
 
 
-def _bound_queries(params: dict[str, str], only: frozenset[str]) -> dict[str, str]:
+def bound_queries(params: dict[str, str], only: frozenset[str]) -> dict[str, str]:
     """Every saved query (or those in `only`) with its parameters bound (VALUES, as `kg query`
     does)."""
     bound = {}

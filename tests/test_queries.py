@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
@@ -30,8 +32,17 @@ from kg.query import (
 )
 from kg.settings import Settings
 from kg.store import Store
+from kg.store_registry import ENTITY_SEGMENTS
+from kg.vocab import PREFIXES
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "council"
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # bench/ is a folder of scripts, not part of the installed package
+    sys.path.insert(0, str(ROOT))
+
+from bench.bench_sparql import bound_queries  # noqa: E402
+from bench.sparql_graph import Shape, generate  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "council"
 B = "https://w3id.org/ratsgraph/id/beispielstadt/"
 UMWELT = "Fachbereich Umwelt und Grünflächen"
 GRUENE = "Fraktion Bündnis 90/Die Grünen"
@@ -341,6 +352,48 @@ def test_missing_prefixes_are_declared_for_remote_endpoints() -> None:
     )
     assert text.startswith("PREFIX schema: <http://schema.org/>\nPREFIX rg:")
     assert text.count("PREFIX") == 2
+
+
+# ---------------------------------------------------------------- the benchmark's graph
+
+
+@pytest.fixture(scope="module")
+def bench_store() -> tuple[ox.Store, dict[str, str]]:
+    """The synthetic graph of bench/bench_sparql.py (60 protocols) in memory."""
+    data = generate(Shape(municipalities=2, documents=60))
+    store = ox.Store()
+    store.bulk_load(data.nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    return store, data.params
+
+
+def test_bench_graph_has_one_canonical_label_per_entity(
+    bench_store: tuple[ox.Store, dict[str, str]],
+) -> None:
+    """As after `reconcile`: every labelled entity of a resolved kind has one skos:prefLabel."""
+    store, _ = bench_store
+    kinds = "|".join(ENTITY_SEGMENTS)
+    rows = store.query(
+        f"""SELECT ?e (COUNT(?label) AS ?n) WHERE {{
+          {{ SELECT DISTINCT ?e WHERE {{
+               GRAPH ?g {{ ?e rg:municipality ?m ; rdfs:label ?any }}
+               FILTER(?g != rg:resolution && REGEX(STR(?e), "/({kinds})/[^/]+$")) }} }}
+          OPTIONAL {{ GRAPH rg:resolution {{ ?e skos:prefLabel ?label }} }}
+        }} GROUP BY ?e""",
+        prefixes=dict(PREFIXES),
+    )
+    counts = [int(row["n"].value) for row in rows]  # type: ignore[index]
+    assert len(counts) > 100 and set(counts) == {1}
+
+
+@pytest.mark.parametrize("name", sorted(saved_queries()))
+def test_saved_query_finds_rows_in_the_bench_graph(
+    bench_store: tuple[ox.Store, dict[str, str]], name: str
+) -> None:
+    """A query that finds nothing in the benchmark's graph would be timed doing nothing."""
+    store, params = bench_store
+    sparql = bound_queries(params, frozenset([name]))[name]
+    result = store.query(sparql, use_default_graph_as_union=True, prefixes=dict(PREFIXES))
+    assert next(iter(result), None) is not None  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- CLI
