@@ -11,8 +11,8 @@ import bisect
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
+from kg.extract_initiatives import initiative_mentions
 from kg.extract_staff import affiliation_units, leader_compound_units, office_holder_refs
 from kg.ids import fold
 from kg.lexicon import Lexicon
@@ -27,13 +27,6 @@ _PAPER_RE = re.compile(
     r"(?:[-\s]?Nr\.?)?:?\s*(?:Nr\.?:?\s*)?(?P<num>\d{1,5}[-/]\d{2,4}(?:[A-Z]\b)?)"
 )
 _TRUNCATED = ("...", "…")
-_OPEN_QUOTE = r"[„“\"»‚]"
-_CLOSE_QUOTE = r"[“”\"«‘]"
-_QUOTED = r"[^„“”\"«»\n]{3,60}"
-_NEUTER_HEADS = ("management", "konzept", "programm", "projekt")
-_ADJECTIVE_RE = re.compile(
-    r"^(?P<stem>[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|ell|iv))(?:e|en|er|es|em)$"
-)
 
 
 class MentionIndex:
@@ -134,7 +127,7 @@ def collect_mentions(protocol: Protocol, lex: Lexicon) -> MentionIndex:
     staff = _staff_person_starts(protocol, lex)
     mentions += _faction_mentions(text, [m for m in mentions if m.span.start not in staff], lex)
     mentions += _department_mentions(text, municipality, lex)
-    mentions += _initiative_mentions(text, lex)
+    mentions += initiative_mentions(text, lex)
     mentions += _place_mentions(text, municipality, lex)
     mentions += _paper_mentions(text)
     mentions += _body_mentions(protocol)
@@ -432,132 +425,6 @@ def _resolve_department_variants(found: list[tuple[Mention, bool, bool]]) -> Ite
                 continue
             target = new_named[-1]
             mention = Mention("department", mention.span, target.key, target.label)
-        yield mention
-
-
-# ---------------------------------------------------------------- initiatives
-
-
-@dataclass(frozen=True, slots=True)
-class _InitiativePatterns:
-    """The initiative patterns of a lexicon; `rare` ones run only when a trigger occurs."""
-
-    known: re.Pattern[str]
-    canon: dict[str, str]
-    compound: re.Pattern[str]
-    rare: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]
-
-
-@functools.cache
-def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
-    canon: dict[str, str] = {}
-    for entry in lex.initiatives["known"]:
-        for variant in (entry["label"], *entry["variants"]):
-            canon[variant] = entry["label"]
-    variants = "|".join(re.escape(v) for v in sorted(canon, key=len, reverse=True))
-    suffixes = "|".join(sorted(lex.initiatives["suffixes"], key=len, reverse=True))
-    heads = "|".join(lex.initiatives["named_heads"])
-    compound = re.compile(
-        # Every match starts with a capital: the lookahead lets the engine skip other places.
-        rf"(?=[A-ZÄÖÜ])(?:"
-        rf"(?P<adj>\b[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|ell|iv)(?:e|en|er|es|em)\s+)?"
-        rf"\b(?P<word>[A-ZÄÖÜ][\wäöüß-]*(?:{suffixes}))\b"
-        rf"|\b(?P<head>{heads})\s+(?P<name>{_CAP}(?:[ \t]+{_CAP})?))"
-    )
-    plans = lex.initiatives["numbered_plans"]
-    works = lex.initiatives["building_works"]["works"]
-    buildings = sorted(lex.initiatives["building_works"]["buildings"], key=len, reverse=True)
-    owner = r"(?:(?:des|der)\s+[A-ZÄÖÜ][\wäöüß-]*,?\s+)?"  # "Pilotprojekt des HEB, „…“"
-    rare = (
-        # A quoted name after a head outranks the compound ("Pilotprojekt … „Tütenhalter“");
-        # an unquoted one does not ("Förderprogramm Gründächer" stays "Förderprogramm").
-        (
-            ("„", "“", '"', "»"),
-            re.compile(
-                rf"\b(?P<quoted_head>{heads})\s+{owner}{_OPEN_QUOTE}(?P<quoted>{_QUOTED})"
-                rf"{_CLOSE_QUOTE}"
-            ),
-        ),
-        (
-            tuple(plans),
-            re.compile(
-                rf"\b(?P<plan>{_alternatives(plans)})(?:es|s)?[ \t]+Nr\.[ \t]*"
-                rf"(?P<number>\d{{1,4}}(?:[ \t]?[A-Z]\b)?)[ \t]*"
-                rf"{_OPEN_QUOTE}(?P<plan_name>{_QUOTED}){_CLOSE_QUOTE}"
-            ),
-        ),
-        (
-            tuple(works),
-            re.compile(
-                rf"\b(?P<works>(?:{_alternatives(works)})[ \t]+(?:des|der)[ \t]+"
-                rf"[A-ZÄÖÜ][a-zäöüß]*(?:{_alternatives(buildings)})\b"
-                rf"(?:[ \t]+in[ \t]+[A-ZÄÖÜ][\wäöüß-]+)?)"
-            ),
-        ),
-    )
-    firsts = "".join(sorted({re.escape(v[0]) for v in canon}))
-    known = re.compile(rf"(?=[{firsts}])(?<![\w-])(?:{variants})(?![\w-])")
-    return _InitiativePatterns(known, canon, compound, rare)
-
-
-def _alternatives(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in words)
-
-
-def _initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
-    patterns = _initiative_patterns(lex)
-    excluded = set(lex.initiatives["not_initiatives"])
-    found: list[Mention] = []
-    for m in patterns.known.finditer(text):
-        known_label = patterns.canon[m.group(0)]
-        found.append(
-            Mention("initiative", Span(m.start(), m.end()), fold(known_label), known_label)
-        )
-    matches = [*patterns.compound.finditer(text)]
-    for triggers, pattern in patterns.rare:
-        if any(t in text for t in triggers):  # a cheap test spares most texts the scan
-            matches += pattern.finditer(text)
-    for m in matches:
-        label = _initiative_label(m)
-        if label is None or label in excluded or label.split()[-1] in excluded:
-            continue
-        found.append(Mention("initiative", Span(m.start(), m.end()), fold(label), label))
-    yield from _merge_initiative_variants(found)
-
-
-def _initiative_label(m: re.Match[str]) -> str | None:
-    g = m.groupdict()
-    if g.get("works"):
-        return " ".join(g["works"].split())
-    if g.get("plan"):
-        number = " ".join(g["number"].split())
-        return f"{g['plan']} Nr. {number} „{g['plan_name'].strip()}“"
-    if g.get("quoted_head"):
-        return f"{g['quoted_head']} {g['quoted'].strip()}"
-    if g.get("head"):
-        return f"{g['head']} {g['name']}"
-    word = m.group("word")
-    if word.endswith(("managements", "konzepts", "programms", "projekts")):
-        word = word[:-1]
-    elif word.endswith(("konzeptes", "programmes", "projektes")):
-        word = word[:-2]
-    adjective = m.group("adj")
-    if adjective:
-        adj = _ADJECTIVE_RE.match(adjective.strip())
-        if adj and word.lower().endswith(_NEUTER_HEADS):
-            return f"{adj.group('stem')}es {word}"
-        return f"{adjective.strip()} {word}"
-    return word
-
-
-def _merge_initiative_variants(found: list[Mention]) -> Iterator[Mention]:
-    """A bare "Konfliktmanagement" is the "Kommunales Konfliktmanagement" of the same text."""
-    labels = {m.label for m in found}
-    for mention in found:
-        longer = {lb for lb in labels if lb != mention.label and lb.endswith(" " + mention.label)}
-        if len(longer) == 1:
-            label = longer.pop()
-            mention = Mention("initiative", mention.span, fold(label), label)
         yield mention
 
 

@@ -42,15 +42,7 @@ _LEAD_PREFIX_RE = re.compile(
 )
 # Units are noun phrases: lower-case words in them are joiners or abbreviations ("päd.").
 _LOWER_WORD_RE = re.compile(r"(?<![\wäöüß.-])[a-zäöüß]+(?![\wäöüß.-])")
-_NAME_JOINERS = frozenset(
-    {"und", "für", "der", "des", "die", "den", "dem", "von", "vom", "im", "in"}
-)
 _STELLV_RE = re.compile(r"stellv|stellvertret", re.IGNORECASE)
-# A head word of a leader in an affiliation or apposition; deputies are filtered separately.
-_LEAD_WORD_RE = re.compile(
-    r"\b(?:Leiter(?:in)?|Leitung|Betriebsleitung|Beigeordneter?|Dezernent(?:in)?|FBL|"
-    r"FB-Leiter(?:in)?|Fachbereichsleiter(?:in)?|Amtsleiter(?:in)?)\b"
-)
 # The text patterns below begin with a literal word, which lets the regex engine skip
 # quickly to its occurrences; `_at_word_start` stands in for a leading \b.
 _APPOSITION_RE = re.compile(r"Leit(?:er(?:in)?|ung)[ \t]+(?:des|der|vom)\s+")
@@ -190,7 +182,7 @@ def _looks_like_unit(unit: str, lex: Lexicon, in_staff: bool) -> bool:
     coded = in_staff and (any(c.isdigit() for c in unit) or "/" in unit or "-" in unit)
     if not (named or coded or spec.words.search(unit)):
         return False
-    if any(w not in _NAME_JOINERS for w in _LOWER_WORD_RE.findall(unit)):
+    if any(w not in spec.joiners for w in _LOWER_WORD_RE.findall(unit)):
         return False  # a sentence ("begrüßt die Entwicklung in der Stabsstelle ..."), not a name
     return unit not in lex.roles and "raktion" not in unit and lex.faction_entry(unit) is None
 
@@ -204,6 +196,9 @@ class _UnitSpec:
         self.words = re.compile(rf"(?:{words})(?![a-zäöüß])", re.I)
         self.short_units = frozenset(deps["short_units"])
         self.head_roles = frozenset(deps["unit_head_roles"])
+        self.joiners = frozenset(deps["name_joiners"])
+        leaders = "|".join(re.escape(w) for w in sorted(deps["leader_words"], key=len)[::-1])
+        self.lead_words = re.compile(rf"\b(?:{leaders})\b")
         self.prefixes = tuple(deps["unit_prefixes"])
         self.bare_heads = frozenset(
             form for spec in deps["head_words"].values() for form in spec["forms"]
@@ -276,11 +271,12 @@ def _affiliation_heads(protocol: Protocol, index: MentionIndex, lex: Lexicon) ->
     """ "(Dez. II - Beigeordnete)", "(FBL 40 Schule und Sport)", "57/FABIDO (Leiterin päd.
     Bereich)": the leader word names the unit right after it, else the one before it."""
     text = protocol.document.text
-    head_roles = _unit_spec(lex).head_roles
+    spec = _unit_spec(lex)
+    head_roles = spec.head_roles
     for entry, whole in _affiliation_segments(protocol):
         person = index.person_at(entry.person.span.start)
         segment = Span(whole.start, whole.start + _area_end(whole.quote(text)))
-        has_lead = _LEAD_WORD_RE.search(text, segment.start, segment.end) is not None
+        has_lead = spec.lead_words.search(text, segment.start, segment.end) is not None
         if person is None or not (has_lead or entry.person.role in head_roles):
             continue
         units = [
@@ -290,7 +286,7 @@ def _affiliation_heads(protocol: Protocol, index: MentionIndex, lex: Lexicon) ->
         ]
         if units and entry.person.role in head_roles:
             yield _claim(index, person, units[0])  # "Frau Senatorin Borns, FB 4 Kultur"
-        for lead in _LEAD_WORD_RE.finditer(text, segment.start, segment.end):
+        for lead in spec.lead_words.finditer(text, segment.start, segment.end):
             if _STELLV_RE.search(text, max(segment.start, lead.start() - 16), lead.start()):
                 continue
             unit = _unit_at_lead(index, units, lead)
@@ -339,9 +335,9 @@ def _compound_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Cl
         unit = index.first_after(m.start("unit"), ("department",), window=0)
         if unit is None:
             continue
-        person = _person_around(index, m.start()) or index.first_after(
-            m.end(), ("person",), window=2
-        )
+        person = _person_around(index, m.start())
+        if person is None:
+            person = index.first_after(m.end(), ("person",), window=2)
         if person is None:
             before = index.nearest_before(m.start(), "person", window=60)
             if before is not None and _BETWEEN_AFTER_RE.fullmatch(
