@@ -1,14 +1,18 @@
 """Bulk ingest of synthetic protocols: our pipeline with 1 and 2 processes against a naive loop.
 
-A seeded corpus from `bench.generate` (quick: 500 protocols, full: 10,000, about 3,000
-characters each) is ingested into a fresh store by `kg.pipeline.ingest` with two worker
-processes, and its first documents (quick: 250, full: 2,000) with one. The baseline is the
-naive loop "read, parse, extract, build an rdflib graph, serialise it with rdflib, load it
-into Oxigraph in one transaction per file" on the first documents of the same corpus (quick:
-50, full: 1,000). Then: re-ingest of the unchanged folder, re-ingest after changing one file,
-peak RSS of writer and workers, and extraction accuracy (F1 by `kg.evaluate`) against the
-generator's ground truth, so that speed work cannot silently cost quality. Every ingest runs
-in a fresh Python process, timed inside it (interpreter start-up excluded).
+A seeded corpus from `bench.generate` (quick: 300 protocols, full: 10,000, about 3,000
+characters each) is ingested into fresh stores by `kg.pipeline.ingest`: its first documents
+(quick: all 300, full: 2,000) once with one process and once with two worker processes (the
+speed-up, target at least 2), then the whole corpus with two (quick: the same run). The
+baseline is the naive loop "read, parse, extract, build an rdflib graph, serialise it with
+rdflib, load it into Oxigraph in one transaction per file" on the first documents (quick: 50,
+full: 1,000). Then: re-ingest of the unchanged folder, re-ingest after changing one file, peak
+RSS of writer and workers, CPU of the writer and of the workers per document (where the time
+goes), and extraction accuracy (F1 by `kg.evaluate`) against the generator's ground truth, so
+that speed work cannot silently cost quality. Every ingest runs in a fresh Python process,
+timed inside it (interpreter start-up excluded). The issue's targets at 10,000 documents
+(≤ 60 s with two processes, ≤ 5 s unchanged, < 1 s for one changed file) are extrapolated
+linearly from the quick run and measured by the full one.
 
 CLI: `python -m bench.bench_ingest [--quick]`.
 """
@@ -33,9 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = 2026
 CHARS = 3000
 SIZES = {  # quick, full
-    "docs": (500, 10_000),
+    "docs": (300, 10_000),
     "municipalities": (5, 20),
-    "one_process_docs": (250, 2000),  # the 1-process run covers the first documents only
+    "one_process_docs": (300, 2000),  # 1 and 2 processes compared on the first documents
     "baseline_docs": (50, 1000),
     "accuracy_docs": (60, 500),
 }
@@ -47,7 +51,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
     """Measure bulk ingest; see the module docstring.
 
     Args:
-        quick: 500 documents instead of 10,000 (and smaller baseline and accuracy samples).
+        quick: 300 documents instead of 10,000 (and smaller baseline and accuracy samples).
 
     Returns:
         Rows `{name, value, unit, baseline, ratio}`.
@@ -79,46 +83,92 @@ def _ingest_rows(
     tmp: Path, folder: Path, texts: list[Path], size: dict[str, int]
 ) -> list[dict[str, Any]]:
     naive = measure("naive", tmp / "naive-store", folder, limit=size["baseline_docs"])
-    one = measure("ingest", tmp / "store-1", folder, workers=1, limit=size["one_process_docs"])
-    two = measure("ingest", tmp / "store-2", folder, workers=2)
-    again = measure("ingest", tmp / "store-2", folder, workers=2)
+    first = size["one_process_docs"]
+    one = measure("ingest", tmp / "store-1", folder, workers=1, limit=first)
+    every = first >= len(texts)
+    two = measure("ingest", tmp / "store-2", folder, workers=2, limit=0 if every else first)
+    whole = two if every else measure("ingest", tmp / "store-all", folder, workers=2)
+    again = measure("ingest", whole["store"], folder, workers=2)
     changed = texts[len(texts) // 2]
     changed.write_text(
         changed.read_text(encoding="utf-8") + "\nDie Sitzung endet um 21:40 Uhr.\n",
         encoding="utf-8",
     )
-    one_changed = measure("ingest", tmp / "store-2", folder, workers=2)
-    _check(one, two, again, one_changed, len(texts))
-    n = len(texts)
+    one_changed = measure("ingest", whole["store"], folder, workers=2)
+    _check(one, two, whole, again, one_changed, len(texts))
+    return _speed_rows(naive, one, two, whole) + _rerun_rows(whole, again, one_changed)
+
+
+def _speed_rows(naive: dict[str, Any], one: dict[str, Any], two: dict[str, Any],
+                whole: dict[str, Any]) -> list[dict[str, Any]]:  # fmt: skip
     rate = {
         name: r["docs"] / r["seconds"] for name, r in (("naive", naive), ("1", one), ("2", two))
     }
-    runs = (("naive", naive), ("1", one), ("2", two))
-    cpu = {name: r["cpu"] / r["docs"] * 1000 for name, r in runs}
+    cpu = {name: r["cpu"] / r["docs"] * 1000 for name, r in (("naive", naive), ("1", one))}
+    n, whole_rate = whole["docs"], whole["docs"] / whole["seconds"]
+    measured = "measured" if n >= TARGET_DOCS else f"extrapolated from {n}"
     return [
         row("ingest.naive_docs_per_s", rate["naive"], "docs/s"),
         row("ingest.docs_per_s_1_process", rate["1"], "docs/s", rate["naive"]),
-        row("ingest.docs_per_s_2_processes", rate["2"], "docs/s", rate["1"]),
+        row(
+            f"ingest.docs_per_s_2_processes ({two['docs']} docs, target ≥ 2× 1 process)",
+            rate["2"],
+            "docs/s",
+            rate["1"],
+        ),
         row(f"ingest.wall_{one['docs']}_docs_1_process", one["seconds"], "s"),
-        row(f"ingest.wall_{n}_docs_2_processes", two["seconds"], "s"),
-        row("ingest.wall_10k_docs_2_processes (target ≤ 60 s)", TARGET_DOCS / rate["2"], "s"),
+        row(f"ingest.wall_{n}_docs_2_processes", whole["seconds"], "s"),
+        row(
+            f"ingest.wall_10k_docs_2_processes ({measured}, target ≤ 60 s)",
+            TARGET_DOCS / whole_rate,
+            "s",
+        ),
         row("ingest.cpu_per_doc_1_process", cpu["1"], "ms", cpu["naive"]),
-        row("ingest.cpu_per_doc_2_processes (all processes)", cpu["2"], "ms", cpu["1"]),
-        row("ingest.triples_stored", two["triples"], "triples"),
-        row("ingest.triples_per_s_2_processes", two["triples"] / two["seconds"], "triples/s"),
-        row("ingest.peak_rss_writer_2_processes", two["rss_self"], "MB", one["rss_self"]),
-        row("ingest.peak_rss_worker_2_processes", two["rss_children"], "MB"),
-        row(f"ingest.reingest_{n}_unchanged (target ≤ 5 s at 10k)", again["seconds"], "s"),
-        row("ingest.reingest_one_changed (target < 1 s)", one_changed["seconds"], "s"),
+        row("ingest.cpu_per_doc_2_processes_writer", two["cpu_self"] / two["docs"] * 1000, "ms"),
+        row(
+            "ingest.cpu_per_doc_2_processes_workers",
+            two["cpu_children"] / two["docs"] * 1000,
+            "ms",
+            cpu["1"],
+        ),
+        row("ingest.triples_stored", whole["triples"], "triples"),
+        row("ingest.triples_per_doc", whole["triples"] / max(1, whole["added"]), "triples"),
+        row("ingest.triples_per_s_2_processes", whole["triples"] / whole["seconds"], "triples/s"),
+        row("ingest.peak_rss_writer_2_processes", whole["rss_self"], "MB", one["rss_self"]),
+        row("ingest.peak_rss_worker_2_processes", whole["rss_children"], "MB"),
+        row(
+            f"ingest.peak_rss_writer_and_2_workers at {whole['triples']:,} triples "
+            "(target < 4 GB at 10M)",
+            whole["rss_self"] + 2 * whole["rss_children"],
+            "MB",
+        ),
     ]
 
 
-def _check(one: dict[str, Any], two: dict[str, Any], again: dict[str, Any],
-           changed: dict[str, Any], n: int) -> None:  # fmt: skip
+def _rerun_rows(
+    whole: dict[str, Any], again: dict[str, Any], one_changed: dict[str, Any]
+) -> list[dict[str, Any]]:
+    n = whole["docs"]
+    measured = "measured" if n >= TARGET_DOCS else f"extrapolated from {n}"
+    return [
+        row(f"ingest.reingest_{n}_unchanged", again["seconds"], "s"),
+        row(
+            f"ingest.reingest_10k_unchanged ({measured}, target ≤ 5 s)",
+            again["seconds"] * TARGET_DOCS / n,
+            "s",
+        ),
+        row(
+            f"ingest.reingest_one_changed_of_{n} (target < 1 s at 10k)", one_changed["seconds"], "s"
+        ),
+    ]
+
+
+def _check(one: dict[str, Any], two: dict[str, Any], whole: dict[str, Any],
+           again: dict[str, Any], changed: dict[str, Any], n: int) -> None:  # fmt: skip
     """The runs must have done what they claim, else the figures mean nothing."""
     problems = []
-    if one["failed"] or two["added"] != n or not 0 < one["added"] <= n:
-        problems.append(f"first ingests did not store every document: {one} / {two}")
+    if one["failed"] or whole["added"] != n or not 0 < one["added"] == two["added"] <= n:
+        problems.append(f"first ingests did not store every document: {one} / {two} / {whole}")
     if again["unchanged"] != n or changed["replaced"] != 1 or changed["unchanged"] != n - 1:
         problems.append(f"re-ingest did not skip/replace as expected: {again} / {changed}")
     if problems:
@@ -193,8 +243,11 @@ def _child(kind: str, store: Path, folder: Path, workers: int, limit: int) -> di
     return counts | {
         "seconds": seconds,
         "cpu": me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime,
+        "cpu_self": me.ru_utime + me.ru_stime,  # the writer (with its commit thread)
+        "cpu_children": children.ru_utime + children.ru_stime,  # the worker processes
         "rss_self": me.ru_maxrss / 1024,
         "rss_children": children.ru_maxrss / 1024,
+        "store": str(store),
     }  # fmt: skip
 
 

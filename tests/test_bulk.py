@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 from concurrent.futures import Executor, Future
@@ -139,9 +140,42 @@ def test_unchanged_files_are_skipped_before_parsing(
     settings = Settings(store_dir=tmp_path / "store")
     ingest([folder], settings)
     calls: list[str] = []
-    monkeypatch.setattr(pipeline, "process_document", lambda d, r=None: calls.append(d.path))
+    monkeypatch.setattr(pipeline, "parse", lambda d: calls.append(d.path))
     report = ingest([folder], settings)
     assert len(report.unchanged) == 3 and calls == []
+
+
+def test_each_file_is_read_and_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _folder(tmp_path)
+    parsed: list[str] = []
+    real_parse = pipeline.parse
+
+    def counting(document: Any) -> Any:
+        parsed.append(document.path)
+        return real_parse(document)
+
+    monkeypatch.setattr(pipeline, "parse", counting)
+    report = ingest([folder], Settings(store_dir=tmp_path / "store"), workers=1)
+    assert len(report.added) == 3 and sorted(parsed) == sorted(report.added)
+
+
+def test_files_with_a_remembered_stamp_are_not_even_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _folder(tmp_path)
+    an_hour_ago = dt.datetime.now().timestamp() - 3600  # older than a racy modification
+    for path in folder.iterdir():
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    settings = Settings(store_dir=tmp_path / "store")
+    ingest([folder], settings)
+    assert (settings.store_dir / "files.json").is_file()
+    monkeypatch.setattr(pipeline, "_stored_identity", lambda *args: pytest.fail("file read"))
+    assert len(ingest([folder], settings).unchanged) == 3
+    changed = folder / "2024-04-18-rat-top-7.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nEnde der Sitzung.\n")
+    monkeypatch.undo()
+    report = ingest([folder], settings)
+    assert report.replaced == [str(changed)] and len(report.unchanged) == 2
 
 
 @pytest.mark.parametrize(

@@ -72,3 +72,25 @@ def test_binding_an_unselected_variable_is_a_store_error(tmp_path: Path) -> None
 
     with Store(tmp_path) as store, pytest.raises(StoreError, match="cannot run the query"):
         store.select("SELECT ?a WHERE { ?a ?b ?c }", bindings={"zz": Literal("x")})
+
+
+def test_a_writer_sees_its_own_changes_to_documents_and_graphs(tmp_path: Path) -> None:
+    """document_hashes and named_graphs are remembered by a writer, never past its writes."""
+    from rdflib import URIRef
+
+    from kg.store import GraphUpdate
+    from kg.vocab import RG
+
+    doc = URIRef("https://w3id.org/ratsgraph/id/x/doc/a")
+    line = f"<{doc}> <{RG.sha256}> "
+    with Store(tmp_path / "store") as store:
+        assert store.document_hashes() == {} and store.named_graphs() == []
+        store.add_graphs([GraphUpdate(doc, ntriples=line + '"1" .\n')])
+        assert store.document_hashes() == {str(doc): "1"} and store.named_graphs() == [str(doc)]
+        store.replace_graphs([GraphUpdate(doc, ntriples=line + '"2" .\n')])
+        assert store.document_hashes() == {str(doc): "2"}
+        record = (URIRef(f"{doc}/ambiguity/1"), RG.mentionedIn, doc)
+        store.replace_resolution_records(str(doc), [record])
+        assert str(RG.resolution) in store.named_graphs()
+        store.delete_graph(doc)
+        assert store.document_hashes() == {}
