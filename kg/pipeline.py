@@ -12,22 +12,20 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import multiprocessing
-import os
 import pickle
-import signal
-from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Generator, Iterable, Mapping
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from kg.errors import KgError, SettingsError, SourceError
+from kg.errors import KgError, SourceError
 from kg.extract import extract
 from kg.models import Extraction, ResolvedDocument, SourceDocument
 from kg.parse import parse
+from kg.pipeline_workers import CHUNK_SIZE, Runner, chunks, run_tasks, start_runner
+from kg.pipeline_workers import dask_executor as dask_executor  # part of this module's API
 from kg.rdf import (
     document_iri,
     document_iri_of,
@@ -52,13 +50,9 @@ MAX_TEXT_FILE_BYTES = 32_000_000  # text and HTML files larger than this are not
 BATCH_SIZE = 200  # documents per commit ...
 BATCH_TRIPLES = 300_000  # ... and about this many triples at most
 PARALLEL_MIN_FILES = 50  # fewer files to process are not worth starting worker processes
-CHUNK_SIZE = 8  # files per task sent to a worker
-TASKS_PER_WORKER = 8  # tasks queued per worker, so prepared documents never pile up in memory
-REMOTE_TASKS = 64  # tasks queued on a Dask cluster
 KEEP_BYTES = 1_000_000_000  # phase one's extractions kept for phase two, up to about this much
 Progress = Callable[[int, int, str], None]
 T = TypeVar("T")
-R = TypeVar("R")
 Registries = Mapping[str, Registry]  # by municipality
 
 
@@ -108,7 +102,6 @@ class Extracted:
 
 Outcome = Prepared | Failed
 Item = Path | SourceDocument | Failed | Extraction | bytes  # what a worker task gets per file
-Task = tuple[Callable[..., list[Any]], tuple[Any, ...]]
 
 
 def process_document(
@@ -257,7 +250,7 @@ def ingest(
         known_files = FileIndex.load(settings.store_dir, f"{settings.base_iri} {metadata!r}")
         writer = _Writer(store, report, known_files)
         todo = [path for path in files if not writer.skip_unchanged(path, settings, metadata, tick)]
-        with _runner(len(todo), workers, executor) as runner:
+        with start_runner(len(todo) > PARALLEL_MIN_FILES, workers, executor) as runner:
             observed, kept = _extracted(todo, settings, metadata, runner)
             registries = BatchRegistries.build(store, settings, observed) if todo else None
             outcomes = _outcomes(todo, settings, metadata, runner, kept, registries)
@@ -438,34 +431,11 @@ def _stored_identity(
 # ---------------------------------------------------------------- running the work
 
 
-@dataclass(frozen=True, slots=True)
-class _Runner:
-    """Where the work runs: in this process (no executor), a local pool or a remote cluster."""
-
-    executor: Executor | None = None
-    remote: bool = False  # remote workers get documents, not paths
-    queued: int = 0  # tasks kept queued, so results never pile up in memory
-
-
-@contextmanager
-def _runner(count: int, workers: int | None, executor: Executor | None) -> Iterator[_Runner]:
-    """One runner for both phases of an ingest of `count` files (one pool start-up)."""
-    if executor is not None:
-        yield _Runner(executor, remote=True, queued=REMOTE_TASKS)
-        return
-    processes = workers or os.cpu_count() or 1
-    if processes == 1 or count <= PARALLEL_MIN_FILES:
-        yield _Runner()
-        return
-    with _pool(processes) as pool:
-        yield _Runner(pool, queued=processes * TASKS_PER_WORKER)
-
-
 def _outcomes(
     todo: list[Path],
     settings: Settings,
     metadata: Metadata | None,
-    runner: _Runner,
+    runner: Runner,
     kept: dict[str, Item],
     registries: BatchRegistries | None = None,
 ) -> Generator[Outcome, None, None]:
@@ -482,31 +452,20 @@ def _outcomes(
     tasks = (
         (_prepare_items, ([_task_item(path, kept, runner, metadata) for path in chunk], settings,
                           metadata, registries.for_paths(chunk) if registries else None))
-        for chunk in _chunks(todo, CHUNK_SIZE)
+        for chunk in chunks(todo, CHUNK_SIZE)
     )  # fmt: skip
-    yield from _run(runner.executor, tasks, runner.queued)
+    yield from run_tasks(runner.executor, tasks, runner.queued)
 
 
 def _task_item(
-    path: Path, kept: dict[str, Item], runner: _Runner, metadata: Metadata | None
+    path: Path, kept: dict[str, Item], runner: Runner, metadata: Metadata | None
 ) -> Item:
     item = kept.pop(str(path), path)
     return _read(item, metadata) if runner.remote and isinstance(item, Path) else item
 
 
-@contextmanager
-def _pool(count: int) -> Iterator[ProcessPoolExecutor]:
-    # "spawn": the workers must not inherit the open store (RocksDB threads and locks).
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(count, mp_context=context, initializer=_ignore_interrupts)
-    try:
-        yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
 def _extracted(
-    todo: list[Path], settings: Settings, metadata: Metadata | None, runner: _Runner
+    todo: list[Path], settings: Settings, metadata: Metadata | None, runner: Runner
 ) -> tuple[list[Observed], dict[str, Item]]:
     """Phase one: whom each file names, so every file is resolved against the whole batch;
     and the extractions (or failures) phase two goes on from, while they fit `KEEP_BYTES`."""
@@ -514,10 +473,10 @@ def _extracted(
     if runner.executor is None:
         found = (extract_item(path, settings, metadata) for path in todo)
     else:
-        chunks = _chunks(todo, CHUNK_SIZE)
-        items = ([_read(p, metadata) for p in c] if runner.remote else c for c in chunks)
+        pieces = chunks(todo, CHUNK_SIZE)
+        items = ([_read(p, metadata) for p in c] if runner.remote else c for c in pieces)
         tasks = ((_extract_items, (chunk, settings, metadata, True)) for chunk in items)
-        found = _run(runner.executor, tasks, runner.queued)
+        found = run_tasks(runner.executor, tasks, runner.queued)
     observed: list[Observed] = []
     kept: dict[str, Item] = {}
     size = 0
@@ -536,49 +495,6 @@ def _kept_size(extraction: Extraction | bytes) -> int:
     if isinstance(extraction, bytes):
         return len(extraction)
     return 3 * len(extraction.protocol.document.text)  # about what it takes pickled
-
-
-def _run(
-    executor: Executor,
-    tasks: Iterator[tuple[Callable[..., list[R]], tuple[Any, ...]]],
-    limit: int,
-) -> Iterator[R]:
-    """Run `tasks` with at most `limit` queued and yield their outcomes in order.
-
-    Raises:
-        KgError: when the executor fails (a worker process died, the cluster went away).
-    """
-    queued: deque[Future[list[R]]] = deque()
-    try:
-        for function, args in tasks:
-            queued.append(executor.submit(function, *args))
-            if len(queued) >= limit:
-                yield from _result(queued.popleft())
-        while queued:
-            yield from _result(queued.popleft())
-    finally:
-        for future in queued:
-            future.cancel()
-
-
-def _result(future: Future[list[R]]) -> list[R]:
-    try:
-        return future.result()
-    except Exception as error:  # tasks catch per-file errors: this is the machinery
-        raise KgError(
-            f"parse/extract worker failed ({type(error).__name__}: {error}); completed batches "
-            "are stored, run the same ingest again to continue"
-        ) from error
-
-
-def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
-
-
-def _ignore_interrupts() -> None:
-    """Workers ignore Ctrl-C; the writer handles it and stops them."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _extract_items(
@@ -637,28 +553,3 @@ def read_protocol(path: Path, metadata: Metadata | None = None) -> SourceDocumen
             f"limit {MAX_TEXT_CHARS:,}); split it into meetings"
         )
     return document
-
-
-@contextmanager
-def dask_executor(scheduler: str) -> Iterator[Executor]:
-    """An executor on the Dask cluster at `scheduler` (e.g. "tcp://10.0.0.5:8786").
-
-    Every Dask worker needs this package installed in the same version.
-
-    Raises:
-        SettingsError: when dask.distributed is missing or the scheduler cannot be reached.
-    """
-    try:
-        from distributed import Client as DaskClient
-    except ImportError as error:
-        raise SettingsError(
-            "--executor dask needs dask.distributed: pip install 'ratsgraph[dask]'"
-        ) from error
-    try:
-        client: Any = DaskClient(scheduler, timeout="10s")  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError, ValueError) as error:
-        raise SettingsError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
-    try:
-        yield client.get_executor(pure=False)
-    finally:
-        client.close()
