@@ -193,6 +193,14 @@ def test_information_after_another_act_informs_and_support_of_a_named_person() -
     ]  # fmt: skip
 
 
+def test_thanks_in_a_speech_and_information_beside_it() -> None:
+    ex = _page(
+        "Herr Adler erklärt, dass der Haushalt ausgeglichen sei. Dieser Erfolg ist dem Team "
+        "der Kämmerei zu verdanken. Deshalb an dieser Stelle: Herzlichen Dank!\n"
+    )
+    assert _acts(ex) == [{"Information", "Thanks"}]
+
+
 # ---------------------------------------------------------------- units, heads, initiatives
 # (German administration patterns seen across cities; short texts in the protocols' style)
 
