@@ -32,6 +32,7 @@ from rdflib.term import Node
 from kg.errors import KgError, QueryError, StoreError
 
 log = logging.getLogger(__name__)
+VIEWS_PREFIX = ".serve-views-"  # + server PID + "-": folders of the workers' views
 
 
 class QueryTimeoutError(QueryError):
@@ -182,11 +183,34 @@ class WorkerPool:
 
 
 def _view_root(store_dir: Path) -> str:
-    """A new folder for the workers' views: beside the store, so copies are hard links."""
+    """A new folder for the workers' views: beside the store, so copies are hard links.
+
+    Folders a killed server left behind are removed first: their hard links would keep old
+    store files on disk.
+    """
+    _remove_abandoned_views(store_dir)
     try:
-        return tempfile.mkdtemp(prefix=".serve-views-", dir=store_dir)
+        return tempfile.mkdtemp(prefix=f"{VIEWS_PREFIX}{os.getpid()}-", dir=store_dir)
     except OSError:  # a store folder we may not write: copies in the temporary folder
         return tempfile.mkdtemp(prefix="kg-serve-views-")
+
+
+def _remove_abandoned_views(store_dir: Path) -> None:
+    for folder in store_dir.glob(f"{VIEWS_PREFIX}*-*"):
+        owner = folder.name.removeprefix(VIEWS_PREFIX).split("-", 1)[0]
+        if owner.isdigit() and not _running(int(owner)):
+            log.info("removing views of a server that is gone: %s", folder)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 # ---------------------------------------------------------------- inside the worker process

@@ -440,6 +440,12 @@ EVERYTHING = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 EVERY_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
+def _dead_pid() -> int:
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
 def _private_pages(server: Server, iri: str) -> dict[str, httpx.Response]:
     search = saved_queries()["search-statements"].sparql
     return {
@@ -451,7 +457,10 @@ def _private_pages(server: Server, iri: str) -> dict[str, httpx.Response]:
 
 
 def test_serve_shows_private_citizens_only_under_pseudonyms(private_store: Path) -> None:
+    abandoned = private_store / f".serve-views-{_dead_pid()}-x"
+    (abandoned / "1-1").mkdir(parents=True)
     running = Server(private_store, limits=False)
+    assert not abandoned.exists(), "views a killed server left behind are removed"
     try:
         pseudonym = sparql(
             running,
