@@ -84,6 +84,7 @@ def reconcile(
     """
     manifest = Manifest.load(settings.store_dir)
     written = list(written)
+    before = {r.iri: manifest.documents[r.iri] for r in written if r.iri in manifest.documents}
     manifest.update(written)
     stored = store.document_hashes()
     dropped = manifest.keep_only(stored)
@@ -96,14 +97,25 @@ def reconcile(
     unchanged = not (touched or dropped) and curation.digest == manifest.curation
     if unchanged and (settings.store_dir / MANIFEST_FILE).exists():
         return report  # nothing changed (an unchanged re-ingest): nothing to write
-    unsettled = {r.municipality for r in [*dropped, *recovered]}
+    missing = {r.municipality for r in [*dropped, *recovered]}
+    # Where the written documents name the same people as before (and curation is the same),
+    # the registry is the one the last reconciliation left every stored document current with.
+    people_changed = {
+        r.municipality
+        for r in written
+        if r.iri not in before or before[r.iri].observations != r.observations
+    }
+    if curation.digest != manifest.curation:
+        people_changed |= touched
     for municipality in report.municipalities:
         batch = (resolved_with or {}).get(municipality)
         fresh = frozenset(r.iri for r in written if r.municipality == municipality)
-        final = batch is not None and batch.documents == fresh and municipality not in unsettled
+        final = batch is not None and batch.documents == fresh and municipality not in missing
+        settled = final and municipality not in people_changed
         _reconcile_municipality(
-            store, settings, manifest, curation, municipality, report, batch, fresh, final
-        )
+            store, settings, manifest, curation, municipality, report, batch, fresh,
+            (final, settled),
+        )  # fmt: skip
     manifest.curation = curation.digest
     manifest.save(settings.store_dir)
     return report
@@ -118,20 +130,26 @@ def _reconcile_municipality(
     report: ReconcileReport,
     batch: BatchResolution | None = None,
     fresh: frozenset[str] = frozenset(),
-    final: bool = False,
+    known: tuple[bool, bool] = (False, False),
 ) -> None:
     """Rewrite the stale documents and rosters of a municipality and its rg:resolution records.
 
-    `batch` is how an ingest resolved the documents `fresh`; `final`: its registry is the
-    final one (all its documents were written, none went missing); else the registry is built
-    here and compared with it.
+    `batch` is how an ingest resolved the documents `fresh`. `known` = (final, settled):
+    final, its registry is the final one (all its documents were written, none went missing),
+    else the registry is built here and compared with it; settled, that registry is also the
+    one before the ingest, so no other stored document can be stale.
     """
+    final, settled = known
     if batch is not None and final:
         registry, external = batch.registry, external_people(store, settings, municipality)
     else:
         registry, external = build_registry(store, settings, manifest, curation, municipality)
     current = fresh if batch is not None and batch.registry == registry else frozenset()
-    updates = list(_stale_documents(store, settings, manifest, registry, report, current))
+    updates = (
+        []
+        if settled
+        else list(_stale_documents(store, settings, manifest, registry, report, current))
+    )
     updates += _stale_rosters(store, settings, manifest, registry, municipality, report)
     for start in range(0, len(updates), BATCH_SIZE):
         store.replace_graphs(updates[start : start + BATCH_SIZE])

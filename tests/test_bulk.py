@@ -329,3 +329,23 @@ def test_bench_runner_reports_a_broken_module_instead_of_crashing() -> None:
     assert "| bench_does_not_exist | **failed**: ModuleNotFoundError" in report
     assert "| a\\|b | 2 | s | 4 | 0.5 |" in report
     assert "logical CPUs" in report and "pyoxigraph" in report
+
+
+def test_a_change_naming_the_same_people_checks_no_other_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.store_manifest import DocumentRecord
+
+    folder = _folder(tmp_path)
+    settings = Settings(store_dir=tmp_path / "store")
+    ingest([folder], settings)
+    digests: list[str] = []
+    real_digest = DocumentRecord.digest
+    monkeypatch.setattr(
+        DocumentRecord, "digest", lambda self, r: digests.append(self.iri) or real_digest(self, r)
+    )
+    changed = folder / "2024-04-18-rat-top-7.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nEnde der Sitzung.\n")
+    assert ingest([folder], settings).replaced == [str(changed)] and digests == []
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nHerr Zabel (SPD) fragt nach.\n")
+    assert ingest([folder], settings).replaced == [str(changed)] and digests
