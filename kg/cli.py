@@ -5,10 +5,11 @@ Run `kg --help` for the commands; the README shows an example of each.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -278,8 +279,10 @@ def export(
     if fmt not in (*ex.RDF_FORMATS, *NETWORK_FORMATS):
         known = ", ".join((*ex.RDF_FORMATS, *NETWORK_FORMATS))
         raise ExportError(f"unknown export format {fmt!r} (use one of {known})")
-    with Store(_settings(store).store_dir, read_only=True) as opened:
-        shown = _shown_store(opened, _settings(store), keep_private_names)
+    with (
+        Store(_settings(store).store_dir, read_only=True) as opened,
+        _shown_store(opened, _settings(store), keep_private_names) as shown,
+    ):
         rdf = fmt in ex.RDF_FORMATS
         data = ex.render_rdf(shown, fmt) if rdf else _network_export(shown, fmt)
     if output is None:
@@ -289,11 +292,16 @@ def export(
     console.print(f"wrote {output} ({len(data):,} bytes)")
 
 
-def _shown_store(opened: Any, settings: Any, keep_private_names: bool) -> Any:
+@contextlib.contextmanager
+def _shown_store(opened: Any, settings: Any, keep_private_names: bool) -> Iterator[Any]:
     """The store as exports and views show it: private citizens pseudonymised by default."""
-    from kg.store_privacy import pseudonymised_store
+    from kg.store_privacy import shown_store
 
-    return opened if keep_private_names else pseudonymised_store(opened, settings.base_iri)
+    if keep_private_names:
+        yield opened
+        return
+    with shown_store(opened, settings.base_iri) as shown:
+        yield shown
 
 
 def _network_export(opened: Any, fmt: str) -> bytes:
@@ -488,8 +496,10 @@ def viz(
         raise AnalyseError(f"unknown view {view!r} (use one of {', '.join(VIEWS)})")
     if view == "ego" and not focus:
         raise AnalyseError("the ego view needs --focus ENTITY (an IRI or a name)")
-    with Store(_settings(store).store_dir, read_only=True) as opened:
-        shown = _shown_store(opened, _settings(store), keep_private_names)
+    with (
+        Store(_settings(store).store_dir, read_only=True) as opened,
+        _shown_store(opened, _settings(store), keep_private_names) as shown,
+    ):
         projection = load_projection(shown, Window(since, until), municipality)
     graph = graph_for_view(projection, view, focus)
     window = f" ({since or '…'} – {until or '…'})" if since or until else ""
