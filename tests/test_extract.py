@@ -201,6 +201,16 @@ def test_thanks_in_a_speech_and_information_beside_it() -> None:
     assert _acts(ex) == [{"Information", "Thanks"}]
 
 
+def test_a_farewell_opens_the_chairs_turn() -> None:
+    ex = _page(
+        "Vor Eintritt in die Tagesordnung verabschiedet Herr Oberbürgermeister Kranz Herrn "
+        "Zeller anlässlich seiner letzten Sitzung. Er bedankt sich für die Zusammenarbeit.\n"
+    )
+    assert [(ex.mentions[s.speaker].label, set(s.acts)) for s in ex.statements] == [
+        ("Kranz", {"Thanks"})
+    ]
+
+
 # ---------------------------------------------------------------- units, heads, initiatives
 # (German administration patterns seen across cities; short texts in the protocols' style)
 
