@@ -64,7 +64,7 @@ LOOKUPS = frozenset({"entity", "entity-search", "statements-by-person", "person-
 
 def scaled(triples: int) -> Mode:
     """The full mode with about `triples` triples (documents scaled from a small sample)."""
-    sample = replace(FULL.shape, documents=40)
+    sample = replace(FULL.shape, documents=400)
     per_document = generate(sample).triples / sample.documents
     documents = max(FULL.shape.municipalities, round(triples / per_document))
     return replace(FULL, shape=replace(FULL.shape, documents=documents))
