@@ -23,7 +23,7 @@ THRESHOLDS = {
     "attendance": 0.87,
     "speaker_attribution": 0.95,
     "statements": 0.95,
-    "speech_acts": 0.81,
+    "speech_acts": 0.82,
     "replies": 0.96,
     "votes": 0.90,
 }
