@@ -15,6 +15,11 @@ who share a surname never meet in one document; a turn of an unnamed "Die Vorsit
 statement only when the attendance list names the chair ("... als Vorsitzende"); acts come
 from the cue verbs of a turn only.
 
+The parts live beside this module: ``generate_words`` (word lists, speaker patterns, sentence
+templates), ``generate_world`` (municipalities, persons, rosters), ``generate_fill`` (ground
+truth of fragments, template filling), ``generate_speech`` (the document being written) and
+``generate_layouts`` (the three layouts); this module writes the corpus.
+
 CLI: ``python -m bench.generate OUT --docs 1000 --municipalities 5 --seed 0 --chars 3000``.
 """
 
