@@ -1,0 +1,128 @@
+"""The held-out gold set in tests/heldout: format, agreement with its texts, and `kg eval` on it.
+
+tests/heldout holds hand-written protocol excerpts from towns and council systems that are not
+in ../shared/corpus, each with a gold file in the format of tests/gold/README.md. They were
+written without looking at the extraction code and were never used to tune it, so their scores
+estimate how the rules generalise. No score threshold is asserted here on purpose: a threshold
+would turn the set into one more development target.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_gold_files import load, validate
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.evaluate import CATEGORIES, evaluate
+
+HELDOUT = Path(__file__).resolve().parent / "heldout"
+CORPUS_INDEX = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "INDEX.tsv"
+MIN_FILES = 12
+INDEX_HEADER = ["file", "url", "city", "system", "date", "body"]
+
+
+def heldout_paths() -> list[Path]:
+    """Return the held-out gold files, sorted by name."""
+    return sorted(HELDOUT.glob("*.json"))
+
+
+def index_rows(path: Path) -> list[list[str]]:
+    """Rows of an INDEX.tsv (header checked, header row dropped)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[0].split("\t") == INDEX_HEADER, f"{path}: header {lines[0]!r}"
+    return [line.split("\t") for line in lines[1:] if line]
+
+
+def flat(text: str) -> str:
+    """The text with whitespace collapsed and line-end hyphenation of words undone.
+
+    Agenda titles in the gold are written as a reader reads them ("Beschlussfähigkeit"),
+    while the text may break them across lines ("Beschluss-\\n     fähigkeit").
+    """
+    joined = re.sub(r"(\w)-\n\s*([a-zäöüß])", r"\1\2", text)
+    return " ".join(joined.split())
+
+
+@pytest.fixture(params=heldout_paths(), ids=lambda path: path.stem)
+def heldout(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
+    """One held-out gold file as (stem, parsed data)."""
+    path: Path = request.param
+    return path.stem, load(path)
+
+
+def test_enough_heldout_files_from_many_towns() -> None:
+    paths = heldout_paths()
+    assert len(paths) >= MIN_FILES, f"only {len(paths)} held-out gold files in {HELDOUT}"
+    cities = {load(path)["city"] for path in paths}
+    systems = {load(path)["system"] for path in paths}
+    assert len(cities) == len(paths), f"held-out files should each come from another town: {cities}"
+    assert len(systems) >= 3, f"held-out files cover only the systems {sorted(systems)}"
+
+
+def test_heldout_file_is_valid(heldout: tuple[str, dict[str, Any]]) -> None:
+    stem, data = heldout
+    validate(data, stem)
+
+
+def test_heldout_text_exists_and_holds_the_gold_literals(
+    heldout: tuple[str, dict[str, Any]],
+) -> None:
+    """Names, paper numbers and agenda titles are copied from the text beside the gold file."""
+    stem, data = heldout
+    source = HELDOUT / data["file"]
+    assert source.is_file(), f"{stem}: text {data['file']} is missing from {HELDOUT}"
+    text = source.read_text(encoding="utf-8")
+    for person in data["persons"]:
+        for key in ("surname", "given"):
+            value = person[key]
+            assert value is None or value in text, f"{stem}: {key} {value!r} not in the text"
+    for paper in data["papers"]:
+        assert paper in text, f"{stem}: paper {paper!r} not in the text"
+    for item in data["items"]:
+        assert item["title"] in flat(text), f"{stem}: item title {item['title']!r} not in text"
+        number = item["number"]
+        assert number is None or number in text, f"{stem}: item number {number!r} not in text"
+
+
+def test_heldout_index_agrees_with_gold_files() -> None:
+    rows = {row[0]: row for row in index_rows(HELDOUT / "INDEX.tsv")}
+    paths = heldout_paths()
+    assert sorted(rows) == sorted(load(path)["file"] for path in paths), "INDEX.tsv vs gold files"
+    for path in paths:
+        data = load(path)
+        _file, _url, city, system, date, body = rows[data["file"]]
+        meeting = data["meeting"]
+        assert (city, system) == (data["city"], data["system"]), f"{path.name}: city/system"
+        assert (date or None, body) == (meeting["date"], meeting["body"]), f"{path.name}: meeting"
+
+
+def test_heldout_towns_are_not_in_the_development_corpus() -> None:
+    """The set only estimates generalisation if none of its towns was seen while developing."""
+    if not CORPUS_INDEX.is_file():
+        pytest.skip(f"{CORPUS_INDEX} is absent; cannot compare held-out towns with the corpus")
+    seen = {row[2] for row in index_rows(CORPUS_INDEX)}
+    towns = {load(path)["city"] for path in heldout_paths()}
+    assert not towns & seen, f"held-out towns also in the corpus: {sorted(towns & seen)}"
+
+
+def test_evaluation_scores_every_heldout_document() -> None:
+    evaluation = evaluate(HELDOUT, HELDOUT)
+    assert evaluation.errors == []
+    assert len(evaluation.documents) == len(heldout_paths())
+    for category in CATEGORIES:
+        score = evaluation.scores[category]
+        if category != "person_clustering":  # every held-out town has a single document
+            assert score.tp + score.fn > 0, f"{category}: the held-out gold has no entries"
+
+
+def test_kg_eval_reports_every_category_on_heldout() -> None:
+    result = CliRunner().invoke(app, ["eval", str(HELDOUT), "--corpus", str(HELDOUT)])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert f"on {len(heldout_paths())} documents" in result.stdout
+    for category in CATEGORIES:
+        assert re.search(rf"^\W*{category}\W", result.stdout, re.MULTILINE), category
