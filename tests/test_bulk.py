@@ -331,6 +331,14 @@ def test_bench_runner_reports_a_broken_module_instead_of_crashing() -> None:
     assert "logical CPUs" in report and "pyoxigraph" in report
 
 
+def test_every_benchmark_has_a_quick_budget_and_all_fit_in_three_minutes() -> None:
+    from bench.run import DEFAULT_QUICK_BUDGET, QUICK_BUDGET, discover
+
+    modules = discover()
+    assert set(QUICK_BUDGET) == set(modules), "give every bench module its measured quick budget"
+    assert sum(QUICK_BUDGET.get(m, DEFAULT_QUICK_BUDGET) for m in modules) <= 180
+
+
 def test_a_change_naming_the_same_people_checks_no_other_document(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
