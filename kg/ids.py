@@ -14,6 +14,15 @@ import unicodedata
 _FOLD = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ẞ": "SS"}
 )
+# Letters that Unicode does not decompose into a base letter and a mark ("Yılmaz", "Łukasz",
+# "Søren"): spelled as their usual Latin transcription so that names keep every letter.
+_FOLD_UNDECOMPOSED = str.maketrans(
+    {
+        "ı": "i", "ł": "l", "Ł": "L", "ø": "oe", "Ø": "Oe", "æ": "ae", "Æ": "Ae", "œ": "oe",
+        "Œ": "Oe", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ħ": "h",
+        "Ħ": "H", "ŀ": "l", "Ŀ": "L",
+    }
+)  # fmt: skip
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _MAX_SLUG = 80
 
@@ -22,14 +31,17 @@ _MAX_SLUG = 80
 def fold(text: str) -> str:
     """Case- and umlaut-insensitive normal form used to compare names.
 
-    Umlauts and ß become their two-letter spellings, so "Müller" and "Mueller" fold alike.
+    Umlauts and ß become their two-letter spellings, so "Müller" and "Mueller" fold alike;
+    other accents are dropped and letters without a decomposition transcribed.
 
     >>> fold("Strauß") == fold("STRAUSS")
     True
     >>> fold("Müller") == fold("Mueller")
     True
+    >>> fold("Kılıç-Wagner"), fold("Łukasz Søndergård")
+    ('kilic-wagner', 'lukasz soendergard')
     """
-    text = unicodedata.normalize("NFC", text).translate(_FOLD)
+    text = unicodedata.normalize("NFC", text).translate(_FOLD).translate(_FOLD_UNDECOMPOSED)
     decomposed = unicodedata.normalize("NFKD", text)
     ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(ascii_only.lower().split())

@@ -19,8 +19,31 @@ from kg.ids import fold
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 
-NAME = r"[A-ZÄÖÜ][a-zäöüßéèáàóòíìçñ]+(?:[-–][A-ZÄÖÜ][a-zäöüßéèáàóòíìçñ]+)*"
-INITIAL = r"[A-ZÄÖÜ]\."
+
+def _letter_class(test: str) -> str:
+    """Body of a regex character class: the Latin letters (with Latin-1, Extended-A/B and
+    Extended Additional) for which `str.<test>()` holds, as ranges. Names of every origin
+    keep all their letters: "Yılmaz", "Aydoğan", "Kılıç-Wagner", "Łukasz", "Søren"."""
+    codes = [
+        c
+        for c in (*range(0x41, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00))
+        if chr(c).isalpha() and getattr(chr(c), test)()
+    ]
+    ranges: list[str] = []
+    start = prev = codes[0]
+    for c in [*codes[1:], -1]:
+        if c != prev + 1:
+            ranges.append(chr(start) if start == prev else f"{chr(start)}-{chr(prev)}")
+            start = c
+        prev = c
+    return "".join(ranges)
+
+
+UPPER = _letter_class("isupper")
+# Lower-case letters and combining marks (a name written in decomposed form: "Sahin" + U+0327).
+LOWER = _letter_class("islower") + "\u0300-\u036f"
+NAME = rf"[{UPPER}][{LOWER}]+(?:[-–][{UPPER}][{LOWER}]+)*"
+INITIAL = rf"[{UPPER}]\."
 
 
 def load_yaml(name: str) -> dict[str, Any]:

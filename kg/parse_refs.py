@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.lexicon import Lexicon, lexicon
+from kg.lexicon import INITIAL, Lexicon, lexicon
 from kg.models import PersonRef, Span
 
 
@@ -90,8 +90,9 @@ def scan_person_ref(text: str, start: int, end: int) -> tuple[RefMatch | None, i
 
 
 _TOKEN_RE = re.compile(r"\S+")
-_INITIAL_RE = re.compile(r"[A-ZÄÖÜ]\.")
+_INITIAL_RE = re.compile(INITIAL)
 _NAME_END_RE = re.compile(r"[ \t]*(?:\(|\n|$)")
+_TITLE_WORDS = frozenset({"Dr.", "Prof.", "Dipl.", "Ing.", "med.", "phil.", "jur."})
 
 
 def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
@@ -112,6 +113,8 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
     surname, end = tokens[0]
     if surname in lex.not_surnames or surname in lex.roles or len(surname) < 2:
         return None
+    if m.string.startswith(".", end) and f"{surname}." in _TITLE_WORDS:
+        return None  # a title whose name did not match: "Frau Dr." is no Frau "Dr"
     faction = None
     bracket = m.group("bracket")
     if bracket and len(tokens) == 1:

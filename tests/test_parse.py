@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kg.ids import fold
 from kg.models import SourceDocument
 from kg.parse import find_body, find_date, parse
 from kg.parse_refs import first_person_ref, person_ref_at, person_refs
@@ -152,3 +153,35 @@ def test_a_name_hidden_inside_a_rejected_match_is_still_listed() -> None:
     # the list goes on at "Günther" and must still find "Rm Wendt" on the next line.
     text = "Anwesend waren:\n\nGrüne\nRm Günther\nRm Wendt\nRm Bräuer\n\nVerwaltung:\n"
     assert [e.person.surname for e in parse(_doc(text)).attendance] == ["Wendt", "Bräuer"]
+
+
+def test_names_keep_letters_beyond_german_umlauts() -> None:
+    text = (
+        "Frau Dr. Yılmaz begrüßt die Gäste. Herr Okan Kılıç-Wagner (SPD) fragt nach dem Zeitplan. "
+        "Ratsfrau Małgorzata Nowak-Øberg dankt Herrn Şahin."
+    )
+    refs = [m.ref for m in person_refs(text)]
+    assert [(r.given, r.surname, r.title) for r in refs] == [
+        (None, "Yılmaz", "Dr."),
+        ("Okan", "Kılıç-Wagner", None),
+        ("Małgorzata", "Nowak-Øberg", None),
+        (None, "Şahin", None),
+    ]
+    assert refs[1].faction == "SPD"
+
+
+def test_a_title_without_a_matching_name_is_no_surname() -> None:
+    assert [m.ref.surname for m in person_refs("Frau Dr. 'Berg' und Herr Prof. 3")] == []
+
+
+def test_attendance_lines_with_turkish_and_polish_letters() -> None:
+    text = "Anwesend:\n\nAydoğan, Deniz (SPD)\nArıkan, Gül\nLeyla Yıldız\n\nTagesordnung\n"
+    assert [e.person.surname for e in parse(_doc(text)).attendance] == [
+        "Aydoğan", "Arıkan", "Yıldız",
+    ]  # fmt: skip
+
+
+def test_fold_transcribes_letters_without_a_decomposition() -> None:
+    assert fold("Arıkan") == fold("ARIKAN") == "arikan"
+    assert fold("Søren Łuczak") == "soeren luczak"
+    assert fold("S\u0327ahin") == fold("Şahin") == "sahin"
