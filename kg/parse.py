@@ -43,11 +43,23 @@ _ALLRIS_HEADER_RE = re.compile(
     r"^\s*(?P<date>\d{2}\.\d{2}\.\d{4})\s+-\s+(?:[ÖN]\s*)?(?P<num>[\dIVX]+(?:\.\d+)*)\.?\s+"
     r"(?P<title>\S.*)$"
 )
+# "TOP 3 Titel", "Ö 3 Titel", "Zu TOP 6: Titel", "zu 4  Titel", "Zu 3. Titel: Der …",
+# "Tagesordnungspunkt 9" with the title on the next line, a bare "2.1 Titel".
 _HEADING_RE = re.compile(
-    r"^[ \t]*(?:(?P<top>(?:[Zz]u\s+)?(?:TOP|Top|Punkt))\s*(?P<tpn>[ÖN]\s*)?|(?P<pn>[ÖN])\s+)?"
-    r"(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})\.?(?:[ \t]+(?P<title>[A-ZÄÖÜ„\"(].{2,})"
+    r"^[ \t]*(?:(?:(?P<top>(?:[Zz]u\s+)?(?:TOP|Top|Punkt|Tagesordnungspunkt))|(?P<zu>[Zz]u)[ \t])"
+    r"\s*(?P<tpn>[ÖN]\s*)?|(?P<pn>[ÖN])\s+)?"
+    r"(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})(?P<sep>[.:])?"
+    r"(?:(?P<gap>[ \t]+)(?P<title>[A-ZÄÖÜ„\"(].{2,})"
     r"|[ \t]*\n[ \t]*(?P<next>[A-ZÄÖÜ„\"(][^\n]{2,}))$",
     re.MULTILINE,
+)
+# The agenda item of a single-item page given as a field: "TOP:   3", "Tagesordnungspunkt: 4".
+_TOP_FIELD_RE = re.compile(
+    r"^[ \t]*(?:TOP|Tagesordnungspunkt)[ \t]*:[ \t]*(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})\.?[ \t]*$",
+    re.MULTILINE,
+)
+_SUBJECT_FIELD_RE = re.compile(
+    r"^[ \t]*(?:Betreff|Gegenstand|Titel)[ \t]*:[ \t]*(?P<title>\S[^\n]*)$", re.MULTILINE
 )
 _TIME_RE = r"(\d{1,2})[.:](\d{2})"
 _DURATION_RE = re.compile(rf"Sitzungsdauer:?\s*{_TIME_RE}\s*(?:-|–|bis)\s*{_TIME_RE}")
@@ -185,6 +197,12 @@ def split_items(text: str, lex: Lexicon) -> list[AgendaItem]:
     if header is not None:
         number, title = header
         return [AgendaItem(number=number, title=title, span=Span(0, len(text)))]
+    field = _TOP_FIELD_RE.search(text, 0, 1000)
+    if field is not None:
+        subject = _SUBJECT_FIELD_RE.search(text, 0, 3000)
+        subject_title = subject.group("title").strip() if subject else None
+        span = Span(0, len(text))
+        return [AgendaItem(number=field.group("num"), title=subject_title, span=span)]
     headings = _headings(text, lex)
     if not headings:
         return [AgendaItem(number=None, title=None, span=Span(0, len(text)))]
@@ -215,13 +233,25 @@ def _headings(text: str, lex: Lexicon) -> list[tuple[int, str, str, bool]]:
         title = m.group("title") or m.group("next")
         if m.group("next") and not (m.group("top") or prefix):
             continue
-        if not m.group("top") and not prefix and not _isolated(text, m):
+        if m.group("sep") == ":" and not m.group("top"):
+            continue  # "3: …" is no heading, "TOP 3: …" is
+        if m.group("zu") and not (m.group("sep") or len(m.group("gap") or "") > 1):
+            continue  # "zu 2 Punkten …" in a sentence; "zu 2  Titel", "Zu 2. Titel" head items
+        if not (m.group("top") or m.group("zu")) and not prefix and not _isolated(text, m):
             continue
         if title.startswith("Sitzung"):
             continue
         public = prefix != "N" and m.start() < nonpublic_at
-        found.append((m.start(), m.group("num"), title.strip(), public))
+        found.append((m.start(), m.group("num"), _heading_title(title), public))
     return _last_occurrences(found)
+
+
+def _heading_title(title: str) -> str:
+    """The title of a heading; when the minutes follow on the same line ("Zu 3. Haushalt:
+    Frau Keller stellt den Entwurf vor."), the part before the colon."""
+    title = title.strip()
+    head, colon, rest = title.partition(": ")
+    return head if colon and rest[:1].isupper() and title.endswith(".") else title
 
 
 def _last_occurrences(

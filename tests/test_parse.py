@@ -185,3 +185,35 @@ def test_fold_transcribes_letters_without_a_decomposition() -> None:
     assert fold("Arıkan") == fold("ARIKAN") == "arikan"
     assert fold("Søren Łuczak") == "soeren luczak"
     assert fold("S\u0327ahin") == fold("Şahin") == "sahin"
+
+
+def test_agenda_headings_with_zu_colon_and_tagesordnungspunkt() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Gemeinderates\n\n"
+        "Zu TOP 1: Eröffnung und Begrüßung\nDer Vorsitzende eröffnet die Sitzung.\n\n"
+        "zu 2  Bebauungsplan Mühlenweg\nHerr Brandt erläutert den Entwurf.\n"
+        "Zu 3. Haushaltssatzung 2025: Frau Keller stellt den Entwurf vor.\n"
+        "Es wurde zu 2 Punkten nachgefragt und zu 4 Fragen Stellung genommen.\n"
+        "Tagesordnungspunkt 4\nNeubau der Kindertagesstätte Lindenstraße\n\n"
+        "Herr Brandt berichtet um 19:30 Uhr.\n"
+    )
+    numbered = [(i.number, i.title) for i in parse(_doc(text)).items if i.number]
+    assert numbered == [
+        ("1", "Eröffnung und Begrüßung"),
+        ("2", "Bebauungsplan Mühlenweg"),
+        ("3", "Haushaltssatzung 2025"),
+        ("4", "Neubau der Kindertagesstätte Lindenstraße"),
+    ]
+    item_3 = parse(_doc(text)).items[3]
+    assert [t.speaker.surname for t in item_3.turns] == ["Keller"]
+
+
+def test_a_top_field_names_the_item_of_a_single_item_page() -> None:
+    text = (
+        "Protokoll: Ausschuss für Klima und Umwelt\nNiederschrift Nr. 88\nTOP:        5\n"
+        "Betreff:    Radverkehrskonzept Innenstadt\n\nHerr Brandt erläutert das Konzept.\n"
+        "1. Der Ausschuss stimmt zu.\n"
+    )
+    items = parse(_doc(text)).items
+    assert [(i.number, i.title) for i in items] == [("5", "Radverkehrskonzept Innenstadt")]
+    assert [t.speaker.surname for t in items[0].turns] == ["Brandt"]
