@@ -277,8 +277,13 @@ def _department_regex(lex: Lexicon) -> re.Pattern[str]:
         reverse=True,
     )
     alt = "|".join(re.escape(h) for h in heads)
+    # A word of a name may be the cut first part of a pair ("Stadt- und Landschaftsplanung").
+    word = rf"{_CAP}(?:-(?=[ \t]*(?:,|und\b|oder\b)))?"
     # A name never runs on into a person after a comma ("Amt für Wohnungswesen, Herr Brandt").
-    name = rf"(?:{_CAP}(?:{_JOIN}(?!(?:Herrn?|Frau)\b){_CAP}){{0,4}})"
+    name = rf"(?:{word}(?:{_JOIN}(?!(?:Herrn?|Frau)\b){word}){{0,4}})"
+    # "Straßen- und Grünflächenamt", "Bau-, Planungs- und Umweltamt": pairs sharing the "-amt".
+    pair = r"(?:[A-ZÄÖÜ][a-zäöüß]+-(?:,[ \t]+[A-ZÄÖÜ][a-zäöüß]+-)*[ \t]+(?:und|oder)[ \t]+)?"
+    whole = "|".join(re.escape(w) for w in lex.departments["named_units"])
     return re.compile(
         # Matches start with a capital or a lower-case "kämmerei"/"kanzlei"/"behörde": the
         # lookahead lets the engine skip every other place quickly.
@@ -287,8 +292,8 @@ def _department_regex(lex: Lexicon) -> re.Pattern[str]:
         rf"|[ \t]+(?:Nr\.[ \t]*)?(?P<num>\d{{1,3}}(?:/\d+)?)(?:[ \t]+(?P<numbered>{name}))?"
         rf"|[ \t]+für[ \t]+{name}|[ \t]+{name})?"
         rf"(?P<trunc>\.\.\.|…)?"
-        rf"|\b(?P<compound>[A-ZÄÖÜ][a-zäöüß]+amt(?:es|s)?"
-        rf"|(?:[A-ZÄÖÜ][a-zäöüß]*)?(?:Kämmerei|kämmerei|kanzlei|behörde))\b)"
+        rf"|\b(?P<compound>{pair}[A-ZÄÖÜ][a-zäöüß]+(?:amt|referat)(?:es|s)?"
+        rf"|{pair}(?:[A-ZÄÖÜ][a-zäöüß]*)?(?:Kämmerei|kämmerei|kanzlei|behörde)|{whole})\b)"
     )
 
 
@@ -370,12 +375,14 @@ def _department_mention(m: re.Match[str], numbers: dict[str, str], lex: Lexicon)
         word = m.group("compound")
         if word in lex.departments["not_units"] or fold(word).startswith(("insgesamt", "gesamt")):
             return None
-        label = re.sub(r"(es|s)$", "", word) if word.endswith(("amtes", "amts")) else word
+        genitive = word.endswith(("amtes", "amts", "referates", "referats"))
+        label = re.sub(r"(es|s)$", "", word) if genitive else word
+        label = " ".join(label.split())
         return Mention("department", span, fold(label), label)
     head, rest = m.group("head"), " ".join((m.group("rest") or "").split())
     canonical_head = _canonical_head(head, lex)
     number = m.group("num")
-    if head in lex.departments["leader_heads"] and not number:
+    if head in lex.departments["leader_heads"] and not number and not _names_a_unit(rest):
         return None  # "FBL Meier" names a person, not a unit
     if number and number.zfill(2) in numbers:
         # The municipality's table gives the key; a name written beside the number stays
@@ -393,6 +400,12 @@ def _department_mention(m: re.Match[str], numbers: dict[str, str], lex: Lexicon)
     else:
         label = ""  # an unnamed "der neue Fachbereich": resolved by context below
     return Mention("department", span, fold(label.replace("&", "und")), label)
+
+
+def _names_a_unit(rest: str) -> bool:
+    """After a leader word, "für Jugend und Soziales" or "Bauen und Umwelt" name a unit;
+    a single word ("Fachbereichsleiter Lang") is the leader's surname."""
+    return rest.startswith("für ") or re.search(r",| und | oder ", rest) is not None
 
 
 def _canonical_head(head: str, lex: Lexicon) -> str:

@@ -54,7 +54,20 @@ _LED_BY_RE = re.compile(
 _UP_TO_TWO_WORDS_RE = re.compile(r"(?:[A-ZÄÖÜ][\wäöüß.-]*[ \t]+){0,2}")
 _CHAIR_OF_RE = re.compile(r"Vorsitz(?:es)?[ \t]+(?:des|der|im)[ \t]+")
 _CHAIR_LABEL_RE = re.compile(r"Vorsitz(?:[ \t]+führte|[ \t]+hatte|[ \t]+hat)?[ \t]*:[ \t]*")
+# Who chairs the meeting, in the head of a protocol: a label "Vorsitz:" before the name (also
+# with a role word between, "Vorsitz: Stadtverordnetenvorsteherin X"), or a heading line
+# "Vorsitz" / "Vorsitzender des Kreistages" over it; "(of)" is the body a heading names.
+_CHAIR_HEADING_RE = re.compile(
+    r"Vorsitz(?:ende[rn]?)?(?:[ \t]+(?:führte|hatte|hat))?"
+    r"(?:[ \t]+(?:des|der)[ \t]+(?P<of>[A-ZÄÖÜ][\wäöüß-]*)[^\n:]{0,60}?)?"
+    r"(?P<end>[ \t]*:[ \t]*|[ \t]*\n[ \t]*)"
+)
+# A role word (or a form of address) between a chair label and the name it introduces.
+_BEFORE_NAME_RE = re.compile(r"(?:[A-ZÄÖÜ][\wäöüß.-]*[ \t]+)?")
+# "Benedikt Muster   Grüne   anwesend (Vorsitz)": a marker on the chair's own list line.
+_CHAIR_MARK_RE = re.compile(r"\((?:Vorsitz|Vorsitzende[rn]?)\)")
 _SENTENCE_END_RE = re.compile(r"[.!?]\s")
+_SAME_LINE_BETWEEN_RE = re.compile(r"[ \t]*,?[ \t]*")
 # "unter der damaligen Leitung des Stadtoberamtmannes Körfer": an office in the genitive
 # (masculine "des …manns/…meisters/…ors/…ers", feminine "der …in"; not "des Fachbereichs
 # Jugend") and a surname that no role word announces.
@@ -251,13 +264,25 @@ def office_holder_refs(text: str, lex: Lexicon) -> Iterator[PersonRef]:
 
 
 def head_claims(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> Iterator[Claim]:
-    """head_of claims from affiliations, appositions, compound leader words and chairs."""
+    """head_of claims from affiliations, appositions, compound leader words and chairs; a
+    "person" whose name overlaps the unit ("Fachbereichsleiterin Bauen und Umwelt" read as a
+    role and a surname) heads nothing."""
     text = protocol.document.text
-    yield from _affiliation_heads(protocol, index, lex)
-    yield from _apposition_heads(text, index)
-    yield from _compound_heads(text, index, lex)
-    yield from _led_by_heads(text, index)
-    yield from _chair_heads(protocol, index)
+    claims = (
+        *_affiliation_heads(protocol, index, lex),
+        *_apposition_heads(text, index),
+        *_compound_heads(text, index, lex),
+        *_led_by_heads(text, index),
+        *_chair_heads(protocol, index),
+        *_leader_word_heads(text, index, lex),
+        *_role_unit_heads(text, index, lex),
+    )
+    for claim in claims:
+        person, org = index.mentions[claim.subject], index.mentions[claim.object].span
+        surname = person.person.surname if person.person else person.label
+        at = text.find(surname, person.span.start, person.span.end)
+        if not org.start <= at < org.end:
+            yield claim
 
 
 def _claim(index: MentionIndex, person: int, org: int) -> Claim:
@@ -371,9 +396,41 @@ def _led_by_heads(text: str, index: MentionIndex) -> Iterator[Claim]:
             yield _claim(index, person, org)
 
 
+def _leader_word_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Claim]:
+    """ "Stadträtin Ott, Dezernentin für Schule und Sport", "Frau Eva Lutz  Fachbereichsleiterin
+    Finanzen und Personal": a unit named by its leader word is led by the person before it."""
+    leaders = tuple(lex.departments["leader_heads"])
+    for unit in (i for i, m in enumerate(index.mentions) if m.kind == "department"):
+        span = index.mentions[unit].span
+        if not text.startswith(leaders, span.start):
+            continue
+        if _STELLV_RE.search(text, max(0, span.start - 16), span.start):
+            continue
+        person = index.nearest_before(span.start, "person", window=80)
+        if person is not None and _SAME_LINE_BETWEEN_RE.fullmatch(
+            text, index.mentions[person].span.end, span.start
+        ):
+            yield _claim(index, person, unit)
+
+
+def _role_unit_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Claim]:
+    """ "Herr Bürgermeister Ott, Dezernat II, antwortet": a unit right after a person whose
+    role heads units (departments.yaml `unit_head_roles`) is the unit that person leads."""
+    head_roles = _unit_spec(lex).head_roles
+    for person, mention in enumerate(index.mentions):
+        if mention.person is None or mention.person.role not in head_roles:
+            continue
+        after = _BETWEEN_AFTER_RE.match(text, mention.span.end)
+        if after is None:
+            continue
+        unit = index.first_after(after.end(), ("department",), window=0)
+        if unit is not None and index.mentions[unit].span.start == after.end():
+            yield _claim(index, person, unit)
+
+
 def _chair_heads(protocol: Protocol, index: MentionIndex) -> Iterator[Claim]:
-    """ "Frau Selter legt den Vorsitz des Naturschutzbeirats nieder"; "Vorsitz führte:
-    Petran, Matthias" (the meeting's body, when the text names it)."""
+    """ "Frau Selter legt den Vorsitz des Naturschutzbeirats nieder"; the meeting's chair
+    in the protocol head (see `_meeting_chairs`)."""
     text = protocol.document.text
     if "Vorsitz" not in text:
         return
@@ -389,11 +446,31 @@ def _chair_heads(protocol: Protocol, index: MentionIndex) -> Iterator[Claim]:
     own = fold(protocol.meeting.body or "")
     bodies = [i for i, mention in enumerate(index.mentions) if mention.kind == "body"]
     meeting_body = next((i for i in bodies if index.mentions[i].key == own), None)
-    if meeting_body is None:
-        return
-    for m in _at_word_start(_CHAIR_LABEL_RE, text):
+    if meeting_body is not None:
+        for person in _meeting_chairs(text, index, (protocol.meeting.body or "").split()[0]):
+            yield _claim(index, person, meeting_body)
+
+
+def _meeting_chairs(text: str, index: MentionIndex, body_head: str) -> Iterator[int]:
+    """Persons the protocol head names as the meeting's chair: "Vorsitz führte: Petran,
+    Matthias", "Vorsitz: Ratsvorsitzende Anna Muster (SPD)", a heading line "Vorsitz" or
+    "Vorsitzende des Kreistages" over the name, "Name  Partei  anwesend (Vorsitz)". A heading
+    that names another body ("Vorsitzender des Seniorenbeirats") is not the meeting's chair."""
+    for m in _at_word_start(_CHAIR_HEADING_RE, text):
         if _STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
             continue
-        person = index.first_after(m.end(), ("person",), window=0)
-        if person is not None:
-            yield _claim(index, person, meeting_body)
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        heading = ":" in m.group("end") or not text[line_start : m.start()].strip()
+        of = m.group("of")
+        if not heading or (of and not fold(of).startswith(fold(body_head)[:6])):
+            continue
+        person = index.first_after(m.end(), ("person",), window=60)
+        if person is not None and _BEFORE_NAME_RE.fullmatch(
+            text, m.end(), index.mentions[person].span.start
+        ):
+            yield person
+    for m in _CHAIR_MARK_RE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        person = index.first_after(line_start, ("person",), window=8)
+        if person is not None and index.mentions[person].span.end <= m.start():
+            yield person
