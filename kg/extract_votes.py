@@ -1,13 +1,17 @@
 """Votes and decisions of agenda items ("einstimmig", "bei 3 Gegenstimmen (AfD)").
 
 Part of the extract stage. A decision block is text outside speaker turns that starts with a
-decision marker ("Beschluss:", "ABSTIMMUNGSERGEBNIS:") or contains a vote word; one vote per
-block, with the result, unanimity and the counts the text gives.
+decision marker ("Beschluss:", "ABSTIMMUNGSERGEBNIS:") or contains a vote word, or a decision
+sentence inside a turn ("Damit ist der Antrag angenommen."); one vote per block, or per
+decision when a block records several with different results, with the result, unanimity and
+the counts the text gives. Lines of a whole page (PDF text on one line) are read sentence by
+sentence.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Literal
@@ -20,7 +24,7 @@ from kg.models import AgendaItem, GroupCount, Protocol, Span, Vote, VoteResult
 # one with re.IGNORECASE position by position (about ten times slower).
 _VOTE_WORDS = re.compile(
     r"einstimmig|mehrheitlich|abstimmungsergebnis|gegenstimme|enthaltung|"
-    r"zur kenntnis genommen|ja-stimmen|nein-stimmen|beschlossen|abgelehnt|vertagt"
+    r"kenntnis(?!nahme)|ja-stimmen|nein-stimmen|beschlossen|abgelehnt|vertagt|angenommen"
 )
 _GROUP_RE = re.compile(
     r"(?P<count>\d+|eine[rn]?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn)\s+"
@@ -34,7 +38,7 @@ Option = Literal["yes", "no", "abstain"]
 def _compiled(lex_id: int, lex: Lexicon) -> dict[str, list[re.Pattern[str]]]:
     votes = lex.votes
     compiled = {
-        result: [re.compile(p) for p in spec["patterns"]]
+        result: [re.compile(p, re.IGNORECASE) for p in spec["patterns"]]
         for result, spec in votes["results"].items()
     }
     for option, patterns in votes["counts"].items():
@@ -50,10 +54,51 @@ def find_votes(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> Iterato
     text = protocol.document.text
     patterns = _compiled(id(lex), lex)
     for item_no, item in enumerate(protocol.items):
-        for block in _decision_blocks(text, item, patterns):
-            vote = _vote(text, item_no, block, patterns, index, lex)
-            if vote is not None:
-                yield vote
+        for block in _joined(text, _decision_blocks(text, item, patterns), patterns):
+            for decision in _decisions(text, block, patterns):
+                vote = _vote(text, item_no, decision, patterns, index, lex)
+                if vote is not None:
+                    yield vote
+
+
+def _joined(
+    text: str, blocks: Iterator[Span], patterns: dict[str, list[re.Pattern[str]]]
+) -> list[Span]:
+    """Blocks with a block that only gives counts ("Abstimmungsergebnis: 14 Ja-Stimmen")
+    joined to the decision right before it."""
+    joined: list[Span] = []
+    for block in blocks:
+        if (
+            joined
+            and not text[joined[-1].end : block.start].strip()
+            and _result(text[block.start : block.end], patterns) is None
+        ):
+            joined[-1] = Span(joined[-1].start, block.end)
+        else:
+            joined.append(block)
+    return joined
+
+
+def _decisions(text: str, block: Span, patterns: dict[str, list[re.Pattern[str]]]) -> list[Span]:
+    """The block, or its parts when it records decisions with different results one after
+    the other ("Der Änderungsantrag wird abgelehnt. Die Vorlage wird … beschlossen.");
+    neighbouring parts with the same result stay one decision."""
+    body = text[block.start : block.end]
+    starts = [
+        m.start() + len(m.group(0)) - len(m.group(0).lstrip(".!?:–- \n"))
+        for m in _DECISION_SENTENCE.finditer(body)
+    ]
+    cuts = [block.start] + [block.start + s for s in starts if s > 0] + [block.end]
+    parts: list[tuple[Span, VoteResult | None]] = []
+    for start, end in itertools.pairwise(cuts):
+        result = _result(text[start:end], patterns)
+        if parts and parts[-1][1] in (None, result):
+            parts[-1] = (Span(parts[-1][0].start, end), result)
+        elif parts and result is None:
+            parts[-1] = (Span(parts[-1][0].start, end), parts[-1][1])
+        else:
+            parts.append((Span(start, end), result))
+    return [span for span, _ in parts]
 
 
 def _decision_blocks(
@@ -63,13 +108,16 @@ def _decision_blocks(
     next_turn = 0
     start = item.span.start
     block_start: int | None = None
-    for line in text[item.span.start : item.span.end].split("\n"):
+    for line in _segments(text[item.span.start : item.span.end]):
         line_start, start = start, start + len(line) + 1
         while next_turn < len(turn_spans) and turn_spans[next_turn].end <= line_start:
             next_turn += 1
         in_turn = next_turn < len(turn_spans) and turn_spans[next_turn].start <= line_start
+        if in_turn and patterns["marker"][0].match(line):
+            yield Span(line_start, line_start + len(line))  # "Abstimmungsergebnis: …"
+            continue
         if in_turn and _DECISION_WORD.search(line) and _DECISION_SENTENCE.search(line):
-            yield _decision_sentence(text, Span(line_start, line_start + len(line)))
+            yield from _decision_sentences(text, Span(line_start, line_start + len(line)))
             continue
         if in_turn:
             if block_start is not None:
@@ -84,29 +132,63 @@ def _decision_blocks(
         yield Span(block_start, item.span.end)
 
 
+# Lines longer than this (a PDF text layer with a whole page on one line) are read sentence
+# by sentence, so that a decision at the end of a speech is not part of the speech.
+_LONG_LINE = 400
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ„\"])")
+
+
+def _segments(body: str) -> Iterator[str]:
+    """The lines of `body`, long lines cut after their sentences; the pieces of a line are
+    joined by one character, as lines are by the line break."""
+    for line in body.split("\n"):
+        if len(line) <= _LONG_LINE:
+            yield line
+            continue
+        start = 0
+        for m in _SENTENCE_END.finditer(line):
+            if m.end() - m.start() == 1:  # one space: the piece ends before it
+                yield line[start : m.start()]
+                start = m.end()
+        yield line[start:]
+
+
+# A decision sentence of the minutes or a chair's announcement: "Der Antrag wird einstimmig
+# beschlossen.", "Damit ist die Überweisung mehrheitlich abgelehnt.", "Die Beratung wird
+# vertagt."; not a clause reported or wished for ("…, dass der Antrag abgelehnt werden solle").
 _DECISION_SENTENCE = re.compile(
-    r"(?:^|[.!?]\s+)(?:Der|Die|Das)\s+[A-ZÄÖÜ][\w-]*\s[^.]*?\b(?:wird|werden|wurde|wurden|"
-    r"beschließt|lehnt|nimmt|stimmt|empfiehlt)\b[^.]*?\b(?:einstimmig|mehrheitlich|"
-    r"Gegenstimme|Enthaltung|abgelehnt|zur Kenntnis|beschlossen|angenommen|festgestellt)"
+    r"(?:^|[.!?:–]\s+)(?:(?:Der|Die|Das)\s+[A-ZÄÖÜ][\w-]*\s(?:[^.]*?\s)?(?:beschließt|beschloss)\b|"
+    r"(?:(?:Der|Die|Das)\s+[A-ZÄÖÜ][\w-]*\s[^.]*?\b(?:wird|werden|wurde|"
+    r"wurden|ist|sind|lehnt|nimmt|stimmt|empfiehlt|fasst)|"
+    r"(?:Damit|Somit|Hiermit|Folglich)\s+(?:ist|sind|wird|werden|wurde|wurden))\b"
+    r"(?:(?!\b(?:dass|ob|wenn|falls|soll|sollte|solle|würde|könnte|müsse)\b)[^.])*?"
+    r"\b(?:einstimmig|mehrheitlich|Gegenstimme|Enthaltung|abgelehnt|Kenntnis|beschlossen|"
+    r"angenommen|festgestellt|vertagt|zurückgestellt))"
 )
 
 
 # The words a decision sentence ends on: a cheap test before the full pattern.
 _DECISION_WORD = re.compile(
-    r"einstimmig|mehrheitlich|Gegenstimme|Enthaltung|abgelehnt|zur Kenntnis|beschlossen|"
-    r"angenommen|festgestellt"
+    r"einstimmig|mehrheitlich|Gegenstimme|Enthaltung|abgelehnt|Kenntnis|beschlossen|"
+    r"angenommen|festgestellt|vertagt|zurückgestellt|beschließt|beschloss"
 )
 
 
-def _decision_sentence(text: str, line: Span) -> Span:
-    """The decision sentence inside a line of minutes ("Der Antrag wird einstimmig …")."""
+def _decision_sentences(text: str, line: Span) -> Iterator[Span]:
+    """The decision sentences inside a line of a speech ("… Damit ist der Antrag
+    angenommen.")."""
     body = line.quote(text)
-    m = _DECISION_SENTENCE.search(body)
-    if m is None:  # pragma: no cover - callers check the same pattern first
-        return line
-    start = line.start + m.start() + len(m.group(0)) - len(m.group(0).lstrip(".!? "))
-    end = text.find(".", line.start + m.end(), line.end)
-    return Span(start, line.end if end < 0 else end + 1)
+    for m in _DECISION_SENTENCE.finditer(body):
+        start = line.start + m.start() + len(m.group(0)) - len(m.group(0).lstrip(".!?:– "))
+        if _QUOTED_DECISION.search(text, max(0, start - 60), start):
+            continue
+        end = text.find(".", line.start + m.end(), line.end)
+        yield Span(start, line.end if end < 0 else end + 1)
+
+
+# A decision a speaker quotes ("Der Ausschuss fasste folgenden Beschluss: 1. Der Antrag wird
+# vertagt.") is another meeting's.
+_QUOTED_DECISION = re.compile(r"[Bb]eschl\w*(?:\s+\w+)?\s*:\s*(?:\d+\.\s*)?$")
 
 
 def _vote(
@@ -119,10 +201,14 @@ def _vote(
 ) -> Vote | None:
     body = text[block.start : block.end]
     result = _result(body, patterns)
+    counts = {opt: _count(body, patterns["count_" + opt], lex) for opt in ("yes", "no", "abstain")}
+    if result is None and counts["yes"] is not None and counts["no"] is not None:
+        result = "Accepted" if counts["yes"] > counts["no"] else "Rejected"  # "Ja 9, Nein 4"
     if result is None:
         return None
-    counts = {opt: _count(body, patterns["count_" + opt], lex) for opt in ("yes", "no", "abstain")}
-    majority = re.search(r"mehrheitlich|mit Mehrheit|Gegenstimme", body, re.IGNORECASE)
+    majority = re.search(
+        r"mehrheitlich|mit Mehrheit|Gegenstimme|gegen die Stimme", body, re.IGNORECASE
+    )
     unanimous = True if any(p.search(body) for p in patterns["unanimous"]) else None
     if unanimous is None and (majority or counts["no"]):
         unanimous = False

@@ -349,3 +349,75 @@ def test_named_programmes_plans_and_projects_are_initiatives() -> None:
         "Bebauungsplan Nr. 27 B „Waagmühle 3“", "Schulsozialarbeit",
         "Neubau des Feuerwehrgerätehauses in Mariental",
     }  # fmt: skip
+
+
+# ---------------------------------------------------------------- votes and decisions
+# (wordings of decisions across councils; short texts in the minutes' style)
+
+
+def _votes(ex: Extraction) -> list[tuple[str | None, str, bool | None, int | None, int | None]]:
+    items = ex.protocol.items
+    return [(items[v.item].number, v.result, v.unanimous, v.yes, v.no) for v in ex.votes]
+
+
+def test_decisions_by_party_bloc_ratio_taking_note_and_counts_on_the_next_line() -> None:
+    ex = _document(
+        "Niederschrift über die Sitzung des Gemeinderates\n\n"
+        "TOP 1 Bebauungsplan Nr. 14 „Am Mühlbach“\n\n"
+        "Der Antrag wird mit den Stimmen von SPD und GRÜNEN gegen die Stimmen der CDU "
+        "angenommen.\n\n"
+        "TOP 2 Ausbau der Kita Sonnenschein\n\nAbstimmungsergebnis: mehrheitlich (5:2)\n\n"
+        "TOP 3 Bericht über den Stand der Breitbandversorgung\n\n"
+        "Der Bauausschuss nimmt von dem Bericht Kenntnis.\n\n"
+        "TOP 4 Antrag der CDU zur Parkraumbewirtschaftung\n\nAbgelehnt\n"
+        "Ja 4, Nein 9, Enthaltungen 1\n\n"
+        "TOP 5 Antrag auf Zuschuss für den Sportverein\n\nAbstimmung:\nJa 11, Nein 2\n"
+    )
+    assert _votes(ex) == [
+        ("1", "Accepted", False, None, None),
+        ("2", "Accepted", False, 5, 2),
+        ("3", "TakenNote", None, None, None),
+        ("4", "Rejected", False, 4, 9),
+        ("5", "Accepted", False, 11, 2),
+    ]
+
+
+def test_several_decisions_of_one_item_and_a_chairs_announcement() -> None:
+    ex = _document(
+        "Niederschrift über die Sitzung des Gemeinderates\n\n"
+        "TOP 1 Haushaltssatzung 2024\n\n"
+        "Der Änderungsantrag der FDP wird mehrheitlich abgelehnt. Die Haushaltssatzung wird in "
+        "der geänderten Fassung mit 21 Ja-Stimmen bei 6 Nein-Stimmen beschlossen.\n\n"
+        "TOP 2 Antrag der Fraktion DIE LINKE zur Einrichtung eines Jugendbeirats\n\n"
+        "Vorsitzende Hartmann: Wer der Überweisung zustimmen möchte, den bitte ich um das "
+        "Handzeichen. – Gegenprobe. – Damit ist die Überweisung mehrheitlich abgelehnt.\n"
+    )
+    assert _votes(ex) == [
+        ("1", "Rejected", False, None, None),
+        ("1", "Accepted", False, 21, 6),
+        ("2", "Rejected", False, None, None),
+    ]
+
+
+def test_decisions_inside_a_turn_and_quoted_decisions_of_other_meetings() -> None:
+    ex = _document(
+        "Niederschrift über die Sitzung des Gemeinderates\n\n"
+        "TOP 1 Neubau der Feuerwache\n\n"
+        "Herr Brandt beantragt, die Beratung zu vertagen. Die Beratung wird auf die nächste "
+        "Sitzung vertagt.\n\n"
+        "TOP 2 Radweg an der Kreisstraße\n\n"
+        "Frau Lindner berichtet, der Bauausschuss habe folgenden Beschluss gefasst: 1. Der "
+        "Antrag wird vertagt. Sie fragt, wann die Planung vorliegt.\n"
+    )
+    assert _votes(ex) == [("1", "Deferred", None, None, None)]
+
+
+def test_a_whole_page_on_one_line_reads_decisions_sentence_by_sentence() -> None:
+    ex = _document(
+        "Niederschrift Gemeinderat Herr Sommer erläutert die Planung anhand einer Präsentation. "
+        "Frau Lindner fragt, warum die Zufahrt nicht über die Kreisstraße erfolgt. Herr Sommer "
+        "antwortet, dass der Landesbetrieb dies abgelehnt habe. Der Gemeinderat beschließt den "
+        "Bebauungsplan als Satzung. Abstimmungsergebnis: 14 Ja-Stimmen, 3 Nein-Stimmen. "
+        "Der Gemeinderat lehnt den Antrag der FWG zur Straßenbeleuchtung mehrheitlich ab."
+    )
+    assert _votes(ex) == [(None, "Accepted", False, 14, 3), (None, "Rejected", False, None, None)]
