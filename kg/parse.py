@@ -326,8 +326,10 @@ def _turn_starts(text: str, span: Span, lex: Lexicon) -> Iterator[tuple[int, Per
     verbs = [m.start() for m in _WORD.finditer(text, span.start, span.end) if m[0] in finite]
     for m in _SENTENCE_START.finditer(text, span.start, span.end):
         pos = m.end()
-        ref = _subject_speaker(text, pos, span.end, lex) or _inverted_speaker(
-            text, pos, span.end, lex, verbs
+        ref = (
+            _speaker_line(text, pos, span.end, lex)
+            or _subject_speaker(text, pos, span.end, lex)
+            or _inverted_speaker(text, pos, span.end, lex, verbs)
         )
         if ref is not None:
             yield pos, ref
@@ -373,6 +375,28 @@ _NOT_VERBS = frozenset(
         "v",
     }
 )
+
+
+# After the name on a speaker line: an optional apposition, the colon, then the line end or
+# the first words of the speech ("Ich …", "Vielen Dank.", "„Wir …").
+_SPEAKER_COLON_RE = re.compile(r"[ \t]*(?:,[^\n:]{1,100})?:[ \t]*(?:\n|$|[A-ZÄÖÜ„\"])")
+
+
+def _speaker_line(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef | None:
+    """A Wortprotokoll speaker line: 'Bezirksverordneter Jonas Hübner (SPD):', 'Stadträtin
+    Lenz, Dezernentin für Soziales:', 'Herr Meier: Ich …' at the start of a line."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if text[line_start:pos].strip():
+        return None
+    first = _WORD.match(text, pos)
+    if first is None or first.group(0) not in lex.ref_openers:
+        return None
+    line_end = text.find("\n", pos, limit)
+    line_end = limit if line_end < 0 else line_end
+    ref = person_ref_at(text, pos, line_end)
+    if ref is None or _SPEAKER_COLON_RE.match(text, ref.end, min(limit, line_end + 2)) is None:
+        return None
+    return ref.ref
 
 
 def _subject_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef | None:

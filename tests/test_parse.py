@@ -217,3 +217,38 @@ def test_a_top_field_names_the_item_of_a_single_item_page() -> None:
     items = parse(_doc(text)).items
     assert [(i.number, i.title) for i in items] == [("5", "Radverkehrskonzept Innenstadt")]
     assert [t.speaker.surname for t in items[0].turns] == ["Brandt"]
+
+
+WORTPROTOKOLL = """Ö 4  Radschnellweg Nord
+
+Stadtverordneter Jonas Brehm (SPD):
+Herr Vorsteher, meine Damen und Herren! Der Radschnellweg verbindet drei Stadtteile.
+Wir bitten um Zustimmung.
+
+(Beifall bei der SPD)
+
+Stadträtin Lenz, Dezernentin für Mobilität und Umwelt:
+Vielen Dank. Die Förderzusage des Landes liegt vor.
+
+Herr Dr. Krüger (CDU): Wir lehnen die Vorlage ab.
+Stadtverordnetenvorsteherin Albers:
+Damit ist die Vorlage angenommen.
+Hinweis: Die Anlage liegt bei.
+"""
+
+
+def test_wortprotokoll_speaker_lines_start_turns() -> None:
+    item = next(i for i in parse(_doc(WORTPROTOKOLL)).items if i.number == "4")
+    speakers = [(t.speaker.surname, t.speaker.faction) for t in item.turns]
+    assert speakers == [("Brehm", "SPD"), ("Lenz", None), ("Krüger", "CDU"), ("Albers", None)]
+    first = WORTPROTOKOLL[item.turns[0].span.start : item.turns[0].span.end]
+    assert first.endswith("(Beifall bei der SPD)")
+    assert WORTPROTOKOLL[item.turns[1].span.start : item.turns[1].span.end].endswith("liegt vor.")
+
+
+def test_a_name_after_a_colon_or_in_a_sentence_is_no_speaker_line() -> None:
+    text = (
+        "1. Bericht\n\nVorsitz: Ratsfrau Albers\nSchriftführung: Frau Ostertag\n\n"
+        "Laut Ratsherr Brehm: Der Bau ruht.\n"
+    )
+    assert [t.speaker.surname for i in parse(_doc(text)).items for t in i.turns] == []
