@@ -23,6 +23,8 @@ _OPEN_QUOTE = r"[„“\"»‚]"
 _CLOSE_QUOTE = r"[“”\"«‘]"
 _QUOTED = r"[^„“”\"«»\n]{3,60}"
 _NEUTER_HEADS = ("management", "konzept", "programm", "projekt")
+# Endings of adjective stems ("integriert", "sozialgerecht", "kooperativ", "kommunal").
+_ADJECTIVE_STEM = r"(?:isch|lich|al|iert|ig|ell|iv|bar|sam|cht|ent|ant)"
 _ADJECTIVE_RE = re.compile(
     r"^(?P<stem>[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|ell|iv))(?:e|en|er|es|em)$"
 )
@@ -58,7 +60,7 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
     works = lex.initiatives["building_works"]["works"]
     buildings = sorted(lex.initiatives["building_works"]["buildings"], key=len, reverse=True)
     owner = r"(?:(?:des|der)\s+[A-ZÄÖÜ][\wäöüß-]*,?\s+)?"  # "Pilotprojekt des HEB, „…“"
-    rare = (
+    rare: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
         # A quoted name after a head outranks the compound ("Pilotprojekt … „Tütenhalter“");
         # an unquoted one does not ("Förderprogramm Gründächer" stays "Förderprogramm").
         (
@@ -85,6 +87,19 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
             ),
         ),
     )
+    rare += (
+        (
+            ("(",),
+            re.compile(
+                # "Sozialgerechte Bodennutzung (SoBoN)": an adjective, a noun and a bracketed
+                # abbreviation of two or more capitals.
+                rf"\b(?P<acr_name>[A-ZÄÖÜ][a-zäöüß]+{_ADJECTIVE_STEM}(?:e|er|es|en)[ \t]+"
+                rf"[A-ZÄÖÜ][a-zäöüß]+"
+                rf"(?:-[A-ZÄÖÜ][a-zäöüß]+)?)[ \t]+"
+                rf"\((?P<acr>[A-ZÄÖÜ](?=[a-zäöü]*[A-ZÄÖÜ])[A-Za-zÄÖÜäöü]{{1,7}})\)"
+            ),
+        ),
+    )
     firsts = "".join(sorted({re.escape(v[0]) for v in canon}))
     known = re.compile(rf"(?=[{firsts}])(?<![\w-])(?:{variants})(?![\w-])")
     return _InitiativePatterns(known, canon, compound, rare)
@@ -97,6 +112,7 @@ def _alternatives(words: list[str]) -> str:
 def initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
     patterns = _initiative_patterns(lex)
     excluded = set(lex.initiatives["not_initiatives"])
+    organisations = tuple(lex.initiatives["acronym_not_endings"])
     found: list[Mention] = []
     for m in patterns.known.finditer(text):
         known_label = patterns.canon[m.group(0)]
@@ -111,12 +127,28 @@ def initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
         label = _initiative_label(m)
         if label is None or label in excluded or label.split()[-1] in excluded:
             continue
+        if m.groupdict().get("acr") and (
+            m.group("acr_name").lower().endswith(organisations)
+            or lex.faction_entry(m.group("acr")) is not None
+        ):
+            continue  # "Kassenärztliche Vereinigung (KV)" is an organisation
         found.append(Mention("initiative", Span(m.start(), m.end()), fold(label), label))
+        if m.groupdict().get("acr"):
+            found += _acronym_uses(text, m, label)
     yield from _merge_initiative_variants(found)
+
+
+def _acronym_uses(text: str, defined: re.Match[str], label: str) -> Iterator[Mention]:
+    """Later uses of an abbreviation defined in brackets name the same scheme."""
+    for use in re.finditer(rf"(?<![\w-]){re.escape(defined.group('acr'))}(?![\w-])", text):
+        if use.start() >= defined.end():
+            yield Mention("initiative", Span(use.start(), use.end()), fold(label), label)
 
 
 def _initiative_label(m: re.Match[str]) -> str | None:
     g = m.groupdict()
+    if g.get("acr"):
+        return f"{' '.join(g['acr_name'].split())} ({g['acr']})"
     if g.get("works"):
         return " ".join(g["works"].split())
     if g.get("plan"):
@@ -127,7 +159,7 @@ def _initiative_label(m: re.Match[str]) -> str | None:
     if g.get("head"):
         return f"{g['head']} {g['name']}"
     word = m.group("word")
-    if word.endswith(("managements", "konzepts", "programms", "projekts")):
+    if word.endswith(("managements", "konzepts", "programms", "projekts", "modells")):
         word = word[:-1]
     elif word.endswith(("konzeptes", "programmes", "projektes")):
         word = word[:-2]

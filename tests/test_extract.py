@@ -421,3 +421,82 @@ def test_a_whole_page_on_one_line_reads_decisions_sentence_by_sentence() -> None
         "Der Gemeinderat lehnt den Antrag der FWG zur Straßenbeleuchtung mehrheitlich ab."
     )
     assert _votes(ex) == [(None, "Accepted", False, 14, 3), (None, "Rejected", False, None, None)]
+
+
+# ---------------------------------------------------------------- chairs, unit leaders, schemes
+# (head_of for chairs named in a protocol head, units named by their leader's title, named
+# schemes; short texts written in the protocols' style)
+
+
+def test_chairs_named_by_label_heading_title_or_marker_head_the_meeting_body() -> None:
+    labelled = _document(
+        "Niederschrift der Stadtverordnetenversammlung\n"
+        "Vorsitz: Stadtverordnetenvorsteherin Anna Brehm (SPD)\n\nTagesordnung\n",
+        body="Stadtverordnetenversammlung",
+    )
+    assert _heads(labelled) == {("brehm", "Stadtverordnetenversammlung")}
+    heading = _document(
+        "Niederschrift über die Sitzung des Kreistages Musterkreis\n\nAnwesend:\n\n"
+        "Vorsitzender des Kreistages\nHerr Paul Wendt\n\nVorsitzende des Seniorenbeirates\n"
+        "Frau Ida Lamm\n",
+        body="Kreistag Musterkreis",
+    )
+    assert _heads(heading) == {("wendt", "Kreistag Musterkreis")}
+    titled = _document(
+        "Sitzung des Ortsrates Musterdorf\n\nOrtsbürgermeisterin Jäger eröffnet die Sitzung.\n",
+        body="Ortsrat Musterdorf",
+    )
+    assert _heads(titled) == {("jaeger", "Ortsrat Musterdorf")}
+
+
+def test_units_named_by_a_leaders_title_and_after_a_unit_heading_role() -> None:
+    ex = _document(
+        "Wortprotokoll\n\nStadträtin Ott, Dezernentin für Schule und Sport, berichtet. "
+        "Herr Bürgermeister Kunz, Dezernat III, antwortet. Fachbereichsleiter Lang ergänzt. "
+        "Die stellv. Dezernentin für Finanzen und Recht, Frau Roth, fehlt.\n"
+    )
+    assert {"Dezernat für Schule und Sport", "Dezernat III"} <= _labels(ex, "department")
+    assert _heads(ex) == {("ott", "Dezernat für Schule und Sport"), ("kunz", "Dezernat III")}
+
+
+def test_unit_names_with_shared_endings_and_named_units() -> None:
+    ex = _document(
+        "Wortprotokoll\n\nDas Tief- und Grünflächenamt und Herr Lorenz (Fachamt Stadt- und "
+        "Landschaftsplanung) prüfen das; das Mobilitätsreferat und der Bauhof helfen.\n"
+    )
+    assert _labels(ex, "department") == {
+        "Tief- und Grünflächenamt", "Fachamt Stadt- und Landschaftsplanung", "Mobilitätsreferat",
+        "Bauhof",
+    }  # fmt: skip
+
+
+def test_schemes_with_a_defined_abbreviation_or_a_model_or_fund_head_are_initiatives() -> None:
+    ex = _document(
+        "Wortprotokoll\n\nFrau Ott (SPD) lobt die Kooperative Baulandentwicklung (KoBaLa); "
+        "die KoBaLa gilt auch für das Einheimischenmodell und den Verfügungsfonds. Die "
+        "Kassenärztliche Vereinigung (KV) und die Unabhängige Wählergemeinschaft (UWG) sind "
+        "da. Die Schulnetzplanung und das Landesprogramm werden erwähnt; der Rat beschließt "
+        "die Erweiterung der Grundschule am Bach.\n"
+    )
+    labels = _labels(ex, "initiative")
+    assert labels == {
+        "Kooperative Baulandentwicklung (KoBaLa)", "Einheimischenmodell", "Verfügungsfonds",
+        "Erweiterung der Grundschule",
+    }  # fmt: skip
+    uses = [m for m in ex.mentions if m.kind == "initiative" and m.label.endswith("(KoBaLa)")]
+    assert len(uses) == 2
+
+
+# ---------------------------------------------------------------- motions, stances, replies
+# (how minutes report a motion's reasons, a stance and a reply to a named member)
+
+
+def test_reasons_for_a_motion_are_a_proposal_and_stances_are_support_or_concern() -> None:
+    ex = _page(
+        "Herr Rudnik begründet den Änderungsantrag seiner Fraktion.\n\n"
+        "Frau Brink erklärt die Zustimmung ihrer Fraktion.\n\n"
+        "Herr Lange spricht sich dafür aus, die Mittel im Haushalt bereitzustellen.\n\n"
+        "Frau Hoppe gibt zu bedenken, dass die Folgekosten weiter steigen könnten.\n\n"
+        "Herr Vogt begründet die Dringlichkeit des Antrags.\n"
+    )
+    assert _acts(ex) == [{"Proposal"}, {"Support"}, {"Support"}, {"Criticism"}, {"Request"}]
