@@ -500,18 +500,3 @@ def test_reasons_for_a_motion_are_a_proposal_and_stances_are_support_or_concern(
         "Herr Vogt begründet die Dringlichkeit des Antrags.\n"
     )
     assert _acts(ex) == [{"Proposal"}, {"Support"}, {"Support"}, {"Criticism"}, {"Request"}]
-
-
-# ---------------------------------------------------------------- motions, stances, replies
-# (how minutes report a motion's reasons, a stance and a reply to a named member)
-
-
-def test_reasons_for_a_motion_are_a_proposal_and_stances_are_support_or_concern() -> None:
-    ex = _page(
-        "Herr Rudnik begründet den Änderungsantrag seiner Fraktion.\n\n"
-        "Frau Brink erklärt die Zustimmung ihrer Fraktion.\n\n"
-        "Herr Lange spricht sich dafür aus, die Mittel im Haushalt bereitzustellen.\n\n"
-        "Frau Hoppe gibt zu bedenken, dass die Folgekosten weiter steigen könnten.\n\n"
-        "Herr Vogt begründet die Dringlichkeit des Antrags.\n"
-    )
-    assert _acts(ex) == [{"Proposal"}, {"Support"}, {"Support"}, {"Criticism"}, {"Request"}]
