@@ -189,7 +189,9 @@ class Lexicon:
         self.role_ref_re = re.compile(
             # A role word at a line end is a list entry ("Roesner, Friedrich Bezirksbürgermeister"),
             # so the name must follow on the same line.
-            rf"(?<![\w.])(?P<role>{roles})(?:[ \t]*\([A-Za-zÄÖÜäöü]{{1,6}}\))?[ \t]+{body}{faction}"
+            # "Der Vorsitzende Herr Straßmeier": the form of address may follow the role word.
+            rf"(?<![\w.])(?P<role>{roles})(?:[ \t]*\([A-Za-zÄÖÜäöü]{{1,6}}\))?[ \t]+"
+            rf"(?:(?P<addr>Herrn|Herr|Frau)[ \t]+)?{body}{faction}"
         )
         self.surname_given_re = re.compile(
             rf"(?P<surname>{particle}{NAME}),\s+(?P<given>{NAME}(?:-{NAME})?(?:\s+{NAME})??)"

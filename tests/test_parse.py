@@ -252,3 +252,16 @@ def test_a_name_after_a_colon_or_in_a_sentence_is_no_speaker_line() -> None:
         "Laut Ratsherr Brehm: Der Bau ruht.\n"
     )
     assert [t.speaker.surname for i in parse(_doc(text)).items for t in i.turns] == []
+
+
+def test_role_word_then_form_of_address_and_council_titles() -> None:
+    text = (
+        "Der Vorsitzende Herr Dr. Brandl eröffnet die Sitzung. Gemeinderätin Maier (FW) fragt "
+        "nach den Kosten. Bauamtsleiterin Ertl antwortet. Frau Vorsteherin, Herr Kreisrat, Herr"
+    )
+    refs = [(m.ref.surname, m.ref.role, m.ref.address, m.ref.title) for m in person_refs(text)]
+    assert refs == [
+        ("Brandl", "Vorsitzende", "Herr", "Dr."),
+        ("Maier", "Gemeinderätin", "Frau", None),
+        ("Ertl", "Bauamtsleiterin", "Frau", None),
+    ]
