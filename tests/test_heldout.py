@@ -1,10 +1,11 @@
-"""The held-out gold set in tests/heldout: format, agreement with its texts, and `kg eval` on it.
+"""The held-out gold sets in tests/heldout and tests/heldout2: format, texts, and `kg eval`.
 
-tests/heldout holds hand-written protocol excerpts from towns and council systems that are not
+Each folder holds hand-written protocol excerpts from towns and council systems that are not
 in ../shared/corpus, each with a gold file in the format of tests/gold/README.md. They were
 written without looking at the extraction code and were never used to tune it, so their scores
-estimate how the rules generalise. No score threshold is asserted here on purpose: a threshold
-would turn the set into one more development target.
+estimate how the rules generalise. tests/heldout2 was written later, also blind to the first
+set, after the first set's gap list had been used for fixes. No score threshold is asserted
+here on purpose: a threshold would turn the sets into one more development target.
 """
 
 from __future__ import annotations
@@ -20,15 +21,26 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.evaluate import CATEGORIES, evaluate
 
-HELDOUT = Path(__file__).resolve().parent / "heldout"
+TESTS = Path(__file__).resolve().parent
+HELDOUT_DIRS = (TESTS / "heldout", TESTS / "heldout2")
 CORPUS_INDEX = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "INDEX.tsv"
 MIN_FILES = 12
 INDEX_HEADER = ["file", "url", "city", "system", "date", "body"]
 
 
-def heldout_paths() -> list[Path]:
-    """Return the held-out gold files, sorted by name."""
-    return sorted(HELDOUT.glob("*.json"))
+def heldout_paths(folder: Path) -> list[Path]:
+    """Return the gold files of one held-out folder, sorted by name."""
+    return sorted(folder.glob("*.json"))
+
+
+def all_heldout_paths() -> list[Path]:
+    """Return the gold files of every held-out folder."""
+    return [path for folder in HELDOUT_DIRS for path in heldout_paths(folder)]
+
+
+def towns(folder: Path) -> set[str]:
+    """The cities of one held-out folder's gold files."""
+    return {load(path)["city"] for path in heldout_paths(folder)}
 
 
 def index_rows(path: Path) -> list[list[str]]:
@@ -48,34 +60,39 @@ def flat(text: str) -> str:
     return " ".join(joined.split())
 
 
-@pytest.fixture(params=heldout_paths(), ids=lambda path: path.stem)
-def heldout(request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
-    """One held-out gold file as (stem, parsed data)."""
+folders = pytest.mark.parametrize("folder", HELDOUT_DIRS, ids=lambda folder: folder.name)
+
+
+@pytest.fixture(params=all_heldout_paths(), ids=lambda path: f"{path.parent.name}/{path.stem}")
+def heldout(request: pytest.FixtureRequest) -> tuple[Path, dict[str, Any]]:
+    """One held-out gold file as (path, parsed data)."""
     path: Path = request.param
-    return path.stem, load(path)
+    return path, load(path)
 
 
-def test_enough_heldout_files_from_many_towns() -> None:
-    paths = heldout_paths()
-    assert len(paths) >= MIN_FILES, f"only {len(paths)} held-out gold files in {HELDOUT}"
+@folders
+def test_enough_heldout_files_from_many_towns(folder: Path) -> None:
+    paths = heldout_paths(folder)
+    assert len(paths) >= MIN_FILES, f"only {len(paths)} held-out gold files in {folder}"
     cities = {load(path)["city"] for path in paths}
     systems = {load(path)["system"] for path in paths}
     assert len(cities) == len(paths), f"held-out files should each come from another town: {cities}"
     assert len(systems) >= 3, f"held-out files cover only the systems {sorted(systems)}"
 
 
-def test_heldout_file_is_valid(heldout: tuple[str, dict[str, Any]]) -> None:
-    stem, data = heldout
-    validate(data, stem)
+def test_heldout_file_is_valid(heldout: tuple[Path, dict[str, Any]]) -> None:
+    path, data = heldout
+    validate(data, path.stem)
 
 
 def test_heldout_text_exists_and_holds_the_gold_literals(
-    heldout: tuple[str, dict[str, Any]],
+    heldout: tuple[Path, dict[str, Any]],
 ) -> None:
     """Names, paper numbers and agenda titles are copied from the text beside the gold file."""
-    stem, data = heldout
-    source = HELDOUT / data["file"]
-    assert source.is_file(), f"{stem}: text {data['file']} is missing from {HELDOUT}"
+    path, data = heldout
+    stem = path.stem
+    source = path.parent / data["file"]
+    assert source.is_file(), f"{stem}: text {data['file']} is missing from {path.parent}"
     text = source.read_text(encoding="utf-8")
     for person in data["persons"]:
         for key in ("surname", "given"):
@@ -89,9 +106,10 @@ def test_heldout_text_exists_and_holds_the_gold_literals(
         assert number is None or number in text, f"{stem}: item number {number!r} not in text"
 
 
-def test_heldout_index_agrees_with_gold_files() -> None:
-    rows = {row[0]: row for row in index_rows(HELDOUT / "INDEX.tsv")}
-    paths = heldout_paths()
+@folders
+def test_heldout_index_agrees_with_gold_files(folder: Path) -> None:
+    rows = {row[0]: row for row in index_rows(folder / "INDEX.tsv")}
+    paths = heldout_paths(folder)
     assert sorted(rows) == sorted(load(path)["file"] for path in paths), "INDEX.tsv vs gold files"
     for path in paths:
         data = load(path)
@@ -101,28 +119,37 @@ def test_heldout_index_agrees_with_gold_files() -> None:
         assert (date or None, body) == (meeting["date"], meeting["body"]), f"{path.name}: meeting"
 
 
-def test_heldout_towns_are_not_in_the_development_corpus() -> None:
+@folders
+def test_heldout_towns_are_not_in_the_development_corpus(folder: Path) -> None:
     """The set only estimates generalisation if none of its towns was seen while developing."""
     if not CORPUS_INDEX.is_file():
         pytest.skip(f"{CORPUS_INDEX} is absent; cannot compare held-out towns with the corpus")
     seen = {row[2] for row in index_rows(CORPUS_INDEX)}
-    towns = {load(path)["city"] for path in heldout_paths()}
-    assert not towns & seen, f"held-out towns also in the corpus: {sorted(towns & seen)}"
+    overlap = towns(folder) & seen
+    assert not overlap, f"{folder.name} towns also in the corpus: {sorted(overlap)}"
 
 
-def test_evaluation_scores_every_heldout_document() -> None:
-    evaluation = evaluate(HELDOUT, HELDOUT)
+def test_heldout_sets_share_no_town() -> None:
+    """Each set measures other towns; a town in both would count its layout twice."""
+    first, second = (towns(folder) for folder in HELDOUT_DIRS)
+    assert not first & second, f"towns in both held-out sets: {sorted(first & second)}"
+
+
+@folders
+def test_evaluation_scores_every_heldout_document(folder: Path) -> None:
+    evaluation = evaluate(folder, folder)
     assert evaluation.errors == []
-    assert len(evaluation.documents) == len(heldout_paths())
+    assert len(evaluation.documents) == len(heldout_paths(folder))
     for category in CATEGORIES:
         score = evaluation.scores[category]
         if category != "person_clustering":  # every held-out town has a single document
             assert score.tp + score.fn > 0, f"{category}: the held-out gold has no entries"
 
 
-def test_kg_eval_reports_every_category_on_heldout() -> None:
-    result = CliRunner().invoke(app, ["eval", str(HELDOUT), "--corpus", str(HELDOUT)])
+@folders
+def test_kg_eval_reports_every_category_on_heldout(folder: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", str(folder), "--corpus", str(folder)])
     assert result.exit_code == 0, result.stdout + result.stderr
-    assert f"on {len(heldout_paths())} documents" in result.stdout
+    assert f"on {len(heldout_paths(folder))} documents" in result.stdout
     for category in CATEGORIES:
         assert re.search(rf"^\W*{category}\W", result.stdout, re.MULTILINE), category
