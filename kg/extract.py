@@ -15,7 +15,7 @@ from kg.extract_privacy import private_mentions
 from kg.extract_staff import head_claims
 from kg.extract_votes import find_votes
 from kg.ids import fold
-from kg.lexicon import Lexicon, lexicon
+from kg.lexicon import Lexicon, lexicon, load_yaml
 from kg.models import (
     Claim,
     Extraction,
@@ -31,6 +31,8 @@ _SENTENCE_RE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+(?:[.!?]+|\n|$)")
 # A line break after a long line not ending in ":" is a hard wrap inside a sentence.
 _WRAP_RE = re.compile(r"(?<=[^\n]{49}[^\n:])\n(?=\S)")
 _WORD_RE = re.compile(r"[\wäöüÄÖÜß-]+")
+# An apposition between the speaker's name and the verb: ", Anwohner der Bergstraße, fragt".
+_APPOSITION_RE = re.compile(r"[ \t]*,[^,.;:!?\n]{2,80},(?=[ \t]+[a-zäöüß])")
 _ANSWERISH = {"Information", "Confirmation", "Presentation"}
 _OPINION = "opinion"  # marks a sentence that only states an opinion ("ist der Auffassung")
 _ON_BEHALF_RE = re.compile(
@@ -99,6 +101,7 @@ def _statements(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> list[S
             if speaker is None:
                 continue
             acts, default_only = _turn_acts(text, turn, lex)
+            replied = _replied_person(text, turn, index)
             statement = Statement(
                 item=item_no,
                 position=position,
@@ -107,9 +110,11 @@ def _statements(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> list[S
                 acts=acts,
                 about=index.about(turn.span, exclude=speaker),
                 on_behalf_of=_on_behalf_of(text, turn, index),
-                addressee=_addressee(text, turn, index),
+                addressee=replied if replied is not None else _addressee(text, turn, index),
             )
-            statement = _with_reply(statement, statements, first_in_item, index, default_only)
+            statement = _with_reply(
+                statement, statements, first_in_item, index, default_only, replied is not None
+            )
             if statement.reply_to is None:
                 named = _named_earlier_speaker(text, statement, statements, first_in_item, index)
                 statement = _replace(statement, reply_to=named) if named is not None else statement
@@ -138,7 +143,10 @@ def _turn_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[tuple[str, ...], bo
     acts: set[str] = set()
     informs = opinion = False
     ref = turn.speaker.span
-    opening = text[turn.span.start : ref.start] + " \u2063 " + text[ref.end : turn.span.end]
+    after = text[ref.end : turn.span.end]
+    apposition = _APPOSITION_RE.match(after)  # "Herr X, Anwohner der Y, fragt, …"
+    after = after[apposition.end() :] if apposition else after
+    opening = text[turn.span.start : ref.start] + " \u2063 " + after
     opening = _WRAP_RE.sub(" ", opening)
     surname = turn.speaker.surname.split()[-1]
     answers = False
@@ -251,11 +259,13 @@ def _with_reply(
     first_in_item: int,
     index: MentionIndex,
     default_only: bool = False,
+    to_latest: bool = False,
 ) -> Statement:
     """Link an answer to the turn it answers (same item, another speaker).
 
     A named addressee ("auf die Frage von Herrn X") picks X's latest turn; an addressee who
-    did not speak before (a question only reported) gets no link. Otherwise an explicit answer
+    did not speak before (a question only reported) gets no link; a reply to a named person
+    ("entgegnet Herrn X", `to_latest`) picks X's latest turn. Otherwise an explicit answer
     goes to the latest question or request not answered yet, else to the turn just before it;
     a turn that only informs or confirms right after a question is taken as its answer.
     """
@@ -276,7 +286,7 @@ def _with_reply(
         if not spoke:
             return statement
         asked = [i for i, s in spoke if _asks(s)]
-        target = asked[-1] if asked else spoke[-1][0]
+        target = asked[-1] if asked and not to_latest else spoke[-1][0]
     acts = statement.acts
     previous = len(earlier) - 1
     if "Answer" in acts:
@@ -356,6 +366,29 @@ def _on_behalf_of(text: str, turn: Turn, index: MentionIndex) -> int | None:
         if found is not None:
             return found
     return None
+
+
+def _replied_person(text: str, turn: Turn, index: MentionIndex) -> int | None:
+    """The person a reply verb names right after it ("Herr B entgegnet Herrn A, dass …",
+    "Frau C sagt Herrn A eine Antwort zu"), not the speaker."""
+    head = text[turn.span.start : min(turn.span.end, turn.span.start + 160)]
+    speaker = index.person_at(turn.speaker.span.start)
+    for m in _reply_verb_re().finditer(head):
+        start = turn.span.start + m.end()
+        ref = next(person_refs(text, start, turn.span.start + len(head)), None)
+        if ref is None or ref.start != start or ref.start == turn.speaker.span.start:
+            continue
+        person = index.person_at(ref.start)
+        if person is not None and person != speaker:
+            return person
+    return None
+
+
+@functools.cache
+def _reply_verb_re() -> re.Pattern[str]:
+    verbs = load_yaml("cues.yaml")["reply_verbs"]
+    alternation = "|".join(re.escape(v) for v in sorted(verbs, key=len, reverse=True))
+    return re.compile(rf"(?<![\wäöüß])(?:{alternation})[ \t]+")
 
 
 def _addressee(text: str, turn: Turn, index: MentionIndex) -> int | None:

@@ -500,3 +500,23 @@ def test_reasons_for_a_motion_are_a_proposal_and_stances_are_support_or_concern(
         "Herr Vogt begründet die Dringlichkeit des Antrags.\n"
     )
     assert _acts(ex) == [{"Proposal"}, {"Support"}, {"Support"}, {"Criticism"}, {"Request"}]
+
+
+def test_a_reply_to_a_named_member_links_to_that_members_latest_turn() -> None:
+    ex = _page(
+        "Herr Nowak fragt nach den Kosten der Maßnahme.\n\n"
+        "Frau Lindner antwortet, dass die Kosten bei 2 Mio. Euro liegen.\n\n"
+        "Herr Nowak hält den Betrag für zu hoch.\n\n"
+        "Frau Kuhn fragt, wann gebaut wird.\n\n"
+        "Herr Brandt entgegnet Herrn Nowak, dass die Kosten im Haushalt eingeplant sind.\n\n"
+        "Frau Lindner sagt Frau Kuhn eine schriftliche Beantwortung zu.\n"
+    )
+    assert [s.reply_to for s in ex.statements] == [None, 0, None, None, 2, 3]
+
+
+def test_an_apposition_between_name_and_verb_keeps_the_verb_at_the_speaker() -> None:
+    ex = _page(
+        "Herr Jonas Weber, Anwohner der Bergstraße, fragt, warum die Ampel abgebaut wurde.\n\n"
+        "Frau Ilse Brand, wohnhaft in Oberdorf, erkundigt sich nach dem Zeitplan.\n"
+    )
+    assert _acts(ex) == [{"Question"}, {"Question"}]
