@@ -379,7 +379,9 @@ def _replied_person(text: str, turn: Turn, index: MentionIndex) -> int | None:
         if ref is None or ref.start != start or ref.start == turn.speaker.span.start:
             continue
         person = index.person_at(ref.start)
-        if person is not None and person != speaker:
+        if person is not None and (
+            speaker is None or index.mentions[person].key != index.mentions[speaker].key
+        ):
             return person
     return None
 
