@@ -98,8 +98,10 @@ def parse(document: SourceDocument) -> Protocol:
     """
     lex = lexicon()
     text = document.text
-    attendance = tuple(parse_attendance(text, lex))
-    items = tuple(_with_turns(text, item, lex, attendance) for item in split_items(text, lex))
+    agenda = split_items(text, lex)
+    headings = [(item.span.start, item.title) for item in agenda if item.number is not None]
+    attendance = tuple(parse_attendance(text, lex, headings))
+    items = tuple(_with_turns(text, item, lex, attendance) for item in agenda)
     return Protocol(
         document=document,
         meeting=parse_meeting(document),

@@ -9,16 +9,22 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from kg.lexicon import NAME, Lexicon, lexicon
 from kg.models import AttendanceEntry, AttendanceStatus, PersonRef, Span
 from kg.parse_refs import RefMatch, is_given_name, scan_person_ref
 
 
-def parse_attendance(text: str, lex: Lexicon) -> Iterator[AttendanceEntry]:
-    """People on the attendance list with status (present/absent) and list section."""
-    for start, end, status, section in _attendance_regions(text, lex):
+def parse_attendance(
+    text: str, lex: Lexicon, headings: Sequence[tuple[int, str | None]] = ()
+) -> Iterator[AttendanceEntry]:
+    """People on the attendance list with status (present/absent) and list section.
+
+    `headings`: (start, title) of the agenda items; the list ends at the first one after it
+    (a list section numbered like an item, "3. Verwaltung", does not end it).
+    """
+    for start, end, status, section in _attendance_regions(text, lex, headings):
         yield from _attendance_entries(text, start, end, status, section, lex)
 
 
@@ -59,12 +65,23 @@ def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceSta
     return sorted(set(found))
 
 
-def _attendance_regions(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceStatus, str]]:
+def _attendance_regions(
+    text: str, lex: Lexicon, headings: Sequence[tuple[int, str | None]]
+) -> list[tuple[int, int, AttendanceStatus, str]]:
     headers = _find_headers(text, lex)
     if not headers:
         return []
     headers.sort()
     limit = _attendance_end(text, headers[0][1], lex)
+    sections = {bare for _, _, bare in _headers(lex)} | set(lex.layout["staff_sections"])
+    limit = min(
+        [limit]
+        + [
+            start
+            for start, title in headings
+            if start > headers[0][1] and (title or "").rstrip(":") not in sections
+        ]
+    )
     regions: list[tuple[int, int, AttendanceStatus, str]] = []
     for i, (_, header_end, status, header) in enumerate(headers):
         if header_end >= limit:

@@ -265,3 +265,13 @@ def test_role_word_then_form_of_address_and_council_titles() -> None:
         ("Maier", "Gemeinderätin", "Frau", None),
         ("Ertl", "Bauamtsleiterin", "Frau", None),
     ]
+
+
+def test_attendance_ends_at_the_first_agenda_item() -> None:
+    text = (
+        "Anwesend:\nRatsfrau Petra Lindner\n\n1. Verwaltung\nHerr Brandt\n\n"
+        "Entschuldigt: Ratsherr Olaf Kuhn\n\n"
+        "3. Radwegekonzept\n\nHerr Brandt erläutert das Konzept. Frau Keller fragt nach.\n"
+    )
+    entries = [(e.person.surname, e.status) for e in parse(_doc(text)).attendance]
+    assert entries == [("Lindner", "present"), ("Brandt", "present"), ("Kuhn", "absent")]
