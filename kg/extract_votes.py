@@ -24,7 +24,7 @@ from kg.models import AgendaItem, GroupCount, Protocol, Span, Vote, VoteResult
 # one with re.IGNORECASE position by position (about ten times slower).
 _VOTE_WORDS = re.compile(
     r"einstimmig|mehrheitlich|abstimmungsergebnis|gegenstimme|enthaltung|"
-    r"kenntnis(?!nahme)|ja-stimmen|nein-stimmen|beschlossen|abgelehnt|vertagt|angenommen"
+    r"kenntnis(?!nahme)|ja-stimmen|nein-stimmen|beschlossen|beschließt|abgelehnt|vertagt|angenommen"
 )
 _GROUP_RE = re.compile(
     r"(?P<count>\d+|eine[rn]?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn)\s+"
@@ -136,12 +136,16 @@ def _decision_blocks(
 # by sentence, so that a decision at the end of a speech is not part of the speech.
 _LONG_LINE = 400
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ„\"])")
+# A line break that ends a line, not a hard wrap inside a sentence (after a line of at least
+# 50 characters not ending in . ! ? : and before a non-empty line).
+_HARD_WRAP = re.compile(r"\n(?<![^\n]{49}[^\n.!?:]\n)|\n(?=\n|\s*$)")
 
 
 def _segments(body: str) -> Iterator[str]:
-    """The lines of `body`, long lines cut after their sentences; the pieces of a line are
-    joined by one character, as lines are by the line break."""
-    for line in body.split("\n"):
+    """The lines of `body`, hard-wrapped lines joined ("Damit ist die Überweisung" +
+    "mehrheitlich abgelehnt."), long lines cut after their sentences; the pieces are
+    separated by one character, as lines are by the line break."""
+    for line in _HARD_WRAP.split(body):
         if len(line) <= _LONG_LINE:
             yield line
             continue

@@ -423,6 +423,30 @@ def test_a_whole_page_on_one_line_reads_decisions_sentence_by_sentence() -> None
     assert _votes(ex) == [(None, "Accepted", False, 14, 3), (None, "Rejected", False, None, None)]
 
 
+def test_hard_wrapped_announcements_labelled_counts_and_a_decision_to_defer() -> None:
+    ex = _document(
+        "Niederschrift über die Sitzung des Ortsrates\n\n"
+        "zu 1  Antrag der Gruppe SPD/GRÜNE zur Verkehrsberuhigung in der Schulstraße\n\n"
+        "Ortsbürgermeisterin Lenz:\n"
+        "Wer der Verweisung in den Verkehrsausschuss zustimmt, den bitte ich um das Handzeichen.\n"
+        "– Gegenstimmen? – Enthaltungen? – Damit ist die Verweisung in den Fachausschuss\n"
+        "mehrheitlich abgelehnt. Wir stimmen über den Antrag ab. – Der Antrag ist bei\n"
+        "Gegenstimmen der CDU und Enthaltung der FDP angenommen.\n\n"
+        "zu 2  Genehmigung der Niederschrift der letzten Sitzung\n"
+        "Abstimmungsergebnis: Ja: 7  Nein: 0  Enthaltung: 2\n\n"
+        "zu 3  Sanierung des Dorfgemeinschaftshauses\n"
+        "Der Ortsrat beschließt, die Angelegenheit bis zum Vorliegen der Kostenschätzung\n"
+        "zurückzustellen.\n"
+        "Abstimmungsergebnis: Ja: 8  Nein: 1  Enthaltung: 0\n"
+    )
+    assert _votes(ex) == [
+        ("1", "Rejected", False, None, None),
+        ("1", "Accepted", False, None, None),
+        ("2", "Accepted", None, 7, 0),
+        ("3", "Deferred", False, 8, 1),
+    ]
+
+
 # ---------------------------------------------------------------- chairs, unit leaders, schemes
 # (head_of for chairs named in a protocol head, units named by their leader's title, named
 # schemes; short texts written in the protocols' style)
