@@ -289,7 +289,8 @@ def _department_regex(lex: Lexicon) -> re.Pattern[str]:
         # lookahead lets the engine skip every other place quickly.
         rf"(?=[A-ZÄÖÜkb])(?:\b(?P<head>{alt})(?![\w-])"
         rf"(?P<rest>[ \t]+(?:des|der)[ \t]+(?:Ober)?[Bb]ürgermeisters?(?:in)?"
-        rf"|[ \t]+(?:Nr\.[ \t]*)?(?P<num>\d{{1,3}}(?:/\d+)?)(?:[ \t]+(?P<numbered>{name}))?"
+        rf"|[ \t]+(?:Nr\.[ \t]*)?(?P<num>\d{{1,3}}(?:/\d+)?)"
+        rf"(?:[ \t]+(?:[-–][ \t]+)?(?P<numbered>{name}))?"  # "Fachbereich 3 – Bauen"
         rf"|[ \t]+für[ \t]+{name}|[ \t]+{name})?"
         rf"(?P<trunc>\.\.\.|…)?"
         rf"|\b(?P<compound>{pair}[A-ZÄÖÜ][a-zäöüß]+(?:amt|referat)(?:es|s)?"
@@ -341,8 +342,11 @@ def _department_mentions(text: str, municipality: str, lex: Lexicon) -> Iterator
     venue = _venue_regex(lex)
     numbers = lex.departments.get("numbers", {}).get(fold(municipality).replace(" ", "-"), {})
     found: list[tuple[Mention, bool, bool]] = []
+    associations = _municipal_amter(text)
     for m in pattern.finditer(text):
         mention = _department_mention(m, numbers, lex)
+        if mention is not None and mention.label.startswith(associations):
+            continue  # "Amt Schlei-Ostsee" in a letterhead is the municipality, not a unit
         if mention is not None and not venue.match(text, m.end()):
             neu = bool(
                 re.search(
@@ -352,6 +356,20 @@ def _department_mentions(text: str, municipality: str, lex: Lexicon) -> Iterator
             )
             found.append((mention, bool(m.group("trunc")), neu))
     yield from _number_aliases(text, list(_resolve_department_variants(found)))
+
+
+# An Amt governed by an Amtsausschuss (Schleswig-Holstein, Brandenburg) is a municipality
+# association: "Sitzung des Amtsausschusses des Amtes Nordheide".
+_AMT_ASSOCIATION_RE = re.compile(
+    r"Amts(?:ausschuss|vorsteher|direktor)\w*[ \t]+des[ \t]+Amtes[ \t]+(?P<name>[A-ZÄÖÜ][\wäöüß-]+)"
+)
+
+
+def _municipal_amter(text: str) -> tuple[str, ...]:
+    """ "Amt X" labels that name a municipality association of this text."""
+    if "des Amtes" not in text:
+        return ()
+    return tuple(f"Amt {m.group('name')}" for m in _AMT_ASSOCIATION_RE.finditer(text))
 
 
 def _number_aliases(text: str, mentions: list[Mention]) -> Iterator[Mention]:

@@ -22,6 +22,7 @@ _CAP = r"[A-ZÄÖÜ][\wäöüß]*(?:-[A-ZÄÖÜ]?[\wäöüß]+)*"
 _OPEN_QUOTE = r"[„“\"»‚]"
 _CLOSE_QUOTE = r"[“”\"«‘]"
 _QUOTED = r"[^„“”\"«»\n]{3,60}"
+_GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # between the words of a name, also at a line break
 _NEUTER_HEADS = ("management", "konzept", "programm", "projekt")
 # Endings of adjective stems ("integriert", "sozialgerecht", "kooperativ", "kommunal").
 _ADJECTIVE_STEM = r"(?:isch|lich|al|iert|ig|ell|iv|bar|sam|cht|ent|ant)"
@@ -81,9 +82,9 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
         (
             tuple(works),
             re.compile(
-                rf"\b(?P<works>(?:{_alternatives(works)})[ \t]+(?:des|der)[ \t]+"
+                rf"\b(?P<works>(?:{_alternatives(works)}){_GAP}(?:des|der|eines|einer){_GAP}"
                 rf"[A-ZÄÖÜ][a-zäöüß]*(?:{_alternatives(buildings)})\b"
-                rf"(?:[ \t]+in[ \t]+[A-ZÄÖÜ][\wäöüß-]+)?)"
+                rf"(?:{_GAP}in{_GAP}[A-ZÄÖÜ][\wäöüß-]+)?)"
             ),
         ),
     )
@@ -95,7 +96,7 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
                 # abbreviation of two or more capitals.
                 rf"\b(?P<acr_name>[A-ZÄÖÜ][a-zäöüß]+{_ADJECTIVE_STEM}(?:e|er|es|en)[ \t]+"
                 rf"[A-ZÄÖÜ][a-zäöüß]+"
-                rf"(?:-[A-ZÄÖÜ][a-zäöüß]+)?)[ \t]+"
+                rf"(?:-[A-ZÄÖÜ][a-zäöüß]+)?){_GAP}"
                 rf"\((?P<acr>[A-ZÄÖÜ](?=[a-zäöü]*[A-ZÄÖÜ])[A-Za-zÄÖÜäöü]{{1,7}})\)"
             ),
         ),

@@ -494,18 +494,29 @@ def test_unit_names_with_shared_endings_and_named_units() -> None:
     }  # fmt: skip
 
 
+def test_numbered_units_with_a_dash_and_an_amt_that_is_the_municipality() -> None:
+    ex = _document(
+        "Amt Nordheide  Der Amtsvorsteher\nNiederschrift über die Sitzung des Amtsausschusses "
+        "des Amtes Nordheide\n\nHerr Tom Lutz, Fachbereich 2 – Finanzen und Personal, "
+        "berichtet.\n"
+    )
+    assert _labels(ex, "department") == {"Fachbereich 2 – Finanzen und Personal"}
+
+
 def test_schemes_with_a_defined_abbreviation_or_a_model_or_fund_head_are_initiatives() -> None:
     ex = _document(
         "Wortprotokoll\n\nFrau Ott (SPD) lobt die Kooperative Baulandentwicklung (KoBaLa); "
         "die KoBaLa gilt auch für das Einheimischenmodell und den Verfügungsfonds. Die "
         "Kassenärztliche Vereinigung (KV) und die Unabhängige Wählergemeinschaft (UWG) sind "
         "da. Die Schulnetzplanung und das Landesprogramm werden erwähnt; der Rat beschließt "
-        "die Erweiterung der Grundschule am Bach.\n"
+        "die Erweiterung der Grundschule am Bach und die Errichtung\neines Jugendzentrums. "
+        "Das Quartier liegt im Gebiet der Integrierten Stadtteilerneuerung\n(ISE).\n"
     )
     labels = _labels(ex, "initiative")
     assert labels == {
         "Kooperative Baulandentwicklung (KoBaLa)", "Einheimischenmodell", "Verfügungsfonds",
-        "Erweiterung der Grundschule",
+        "Erweiterung der Grundschule", "Errichtung eines Jugendzentrums",
+        "Integrierten Stadtteilerneuerung (ISE)",
     }  # fmt: skip
     uses = [m for m in ex.mentions if m.kind == "initiative" and m.label.endswith("(KoBaLa)")]
     assert len(uses) == 2
