@@ -107,6 +107,13 @@ _NAME_LINE_RE = re.compile(
     rf"(?m)^[ \t]*(?P<given>{NAME})[ \t]+(?P<surname>{NAME})"
     r"(?=[ \t]*(?:,|$|\(|abwesend|entschuldigt|ab \d|bis \d|\d+/|[A-ZÄÖÜ]{2,}\b))"
 )
+# An entry of a run of names with brackets after a header or comma: "Mitglieder: Malte Kurz
+# (GRÜNE), Dr. Wiebke von Alten (CDU), Hakan Demir (SPD)".
+_RUN_ENTRY_RE = re.compile(
+    rf"(?m)(?:^|(?<=[,:;]))[ \t]*(?P<title>(?:(?:Prof\.|Dr\.)[ \t]*)+)?(?P<given>{NAME})[ \t]+"
+    rf"(?P<particle>(?:von|van|de|zu|vom|ten|ter)[ \t]+(?:(?:der|den|dem)[ \t]+)?)?"
+    rf"(?P<surname>{NAME})[ \t]*\((?P<bracket>[^()\n]{{1,60}})\)"
+)
 # Job titles of administration staff in attendance lists, before the surname.
 _JOB_TITLE_RE = re.compile(
     rf"(?<![\w.])(?P<job>(?:Techn\.|Verw\.)?[ \t]*[A-ZÄÖÜ][\wäöüß]*(?:verwaltungsrat|amtsrat|"
@@ -152,6 +159,9 @@ def _attendance_entries(
             entries.append(_flipped_entry(m, status, faction, section))
         elif kind == "job":
             entries.append(_job_entry(m, status, section))
+        elif kind == "run":
+            if (entry := _run_entry(m, status, faction, section, lex)) is not None:
+                entries.append(entry)
         elif is_given_name(m.group("given"), lex) and m.group("surname") not in lex.not_surnames:
             entries.append(_line_entry(text, m, status, faction, section))
     return entries
@@ -167,7 +177,7 @@ class _Ahead:
         self.text, self.end = text, end
         self.patterns = (
             ("faction", lex.faction_re), ("flipped", lex.surname_given_re),
-            ("line", _NAME_LINE_RE), ("job", _JOB_TITLE_RE),
+            ("run", _RUN_ENTRY_RE), ("line", _NAME_LINE_RE), ("job", _JOB_TITLE_RE),
         )  # fmt: skip
         self.matches: list[re.Match[str] | None] = []
         self.person: RefMatch | None = None
@@ -201,6 +211,27 @@ def _job_entry(m: re.Match[str], status: AttendanceStatus, section: str) -> Atte
         span=Span(m.start("job"), m.end("surname")),
         address=address,
         role=title,
+    )
+    return AttendanceEntry(person=ref, status=status, section=section)
+
+
+def _run_entry(
+    m: re.Match[str], status: AttendanceStatus, faction: str | None, section: str, lex: Lexicon
+) -> AttendanceEntry | None:
+    """'Malte Kurz (GRÜNE)' in a run of names: a first name, or a faction in the bracket."""
+    given, surname, bracket = m.group("given"), m.group("surname"), m.group("bracket")
+    named_faction = lex.faction_entry(bracket) is not None
+    if not (is_given_name(given, lex) or named_faction) or surname in lex.not_surnames:
+        return None
+    if _ABSENT_WORDS.search(bracket):
+        status = "absent"  # "Olaf Kuhn (entschuldigt)"
+    particle = m.group("particle")
+    ref = PersonRef(
+        surname=f"{' '.join(particle.split())} {surname}" if particle else surname,
+        span=Span(m.start("given"), m.end()),
+        given=given,
+        title=(m.group("title") or "").strip() or None,
+        faction=bracket.strip() if named_faction else faction,
     )
     return AttendanceEntry(person=ref, status=status, section=section)
 

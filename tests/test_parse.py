@@ -275,3 +275,25 @@ def test_attendance_ends_at_the_first_agenda_item() -> None:
     )
     entries = [(e.person.surname, e.status) for e in parse(_doc(text)).attendance]
     assert entries == [("Lindner", "present"), ("Brandt", "present"), ("Kuhn", "absent")]
+
+
+def test_runs_of_names_with_faction_brackets() -> None:
+    text = (
+        "Anwesend:\nVorsitz: Jutta Brehm (SPD)\n"
+        "Mitglieder: Malte Kurz (GRÜNE), Dr. Wiebke von Alten (CDU), Insa Paulsen (FDP),\n"
+        "Hakan Demir (SPD), Olaf Kuhn (entschuldigt), Bauen (Fachbereich 3)\n"
+        "Abwesend: Birte Lohse (DIE LINKE)\n\n1. Eröffnung\n"
+    )
+    entries = [
+        (e.person.given, e.person.surname, e.person.faction, e.status)
+        for e in parse(_doc(text)).attendance
+    ]
+    assert entries == [
+        ("Jutta", "Brehm", "SPD", "present"),
+        ("Malte", "Kurz", "GRÜNE", "present"),
+        ("Wiebke", "von Alten", "CDU", "present"),
+        ("Insa", "Paulsen", "FDP", "present"),
+        ("Hakan", "Demir", "SPD", "present"),
+        ("Olaf", "Kuhn", None, "absent"),
+        ("Birte", "Lohse", "DIE LINKE", "absent"),
+    ]
