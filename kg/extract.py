@@ -31,6 +31,11 @@ _SENTENCE_RE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+(?:[.!?]+|\n|$)")
 # A line break after a long line not ending in ":" is a hard wrap inside a sentence.
 _WRAP_RE = re.compile(r"(?<=[^\n]{49}[^\n:])\n(?=\S)")
 _WORD_RE = re.compile(r"[\wäöüÄÖÜß-]+")
+# "für die CDU-Fraktion" between a cue's words ("erklärt für die SPD-Fraktion Zustimmung").
+_FOR_GROUP_RE = re.compile(
+    r"(?:für|namens|im Namen)\s+(?:der|die|seiner|ihrer|unserer|seine|ihre|unsere)\s+"
+    r"[\w-]*(?:Fraktion|Gruppe)\b"
+)
 # An apposition between the speaker's name and the verb: ", Anwohner der Bergstraße, fragt".
 _APPOSITION_RE = re.compile(r"[ \t]*,[^,.;:!?\n]{2,80},(?=[ \t]+[a-zäöüß])")
 _ANSWERISH = {"Information", "Confirmation", "Presentation"}
@@ -151,7 +156,10 @@ def _turn_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[tuple[str, ...], bo
     surname = turn.speaker.surname.split()[-1]
     answers = False
     for number, sentence in enumerate(_SENTENCE_RE.finditer(opening)):
-        words = _WORD_RE.findall(sentence.group(0).replace("\u2063", "SPEAKER"))
+        body = sentence.group(0).replace("\u2063", "SPEAKER")
+        if "Fraktion" in body or "Gruppe" in body:  # the cue's words stand around it
+            body = _FOR_GROUP_RE.sub(" ", body)
+        words = _WORD_RE.findall(body)
         speaker_at = words.index("SPEAKER") if number == 0 and "SPEAKER" in words else None
         cues = _sentence_acts(words, speaker_at, surname, lex)
         if sentence.group(0).rstrip().endswith("?"):

@@ -532,9 +532,16 @@ def test_reasons_for_a_motion_are_a_proposal_and_stances_are_support_or_concern(
         "Frau Brink erklärt die Zustimmung ihrer Fraktion.\n\n"
         "Herr Lange spricht sich dafür aus, die Mittel im Haushalt bereitzustellen.\n\n"
         "Frau Hoppe gibt zu bedenken, dass die Folgekosten weiter steigen könnten.\n\n"
-        "Herr Vogt begründet die Dringlichkeit des Antrags.\n"
+        "Herr Vogt begründet die Dringlichkeit des Antrags.\n\n"
+        "Herr Ott erklärt für die FDP-Fraktion Zustimmung.\n\n"
+        "Frau Albers erklärt namens der Gruppe SPD/GRÜNE, man sehe den Standort kritisch, "
+        "werde der Planung aber zustimmen.\n\n"
+        "Herr Kranz erklärt, seine Fraktion werde nicht zustimmen.\n"
     )
-    assert _acts(ex) == [{"Proposal"}, {"Support"}, {"Support"}, {"Criticism"}, {"Request"}]
+    assert _acts(ex) == [
+        {"Proposal"}, {"Support"}, {"Proposal"}, {"Criticism"}, {"Request"}, {"Support"},
+        {"Support", "Criticism"}, {"Opposition"},
+    ]  # fmt: skip
 
 
 def test_a_reply_to_a_named_member_links_to_that_members_latest_turn() -> None:
