@@ -64,6 +64,10 @@ _CHAIR_HEADING_RE = re.compile(
 )
 # A role word (or a form of address) between a chair label and the name it introduces.
 _BEFORE_NAME_RE = re.compile(r"(?:[A-ZÄÖÜ][\wäöüß.-]*[ \t]+)?")
+# "Frau Lenz eröffnet als Vorsitzende die Sitzung" (a deputy says "als stellv. Vorsitzende").
+_AS_CHAIR_RE = re.compile(
+    r"als[ \t]+Vorsitzende[rn]?\b(?:[ \t]+(?:des|der)[ \t]+(?P<of>[A-ZÄÖÜ][\wäöüß-]*))?"
+)
 # "Benedikt Muster   Grüne   anwesend (Vorsitz)": a marker on the chair's own list line.
 _CHAIR_MARK_RE = re.compile(r"\((?:Vorsitz|Vorsitzende[rn]?)\)")
 _SENTENCE_END_RE = re.compile(r"[.!?]\s")
@@ -454,7 +458,8 @@ def _chair_heads(protocol: Protocol, index: MentionIndex) -> Iterator[Claim]:
 def _meeting_chairs(text: str, index: MentionIndex, body_head: str) -> Iterator[int]:
     """Persons the protocol head names as the meeting's chair: "Vorsitz führte: Petran,
     Matthias", "Vorsitz: Ratsvorsitzende Anna Muster (SPD)", a heading line "Vorsitz" or
-    "Vorsitzende des Kreistages" over the name, "Name  Partei  anwesend (Vorsitz)". A heading
+    "Vorsitzende des Kreistages" over the name, "Name  Partei  anwesend (Vorsitz)", "Frau
+    Lenz eröffnet als Vorsitzende die Sitzung". A heading
     that names another body ("Vorsitzender des Seniorenbeirats") is not the meeting's chair."""
     for m in _at_word_start(_CHAIR_HEADING_RE, text):
         if _STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
@@ -467,6 +472,14 @@ def _meeting_chairs(text: str, index: MentionIndex, body_head: str) -> Iterator[
         person = index.first_after(m.end(), ("person",), window=60)
         if person is not None and _BEFORE_NAME_RE.fullmatch(
             text, m.end(), index.mentions[person].span.start
+        ):
+            yield person
+    for m in _at_word_start(_AS_CHAIR_RE, text):
+        if m.group("of") and not fold(m.group("of")).startswith(fold(body_head)[:6]):
+            continue
+        person = index.nearest_before(m.start(), "person", window=60)
+        if person is not None and not _SENTENCE_END_RE.search(
+            text, index.mentions[person].span.end, m.start()
         ):
             yield person
     for m in _CHAIR_MARK_RE.finditer(text):

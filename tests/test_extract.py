@@ -471,6 +471,13 @@ def test_chairs_named_by_label_heading_title_or_marker_head_the_meeting_body() -
         body="Ortsrat Musterdorf",
     )
     assert _heads(titled) == {("jaeger", "Ortsrat Musterdorf")}
+    acting = _document(
+        "Sitzung des Ortsrates Musterdorf\n\nFrau Lenz eröffnet als Vorsitzende die Sitzung. "
+        "Herr Kunz spricht als stellv. Vorsitzender. Herr Ott spricht als Vorsitzender des "
+        "Vereins.\n",
+        body="Ortsrat Musterdorf",
+    )
+    assert _heads(acting) == {("lenz", "Ortsrat Musterdorf")}
 
 
 def test_units_named_by_a_leaders_title_and_after_a_unit_heading_role() -> None:
