@@ -57,6 +57,7 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
         rf"\b(?P<word>[A-ZÄÖÜ][\wäöüß-]*(?:{suffixes}))\b"
         rf"|\b(?P<head>{heads})\s+(?P<name>{_CAP}(?:[ \t]+{_CAP})?))"
     )
+    quoted_endings = _alternatives(lex.initiatives["quoted_head_endings"])
     plans = lex.initiatives["numbered_plans"]
     works = lex.initiatives["building_works"]["works"]
     buildings = sorted(lex.initiatives["building_works"]["buildings"], key=len, reverse=True)
@@ -67,7 +68,8 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
         (
             ("„", "“", '"', "»"),
             re.compile(
-                rf"\b(?P<quoted_head>{heads})\s+{owner}{_OPEN_QUOTE}(?P<quoted>{_QUOTED})"
+                rf"\b(?P<quoted_head>{heads}|[A-ZÄÖÜ][a-zäöüß]*(?:{quoted_endings}))\s+{owner}"
+                rf"{_OPEN_QUOTE}(?P<quoted>{_QUOTED})"
                 rf"{_CLOSE_QUOTE}"
             ),
         ),
