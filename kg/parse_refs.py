@@ -91,7 +91,7 @@ def scan_person_ref(text: str, start: int, end: int) -> tuple[RefMatch | None, i
 
 _TOKEN_RE = re.compile(r"\S+")
 _INITIAL_RE = re.compile(INITIAL)
-_NAME_END_RE = re.compile(r"[ \t]*(?:\(|\n|$)")
+_NAME_END_RE = re.compile(r"[ \t]*(?:\(|\n|$)|[ \t]{2}|\t")
 _TITLE_WORDS = frozenset({"Dr.", "Prof.", "Dipl.", "Ing.", "med.", "phil.", "jur."})
 
 
@@ -113,6 +113,8 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
     surname, end = tokens[0]
     if surname in lex.not_surnames or surname in lex.roles or len(surname) < 2:
         return None
+    if given in lex.not_surnames:
+        return None  # "Bürgermeisterin Gemeinde Barkelsby" names a place, not a person
     if m.string.startswith(".", end) and f"{surname}." in _TITLE_WORDS:
         return None  # a title whose name did not match: "Frau Dr." is no Frau "Dr"
     faction = None
@@ -140,10 +142,14 @@ _NOUN_SUFFIXES = (
 
 
 def _ends_name(text: str, pos: int) -> bool:
-    """Two capitalised words then a line end or bracket: "Ratsherr Emre Kaya (CDU)"."""
+    """Two capitalised words then a line end, bracket or table column gap: "Ratsherr Emre
+    Kaya (CDU)", "Herr Jannes Brodersen  Gemeinde Damp"."""
     return _NAME_END_RE.match(text[pos : pos + 3]) is not None
 
 
 def is_given_name(word: str, lex: Lexicon) -> bool:
-    """A known first name or an initial ("Petra", "F.")."""
-    return word in lex.given_names or _INITIAL_RE.fullmatch(word) is not None
+    """A known first name, two joined by a hyphen, or an initial ("Petra", "Kai-Uwe", "F.")."""
+    if word in lex.given_names or _INITIAL_RE.fullmatch(word) is not None:
+        return True
+    parts = word.split("-")
+    return len(parts) > 1 and all(part in lex.given_names for part in parts)

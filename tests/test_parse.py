@@ -297,3 +297,17 @@ def test_runs_of_names_with_faction_brackets() -> None:
         ("Olaf", "Kuhn", None, "absent"),
         ("Birte", "Lohse", "DIE LINKE", "absent"),
     ]
+
+
+def test_flattened_two_column_rows_give_no_fake_persons() -> None:
+    text = (
+        "Anwesend\nstimmberechtigte Mitglieder\n"
+        "Herr Hans-Jörg Carstens  Bürgermeister Gemeinde Altenhof\n"
+        "Herr Jannes Feddersen  Gemeinde Holtsee\n"
+        "Frau Ilse Wichmann  Fachbereichsleiterin Bauen und Umwelt\n\nTagesordnung\n"
+    )
+    refs = [(m.ref.given, m.ref.surname) for m in person_refs(text)]
+    assert refs == [("Hans-Jörg", "Carstens"), ("Jannes", "Feddersen"), ("Ilse", "Wichmann")]
+    assert [e.person.surname for e in parse(_doc(text)).attendance] == [
+        "Carstens", "Feddersen", "Wichmann",
+    ]  # fmt: skip
