@@ -89,6 +89,8 @@ def _decisions(text: str, block: Span, patterns: dict[str, list[re.Pattern[str]]
         for m in _DECISION_SENTENCE.finditer(body)
     ]
     cuts = [block.start] + [block.start + s for s in starts if s > 0] + [block.end]
+    if len(cuts) == 2:
+        return [block]
     parts: list[tuple[Span, VoteResult | None]] = []
     for start, end in itertools.pairwise(cuts):
         result = _result(text[start:end], patterns)
