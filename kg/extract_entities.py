@@ -20,8 +20,9 @@ from kg.models import EntityKind, Mention, PersonRef, Protocol, Span
 from kg.parse import person_refs
 
 _CAP = r"[A-ZÄÖÜ][\wäöüß]*(?:-[A-ZÄÖÜ]?[\wäöüß]+)*"
-# A name may go on in the next line after a dangling "und" ("Jugend und\nFamilie").
-_JOIN = r"(?:,[ \t]+|[ \t]+und(?:[ \t]+|[ \t]*\n[ \t]*)|[ \t]+&[ \t]+|[ \t]+)"
+# A name may go on in the next line after a dangling "und" ("Jugend und\nFamilie"); a gap of
+# several spaces is a table's next column ("Amt für Umwelt    Kessler"), not the name.
+_JOIN = r"(?:,[ \t]+|[ \t]+und(?:[ \t]+|[ \t]*\n[ \t]*)|[ \t]+&[ \t]+|[ \t](?![ \t]))"
 _PAPER_RE = re.compile(
     r"(?:Drucksache(?:n)?|Drucks\.|Vorlage|DS|Drs\.|Antrag|Anfrage|Beschlussvorlage)"
     r"(?:[-\s]?Nr\.?)?:?\s*(?:Nr\.?:?\s*)?(?P<num>\d{1,5}[-/]\d{2,4}(?:[A-Z]\b)?)"

@@ -505,9 +505,11 @@ def test_numbered_units_with_a_dash_and_an_amt_that_is_the_municipality() -> Non
     ex = _document(
         "Amt Nordheide  Der Amtsvorsteher\nNiederschrift über die Sitzung des Amtsausschusses "
         "des Amtes Nordheide\n\nHerr Tom Lutz, Fachbereich 2 – Finanzen und Personal, "
-        "berichtet.\n"
+        "berichtet.\n\nVerwaltung\nAmt für Umwelt und Klima    Kessler, Anna\n"
     )
-    assert _labels(ex, "department") == {"Fachbereich 2 – Finanzen und Personal"}
+    assert _labels(ex, "department") == {
+        "Fachbereich 2 – Finanzen und Personal", "Amt für Umwelt und Klima",
+    }  # fmt: skip
 
 
 def test_schemes_with_a_defined_abbreviation_or_a_model_or_fund_head_are_initiatives() -> None:
