@@ -127,7 +127,7 @@ def collect_mentions(protocol: Protocol, lex: Lexicon) -> MentionIndex:
     mentions += _person_mentions(protocol, lex)
     staff = _staff_person_starts(protocol, lex)
     mentions += _faction_mentions(text, [m for m in mentions if m.span.start not in staff], lex)
-    mentions += _department_mentions(text, municipality, lex)
+    mentions += _department_mentions(text, municipality, lex, protocol.meeting.body or "")
     mentions += initiative_mentions(text, lex)
     mentions += _place_mentions(text, municipality, lex)
     mentions += _paper_mentions(text)
@@ -338,16 +338,21 @@ def _unit_regex(lex: Lexicon) -> re.Pattern[str]:
     return _department_regex(lex)
 
 
-def _department_mentions(text: str, municipality: str, lex: Lexicon) -> Iterator[Mention]:
+def _department_mentions(
+    text: str, municipality: str, lex: Lexicon, body: str = ""
+) -> Iterator[Mention]:
     pattern = _unit_regex(lex)
     venue = _venue_regex(lex)
     numbers = lex.departments.get("numbers", {}).get(fold(municipality).replace(" ", "-"), {})
     found: list[tuple[Mention, bool, bool]] = []
     associations = _municipal_amter(text)
+    local_names = _local_names(municipality, body, lex)
     for m in pattern.finditer(text):
         mention = _department_mention(m, numbers, lex)
         if mention is not None and mention.label.startswith(associations):
             continue  # "Amt Schlei-Ostsee" in a letterhead is the municipality, not a unit
+        if mention is not None and m.group("compound"):
+            mention = _with_local_name(text, mention, local_names)
         if mention is not None and not venue.match(text, m.end()):
             neu = bool(
                 re.search(
@@ -357,6 +362,26 @@ def _department_mentions(text: str, municipality: str, lex: Lexicon) -> Iterator
             )
             found.append((mention, bool(m.group("trunc")), neu))
     yield from _number_aliases(text, list(_resolve_department_variants(found)))
+
+
+_NEXT_NAME_RE = re.compile(r"[ \t](?P<name>[A-ZÄÖÜ][\wäöüß-]+)(?![\wäöüß-])")
+
+
+def _local_names(municipality: str, body: str, lex: Lexicon) -> frozenset[str]:
+    """Names of the town, its districts and the place in the meeting body's name
+    ("Bezirksvertretung Nordstadt" -> Nordstadt)."""
+    names = set(lex.places["districts"].get(fold(municipality).replace(" ", "-"), []))
+    names.update(w for w in (*municipality.split(), *body.split()[1:]) if w[:1].isupper())
+    return frozenset(names)
+
+
+def _with_local_name(text: str, mention: Mention, names: frozenset[str]) -> Mention:
+    """ "die Leiterin des Bezirksamtes Nordstadt": a compound unit with the place it serves."""
+    after = _NEXT_NAME_RE.match(text, mention.span.end)
+    if after is None or after.group("name") not in names:
+        return mention
+    label = f"{mention.label} {after.group('name')}"
+    return Mention("department", Span(mention.span.start, after.end()), fold(label), label)
 
 
 # An Amt governed by an Amtsausschuss (Schleswig-Holstein, Brandenburg) is a municipality
