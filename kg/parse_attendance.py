@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 
 from kg.lexicon import NAME, Lexicon, lexicon
 from kg.models import AttendanceEntry, AttendanceStatus, PersonRef, Span
-from kg.parse_refs import RefMatch, is_given_name, scan_person_ref
+from kg.parse_refs import RefMatch, is_given_name, is_noun, scan_person_ref
 
 
 def parse_attendance(
@@ -105,7 +105,7 @@ def _end_of_attendance_re(lex: Lexicon) -> re.Pattern[str]:
 
 _NAME_LINE_RE = re.compile(
     rf"(?m)^[ \t]*(?P<given>{NAME})[ \t]+(?P<surname>{NAME})"
-    r"(?=[ \t]*(?:,|$|\(|abwesend|entschuldigt|ab \d|bis \d|\d+/|[A-ZÄÖÜ]{2,}\b))"
+    r"(?=[ \t]*(?:,|$|\(|abwesend|entschuldigt|ab \d|bis \d|\d+/|[A-ZÄÖÜ]{2,}\b)|[ \t]{2}|\t)"
 )
 # An entry of a run of names with brackets after a header or comma: "Mitglieder: Malte Kurz
 # (GRÜNE), Dr. Wiebke von Alten (CDU), Hakan Demir (SPD)".
@@ -123,7 +123,13 @@ _JOB_TITLE_RE = re.compile(
 )
 # Between a listed name and a faction on the same line: "RM Axel Thieme DVU",
 # "RM Nursen Konak Fraktion „Die Linken im Rat“", "RM Joachim Fischer (SPD" (bracket unclosed).
-_TRAILING_FACTION_RE = re.compile(r"[ \t]*(?:(?:Rats)?[Ff]raktion[ \t]*)?[„\"(]?")
+# Also after a comma or a table column gap, and a long form before the bracketed abbreviation:
+# "Ratsherr Olaf Kuhn, CDU", "Jutta Brehm      Die Grünen", "Lena Arndt, Freie Liste (FL)".
+_TRAILING_FACTION_RE = re.compile(
+    r"[ \t]*,?[ \t]*(?:(?:Rats)?[Ff]raktion[ \t]*)?(?:(?:[A-ZÄÖÜ][\w-]*[ \t]+){1,3}\()?[„\"(]?"
+)
+# The rest of a row after its faction: a status column, no further name.
+_ROW_REST_RE = re.compile(rf"[^\n]*?(?:{NAME}|[A-ZÄÖÜ]{{2,}})[ \t]+{NAME}")
 _ABSENT_WORDS = re.compile(r"\b(?:abwesend|entschuldigt|fehlt|verhindert)\b", re.IGNORECASE)
 
 
@@ -146,7 +152,7 @@ def _attendance_entries(
         if first is None:
             break
         kind, m = first
-        pos = max(m.end(), pos + 1)
+        least, pos = pos + 1, max(m.end(), pos + 1)
         if kind == "faction":
             if entries and (
                 _trails_previous(text, m.start())
@@ -162,8 +168,12 @@ def _attendance_entries(
         elif kind == "run":
             if (entry := _run_entry(m, status, faction, section, lex)) is not None:
                 entries.append(entry)
+            else:
+                # a faction may begin there: "…, Freie Wählergemeinschaft (FWG)"
+                pos = max(m.start("given"), least)
         elif is_given_name(m.group("given"), lex) and m.group("surname") not in lex.not_surnames:
-            entries.append(_line_entry(text, m, status, faction, section))
+            entry, pos = _line_entry(text, m, status, faction, section)
+            entries.append(entry)
     return entries
 
 
@@ -223,6 +233,8 @@ def _run_entry(
     named_faction = lex.faction_entry(bracket) is not None
     if not (is_given_name(given, lex) or named_faction) or surname in lex.not_surnames:
         return None
+    if is_noun(surname) and not is_given_name(given, lex):
+        return None  # "Freie Wählergemeinschaft (FWG)" names a party; "Petra Hartung" is one
     if _ABSENT_WORDS.search(bracket):
         status = "absent"  # "Olaf Kuhn (entschuldigt)"
     particle = m.group("particle")
@@ -240,8 +252,10 @@ def _trails_on_line(text: str, name_end: int, m: re.Match[str]) -> bool:
     """A faction right after a listed name, ending its line ("RM Axel Thieme DVU"); in a list
     flattened onto one line a faction is a header for the names after it."""
     line_end = text.find("\n", m.end())
-    rest = (len(text) if line_end < 0 else line_end) - m.end()
-    return rest <= 15 and _TRAILING_FACTION_RE.fullmatch(text, name_end, m.start()) is not None
+    line_end = len(text) if line_end < 0 else line_end
+    if _TRAILING_FACTION_RE.fullmatch(text, name_end, m.start()) is None:
+        return False
+    return line_end - m.end() <= 15 or _ROW_REST_RE.match(text, m.end(), line_end) is None
 
 
 def _trails_previous(text: str, pos: int) -> bool:
@@ -263,9 +277,16 @@ def _with_faction(entry: AttendanceEntry, faction: str) -> AttendanceEntry:
     return AttendanceEntry(person=person, status=entry.status, section=entry.section)
 
 
+# The next cell of a table row flattened to text, after a column gap.
+_NEXT_CELL_RE = re.compile(r"(?:[ \t]{2,}|\t[ \t]*)(?P<cell>[^ \t\n](?:[^\t\n ]|[ ](?![ \t]))*)")
+_PARTY_CELL_RE = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ/&-]{1,11}")
+
+
 def _line_entry(
     text: str, m: re.Match[str], status: AttendanceStatus, faction: str | None, section: str
-) -> AttendanceEntry:
+) -> tuple[AttendanceEntry, int]:
+    """A 'Given Surname' line, and where the list goes on: after the faction column of a
+    table row ("Jutta Brehm      Die Grünen – Rosa Liste      anwesend")."""
     line_end = text.find("\n", m.end())
     rest = text[m.end() : len(text) if line_end < 0 else line_end]
     if _ABSENT_WORDS.search(rest):
@@ -273,13 +294,20 @@ def _line_entry(
     bracket = re.match(r"[ \t]*\(([^()\n]{1,60})\)", rest)
     if bracket:
         faction = bracket.group(1) if lexicon().faction_entry(bracket.group(1)) else None
+    goes_on = m.end()
+    cell = _NEXT_CELL_RE.match(rest)
+    if cell and (
+        lexicon().faction_re.match(cell.group("cell"))
+        or _PARTY_CELL_RE.fullmatch(cell.group("cell"))
+    ):
+        faction, goes_on = cell.group("cell"), m.end() + cell.end()
     ref = PersonRef(
         surname=m.group("surname"),
         span=Span(m.start("given"), m.end("surname")),
         given=m.group("given"),
         faction=faction,
     )
-    return AttendanceEntry(person=ref, status=status, section=section)
+    return AttendanceEntry(person=ref, status=status, section=section), goes_on
 
 
 def _entry(

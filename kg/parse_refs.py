@@ -106,7 +106,7 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
     given: str | None = None
     if (
         len(tokens) >= 2
-        and not tokens[1][0].endswith(_NOUN_SUFFIXES)
+        and not is_noun(tokens[1][0])
         and (is_given_name(tokens[0][0], lex) or _ends_name(m.string, tokens[1][1]))
     ):
         given = tokens.pop(0)[0]
@@ -135,10 +135,16 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
     return RefMatch(ref, m.start(), end)
 
 
-_NOUN_SUFFIXES = (
+NOUN_SUFFIXES = (
     "stelle", "ung", "heit", "keit", "schaft", "amt", "kanzlei", "ausschuss", "verwaltung",
     "behörde", "rat", "bereich", "büro", "zeitung",
 )  # fmt: skip
+
+
+def is_noun(word: str) -> bool:
+    """A compound noun by its ending ("Bezirksverwaltungsstelle", "Wählergemeinschaft"), not
+    a short surname that ends alike ("Jung", "Hartung", "Ebert")."""
+    return any(word.endswith(s) and len(word) > len(s) + 4 for s in NOUN_SUFFIXES)
 
 
 def _ends_name(text: str, pos: int) -> bool:

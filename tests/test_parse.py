@@ -311,3 +311,27 @@ def test_flattened_two_column_rows_give_no_fake_persons() -> None:
     assert [e.person.surname for e in parse(_doc(text)).attendance] == [
         "Carstens", "Feddersen", "Wichmann",
     ]  # fmt: skip
+
+
+def test_faction_on_the_name_line_belongs_to_that_name() -> None:
+    text = (
+        "Anwesend:\n"
+        "Ratsherr Olaf Kuhn, CDU\nRatsfrau Petra Lindner, SPD\n"
+        "Ortsratsmitglied Lena Arndt, Freie Wählergemeinschaft (FWG)\n"
+        "Name                 Fraktion                  Anwesenheit\n"
+        "Jutta Brehm          Die Grünen – Rosa Liste   anwesend (Vorsitz)\n"
+        "Anton Huber          CSU                       entschuldigt\n"
+        "Frau Sabine Jung  GRÜNE\nHerr Lars Berg  SPD\n"
+        "Es fehlten entschuldigt:\nRatsherr Tim Wolf, FDP\n\nTagesordnung\n"
+    )
+    entries = [(e.person.surname, e.person.faction, e.status) for e in parse(_doc(text)).attendance]
+    assert entries == [
+        ("Kuhn", "CDU", "present"),
+        ("Lindner", "SPD", "present"),
+        ("Arndt", "Freie Wählergemeinschaft", "present"),
+        ("Brehm", "Die Grünen – Rosa Liste", "present"),
+        ("Huber", "CSU", "absent"),
+        ("Jung", "GRÜNE", "present"),
+        ("Berg", "SPD", "present"),
+        ("Wolf", "FDP", "absent"),
+    ]
