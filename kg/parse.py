@@ -328,8 +328,9 @@ def _turn_starts(text: str, span: Span, lex: Lexicon) -> Iterator[tuple[int, Per
     verbs = [m.start() for m in _WORD.finditer(text, span.start, span.end) if m[0] in finite]
     for m in _SENTENCE_START.finditer(text, span.start, span.end):
         pos = m.end()
+        line_start = "\n" in m.group(0) or m.start() == 0 or text[m.start() - 1] == "\n"
         ref = (
-            _speaker_line(text, pos, span.end, lex)
+            (_speaker_line(text, pos, span.end, lex) if line_start else None)
             or _subject_speaker(text, pos, span.end, lex)
             or _inverted_speaker(text, pos, span.end, lex, verbs)
         )
@@ -386,15 +387,14 @@ _SPEAKER_COLON_RE = re.compile(r"[ \t]*(?:,[^\n:]{1,100})?:[ \t]*(?:\n|$|[A-ZÄ�
 
 def _speaker_line(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef | None:
     """A Wortprotokoll speaker line: 'Bezirksverordneter Jonas Hübner (SPD):', 'Stadträtin
-    Lenz, Dezernentin für Soziales:', 'Herr Meier: Ich …' at the start of a line."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    if text[line_start:pos].strip():
+    Lenz, Dezernentin für Soziales:', 'Herr Meier: Ich …' (`pos` starts a line)."""
+    line_end = text.find("\n", pos, limit)
+    line_end = limit if line_end < 0 else line_end
+    if text.find(":", pos, line_end) < 0:
         return None
     first = _WORD.match(text, pos)
     if first is None or first.group(0) not in lex.ref_openers:
         return None
-    line_end = text.find("\n", pos, limit)
-    line_end = limit if line_end < 0 else line_end
     ref = person_ref_at(text, pos, line_end)
     if ref is None or _SPEAKER_COLON_RE.match(text, ref.end, min(limit, line_end + 2)) is None:
         return None
