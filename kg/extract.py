@@ -36,6 +36,8 @@ _FOR_GROUP_RE = re.compile(
     r"(?:für|namens|im Namen)\s+(?:der|die|seiner|ihrer|unserer|seine|ihre|unsere)\s+"
     r"[\w-]*(?:Fraktion|Gruppe)\b"
 )
+# A sentence end that is not the period of a title or an initial ("Dr.", "Prof.", "B.").
+_FIRST_SENTENCE_END_RE = re.compile(r"(?<![A-Z][a-z])(?<![A-Z])(?<!Prof)(?<!Dipl)[.!?](?=\s|$)")
 # An apposition between the speaker's name and the verb: ", Anwohner der Bergstraße, fragt".
 _APPOSITION_RE = re.compile(r"[ \t]*,[^,.;:!?\n]{2,80},(?=[ \t]+[a-zäöüß])")
 _ANSWERISH = {"Information", "Confirmation", "Presentation"}
@@ -322,9 +324,13 @@ def _named_earlier_speaker(
     text: str, statement: Statement, earlier: list[Statement], first: int, index: MentionIndex
 ) -> int | None:
     """A reply that names an earlier speaker of the same item in its first sentence
-    ("Herr B kritisiert die Darstellung von Herrn A", "Frau C schließt sich Herrn A an")."""
-    sentence = _SENTENCE_RE.match(text, statement.span.start)
-    end = sentence.end() if sentence else statement.span.end
+    ("Herr B kritisiert die Darstellung von Herrn A", "Frau C schließt sich Herrn A an");
+    the sentence goes on after a title ("sB Dr. Kaiser …", "… von Frau Dr. Roth")."""
+    speaker_end = index.mentions[statement.speaker].span.end
+    inside = statement.span.start < speaker_end <= statement.span.end
+    start = speaker_end if inside else statement.span.start
+    sentence_end = _FIRST_SENTENCE_END_RE.search(text, start, statement.span.end)
+    end = sentence_end.end() if sentence_end else statement.span.end
     own = index.mentions[statement.speaker].key
     cues = lexicon().reply_cues
     named = {
@@ -398,7 +404,11 @@ def _replied_person(text: str, turn: Turn, index: MentionIndex) -> int | None:
 def _reply_verb_re() -> re.Pattern[str]:
     verbs = load_yaml("cues.yaml")["reply_verbs"]
     alternation = "|".join(re.escape(v) for v in sorted(verbs, key=len, reverse=True))
-    return re.compile(rf"(?<![\wäöüß])(?:{alternation})[ \t]+")
+    # "erwidert Herrn A", "erwidert auf den Beitrag von Herrn A"
+    return re.compile(
+        rf"(?<![\wäöüß])(?:{alternation})[ \t]+(?:auf[ \t]+(?:den|die|das)[ \t]+\w+[ \t]+"
+        r"(?:von|des|der)[ \t]+)?"
+    )
 
 
 def _addressee(text: str, turn: Turn, index: MentionIndex) -> int | None:

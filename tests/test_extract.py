@@ -573,6 +573,17 @@ def test_a_reply_to_a_named_member_links_to_that_members_latest_turn() -> None:
     assert [s.reply_to for s in ex.statements] == [None, 0, None, None, 2, 3]
 
 
+def test_replies_to_a_named_speaker_with_titles_or_to_a_named_contribution() -> None:
+    ex = _page(
+        "Frau Dr. Roth stellt die Ergebnisse der Befragung vor.\n\n"
+        "Herr Simon fragt nach den Kosten.\n\n"
+        "Herr Dr. Kaiser kritisiert die Darstellung von Frau Dr. Roth. Er fragt nach dem "
+        "Zeitplan.\n\n"
+        "Frau Dr. Roth erwidert auf den Beitrag von Herrn Simon, dass die Kosten gedeckt sind.\n"
+    )
+    assert [s.reply_to for s in ex.statements] == [None, None, 0, 1]
+
+
 def test_an_apposition_between_name_and_verb_keeps_the_verb_at_the_speaker() -> None:
     ex = _page(
         "Herr Jonas Weber, Anwohner der Bergstraße, fragt, warum die Ampel abgebaut wurde.\n\n"
