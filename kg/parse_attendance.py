@@ -104,7 +104,7 @@ def _end_of_attendance_re(lex: Lexicon) -> re.Pattern[str]:
 
 
 _NAME_LINE_RE = re.compile(
-    rf"(?m)^[ \t]*(?P<given>{NAME})[ \t]+(?P<surname>{NAME})"
+    rf"(?m)^[ \t]*(?P<title>(?:(?:Prof\.|Dr\.)[ \t]*)+)?(?P<given>{NAME})[ \t]+(?P<surname>{NAME})"
     r"(?=[ \t]*(?:,|$|\(|abwesend|entschuldigt|ab \d|bis \d|\d+/|[A-ZÄÖÜ]{2,}\b)|[ \t]{2}|\t)"
 )
 # An entry of a run of names with brackets after a header or comma: "Mitglieder: Malte Kurz
@@ -171,7 +171,7 @@ def _attendance_entries(
             else:
                 # a faction may begin there: "…, Freie Wählergemeinschaft (FWG)"
                 pos = max(m.start("given"), least)
-        elif is_given_name(m.group("given"), lex) and m.group("surname") not in lex.not_surnames:
+        elif _listed_name(text, m, lex):
             entry, pos = _line_entry(text, m, status, faction, section)
             entries.append(entry)
     return entries
@@ -275,6 +275,35 @@ def _with_faction(entry: AttendanceEntry, faction: str) -> AttendanceEntry:
         title=ref.title, role=ref.role, faction=faction,
     )  # fmt: skip
     return AttendanceEntry(person=person, status=entry.status, section=entry.section)
+
+
+def _listed_name(text: str, m: re.Match[str], lex: Lexicon) -> bool:
+    """A 'Given Surname' line is a person when the first name is known, or when the two words
+    (and a title) are the whole line and read as no list heading ("Weitere Anwesende")."""
+    given, surname = m.group("given"), m.group("surname")
+    if surname in lex.not_surnames or given in lex.not_surnames:
+        return False
+    if is_given_name(given, lex):
+        return True
+    if given in lex.roles or given in lex.addresses or given in _ARTICLES:
+        return False  # "Rm Günther", "Die Linke", "Der Paritätische"
+    whole_line = text.startswith("\n", m.end()) or m.end() == len(text)
+    return (
+        whole_line
+        and not is_noun(surname)
+        and not given.endswith(_ADJECTIVE_ENDINGS)
+        and surname not in _LIST_HEADING_NOUNS
+    )
+
+
+# A list heading of two words: an adjective and a plural noun ("Stimmberechtigte Mitglieder",
+# "Beratende Mitglieder", "Weitere Teilnehmende", "Sachkundige Einwohner").
+_ADJECTIVE_ENDINGS = ("ige", "ende", "te", "ere", "che", "cher", "ene")
+_ARTICLES = frozenset({"Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine"})
+_LIST_HEADING_NOUNS = frozenset(
+    {"Teilnehmer", "Teilnehmende", "Anwesende", "Gäste", "Vertreter", "Vertreterinnen",
+     "Mitglieder", "Einwohner", "Einwohnerinnen", "Bürger", "Sachverständige", "Verwaltung"}
+)  # fmt: skip
 
 
 # The next cell of a table row flattened to text, after a column gap.

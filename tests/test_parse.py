@@ -149,10 +149,12 @@ def test_single_reference_lookups_agree_with_person_refs() -> None:
 
 
 def test_a_name_hidden_inside_a_rejected_match_is_still_listed() -> None:
-    # "Rm Günther\nRm" reads as role + two names and is no reference ("Rm" is a role word);
-    # the list goes on at "Günther" and must still find "Rm Wendt" on the next line.
+    # A name does not run on into the next line ("Rm Günther\nRm" is no name); each line is
+    # one reference, and "Rm Wendt" on the next line is still found.
     text = "Anwesend waren:\n\nGrüne\nRm Günther\nRm Wendt\nRm Bräuer\n\nVerwaltung:\n"
-    assert [e.person.surname for e in parse(_doc(text)).attendance] == ["Wendt", "Bräuer"]
+    assert [e.person.surname for e in parse(_doc(text)).attendance] == [
+        "Günther", "Wendt", "Bräuer",
+    ]  # fmt: skip
 
 
 def test_names_keep_letters_beyond_german_umlauts() -> None:
@@ -335,3 +337,13 @@ def test_faction_on_the_name_line_belongs_to_that_name() -> None:
         ("Berg", "SPD", "present"),
         ("Wolf", "FDP", "absent"),
     ]
+
+
+def test_name_per_line_lists_with_unlisted_first_names_and_titles() -> None:
+    text = (
+        "Anwesend:\nStimmberechtigte Mitglieder\nWendelin Auer\nDr. Petra Lindner\n"
+        "Hannoversche Linke\nDie Linke\nSachkundige Einwohner\nKastner Bauunternehmung\n"
+        "Tagesordnung\n"
+    )
+    entries = [(e.person.given, e.person.surname) for e in parse(_doc(text)).attendance]
+    assert entries == [("Wendelin", "Auer"), ("Petra", "Lindner")]
