@@ -584,6 +584,16 @@ def test_replies_to_a_named_speaker_with_titles_or_to_a_named_contribution() -> 
     assert [s.reply_to for s in ex.statements] == [None, None, 0, 1]
 
 
+def test_thanks_to_a_named_speaker_is_no_reply() -> None:
+    ex = _page(
+        "Frau Roth stellt den Jahresbericht der Jugendhilfe vor.\n\n"
+        "Herr Lenz dankt Frau Roth für die Ausführungen.\n"
+    )
+    assert [(s.acts, s.reply_to) for s in ex.statements] == [
+        (("Presentation",), None), (("Thanks",), None),
+    ]  # fmt: skip
+
+
 def test_an_apposition_between_name_and_verb_keeps_the_verb_at_the_speaker() -> None:
     ex = _page(
         "Herr Jonas Weber, Anwohner der Bergstraße, fragt, warum die Ampel abgebaut wurde.\n\n"
