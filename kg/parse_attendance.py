@@ -279,7 +279,7 @@ def _with_faction(entry: AttendanceEntry, faction: str) -> AttendanceEntry:
 
 def _listed_name(text: str, m: re.Match[str], lex: Lexicon) -> bool:
     """A 'Given Surname' line is a person when the first name is known, or when the two words
-    (and a title) are the whole line and read as no list heading ("Weitere Anwesende")."""
+    (and a title) are the whole line or its first cell and read as no list heading."""
     given, surname = m.group("given"), m.group("surname")
     if surname in lex.not_surnames or given in lex.not_surnames:
         return False
@@ -287,7 +287,8 @@ def _listed_name(text: str, m: re.Match[str], lex: Lexicon) -> bool:
         return True
     if given in lex.roles or given in lex.addresses or given in _ARTICLES:
         return False  # "Rm Günther", "Die Linke", "Der Paritätische"
-    whole_line = text.startswith("\n", m.end()) or m.end() == len(text)
+    # the whole line, or the first cell of a table row ("Wendelin Auer     CSU     anwesend")
+    whole_line = text.startswith(("\n", "  ", "\t"), m.end()) or m.end() == len(text)
     return (
         whole_line
         and not is_noun(surname)

@@ -347,3 +347,19 @@ def test_name_per_line_lists_with_unlisted_first_names_and_titles() -> None:
     )
     entries = [(e.person.given, e.person.surname) for e in parse(_doc(text)).attendance]
     assert entries == [("Wendelin", "Auer"), ("Petra", "Lindner")]
+
+
+def test_table_rows_with_unlisted_first_names_and_magistrate_header() -> None:
+    text = (
+        "Vom Magistrat anwesend: Bürgermeister Ralf Kunze, Stadträtin Ines Pohl\n"
+        "Name                 Fraktion      Anwesenheit\n"
+        "Wendelin Auer        CSU           anwesend\n"
+        "Korbinian Staudt     ÖDP           entschuldigt\n\n1. Eröffnung\n"
+    )
+    entries = [(e.person.surname, e.person.faction, e.status) for e in parse(_doc(text)).attendance]
+    assert entries == [
+        ("Kunze", None, "present"),
+        ("Pohl", None, "present"),
+        ("Auer", "CSU", "present"),
+        ("Staudt", "ÖDP", "absent"),
+    ]
