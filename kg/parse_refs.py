@@ -6,6 +6,7 @@ optional title, a name and an optional bracket (a faction, when it names one).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -115,6 +116,8 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
         return None
     if given in lex.not_surnames:
         return None  # "Bürgermeisterin Gemeinde Barkelsby" names a place, not a person
+    if _is_role_compound(surname, lex) or (given is not None and _is_role_compound(given, lex)):
+        return None  # "Herr Stadtkämmerer, …", "Frau Bezirksamtsleiterin …" is no name
     if m.string.startswith(".", end) and f"{surname}." in _TITLE_WORDS:
         return None  # a title whose name did not match: "Frau Dr." is no Frau "Dr"
     faction = None
@@ -139,6 +142,16 @@ NOUN_SUFFIXES = (
     "stelle", "ung", "heit", "keit", "schaft", "amt", "kanzlei", "ausschuss", "verwaltung",
     "behörde", "rat", "bereich", "büro", "zeitung",
 )  # fmt: skip
+
+
+def _is_role_compound(word: str, lex: Lexicon) -> bool:
+    """A compound ending in a role word: "Stadtkämmerer", "Bezirksamtsleiterin"."""
+    return word.lower().endswith(_role_tails(lex))
+
+
+@functools.cache
+def _role_tails(lex: Lexicon) -> tuple[str, ...]:
+    return tuple(w.lower() for w in lex.roles if len(w) >= 6 and w.isalpha() and w[0].isupper())
 
 
 def is_noun(word: str) -> bool:

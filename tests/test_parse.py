@@ -363,3 +363,14 @@ def test_table_rows_with_unlisted_first_names_and_magistrate_header() -> None:
         ("Auer", "CSU", "present"),
         ("Staudt", "ÖDP", "absent"),
     ]
+
+
+def test_role_words_and_their_compounds_are_no_persons() -> None:
+    text = (
+        "Frau Vorsteherin, meine Damen und Herren! Herr Stadtkämmerer, Sie sagten es. "
+        "Frau Bezirksamtsleiterin, danke. Herr Erster Beigeordneter Lenz antwortet. "
+        "Frau Hofmeister fragt nach."
+    )
+    assert [(m.ref.surname, m.ref.role) for m in person_refs(text)] == [
+        ("Lenz", "Beigeordneter"), ("Hofmeister", None),
+    ]  # fmt: skip
