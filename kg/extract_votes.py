@@ -110,13 +110,22 @@ def _decision_blocks(
     next_turn = 0
     start = item.span.start
     block_start: int | None = None
+    taken = 0  # the end of a marker's paragraph inside a turn, already yielded
     for line in _segments(text[item.span.start : item.span.end]):
         line_start, start = start, start + len(line) + 1
+        if line_start < taken:
+            continue
         while next_turn < len(turn_spans) and turn_spans[next_turn].end <= line_start:
             next_turn += 1
         in_turn = next_turn < len(turn_spans) and turn_spans[next_turn].start <= line_start
         if in_turn and patterns["marker"][0].match(line):
-            yield Span(line_start, line_start + len(line))  # "Abstimmungsergebnis: …"
+            # "Abstimmungsergebnis: …", "Beschluss:" with the result below it
+            # (the paragraph, unless the line is a sentence of a page on one line)
+            line_end = line_start + len(line)
+            paragraph_end = text.find("\n\n", line_start, turn_spans[next_turn].end)
+            end = turn_spans[next_turn].end if paragraph_end < 0 else paragraph_end
+            taken = max(end, line_end) if text[line_end : line_end + 1] in ("\n", "") else line_end
+            yield Span(line_start, taken)
             continue
         if in_turn and _DECISION_WORD.search(line) and _DECISION_SENTENCE.search(line):
             yield from _decision_sentences(text, Span(line_start, line_start + len(line)))

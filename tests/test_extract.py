@@ -423,6 +423,16 @@ def test_a_whole_page_on_one_line_reads_decisions_sentence_by_sentence() -> None
     assert _votes(ex) == [(None, "Accepted", False, 14, 3), (None, "Rejected", False, None, None)]
 
 
+def test_the_decision_at_the_head_of_an_item_page_before_its_wortprotokoll() -> None:
+    ex = _document(
+        "12.03.2021 - 5.2 Bericht über die Schulsozialarbeit\n\nBeschluss:\n"
+        "zur Kenntnis genommen\nReduzieren\n\nWortprotokoll\n\n \n\n"
+        "Frau Lenz begrüßt Herrn Abel als Leiter des Fachbereichs Jugend und übergibt das "
+        "Wort.\n\n \n\nHerr Abel stellt den Bericht vor.\n"
+    )
+    assert _votes(ex) == [("5.2", "TakenNote", None, None, None)]
+
+
 def test_hard_wrapped_announcements_labelled_counts_and_a_decision_to_defer() -> None:
     ex = _document(
         "Niederschrift über die Sitzung des Ortsrates\n\n"
