@@ -38,6 +38,8 @@ _FOR_GROUP_RE = re.compile(
 )
 # A sentence end that is not the period of a title or an initial ("Dr.", "Prof.", "B.").
 _FIRST_SENTENCE_END_RE = re.compile(r"(?<![A-Z][a-z])(?<![A-Z])(?<!Prof)(?<!Dipl)[.!?](?=\s|$)")
+# A comma before a verb of the speaker in a row of verbs ("eröffnet …, begrüßt …").
+_VERB_IN_A_ROW_RE = re.compile(r",[ \t]+(?=[a-zäöüß]+t[ \t])")
 # An apposition between the speaker's name and the verb: ", Anwohner der Bergstraße, fragt".
 _APPOSITION_RE = re.compile(r"[ \t]*,[^,.;:!?\n]{2,80},(?=[ \t]+[a-zäöüß])")
 _ANSWERISH = {"Information", "Confirmation", "Presentation"}
@@ -161,6 +163,8 @@ def _turn_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[tuple[str, ...], bo
         body = sentence.group(0).replace("\u2063", "SPEAKER")
         if "Fraktion" in body or "Gruppe" in body:  # the cue's words stand around it
             body = _FOR_GROUP_RE.sub(" ", body)
+        if "," in body:  # "eröffnet die Sitzung, begrüßt die Gäste": a verb in a row
+            body = _VERB_IN_A_ROW_RE.sub(" und ", body)
         words = _WORD_RE.findall(body)
         speaker_at = words.index("SPEAKER") if number == 0 and "SPEAKER" in words else None
         cues = _sentence_acts(words, speaker_at, surname, lex)

@@ -571,6 +571,20 @@ def test_reasons_for_a_motion_are_a_proposal_and_stances_are_support_or_concern(
     ]  # fmt: skip
 
 
+def test_verbs_in_a_row_verb_final_votes_and_closing_the_debate() -> None:
+    ex = _page(
+        "Ratsfrau Lenz eröffnet die Sitzung, begrüßt die Gäste und stellt die "
+        "Beschlussfähigkeit fest.\n\n"
+        "Herr Kunz erklärt, dass seine Fraktion der Vorlage nicht zustimmen werde. Er fragt, ob "
+        "es Alternativen gebe.\n\n"
+        "Frau Abel erklärt, dass ihre Fraktion dem Antrag zustimmen werde.\n\n"
+        "Herr Ott schließt die Aussprache.\n"
+    )
+    assert _acts(ex) == [
+        {"Welcome", "Procedural"}, {"Opposition", "Question"}, {"Support"}, {"Procedural"},
+    ]  # fmt: skip
+
+
 def test_a_reply_to_a_named_member_links_to_that_members_latest_turn() -> None:
     ex = _page(
         "Herr Nowak fragt nach den Kosten der Maßnahme.\n\n"
