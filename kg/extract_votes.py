@@ -23,8 +23,8 @@ from kg.models import AgendaItem, GroupCount, Protocol, Span, Vote, VoteResult
 # Matched against the lower-cased line: a literal alternation is searched by its first letters,
 # one with re.IGNORECASE position by position (about ten times slower).
 _VOTE_WORDS = re.compile(
-    r"einstimmig|mehrheitlich|abstimmungsergebnis|gegenstimme|enthaltung|"
-    r"kenntnis(?!nahme)|ja-stimmen|nein-stimmen|beschlossen|beschließt|abgelehnt|vertagt|angenommen"
+    r"einstimmig|mehrheitlich|abstimmungsergebnis|gegenstimme|enthaltung|kenntnis(?!nahme)|"
+    r"ja-stimmen|nein-stimmen|beschlossen|beschließt|abgelehnt|vertagt|angenommen"
 )
 _GROUP_RE = re.compile(
     r"(?P<count>\d+|eine[rn]?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn)\s+"
@@ -46,7 +46,31 @@ def _compiled(lex_id: int, lex: Lexicon) -> dict[str, list[re.Pattern[str]]]:
     compiled["unanimous"] = [re.compile(re.escape(p)) for p in votes["unanimous"]]
     markers = "|".join(re.escape(m.rstrip(":")) for m in votes["decision_markers"])
     compiled["marker"] = [re.compile(rf"(?m)^\s*(?:{markers}):?\s*(?:$|\S)")]
+    compiled.update(_sentence_patterns(votes["decision_sentences"]))
     return compiled
+
+
+def _sentence_patterns(spec: dict[str, list[str]]) -> dict[str, list[re.Pattern[str]]]:
+    """A decision sentence of the minutes or a chair's announcement ("Der Antrag wird
+    einstimmig beschlossen.", "Damit ist die Überweisung mehrheitlich abgelehnt.") but not a
+    clause reported or wished for ("…, dass der Antrag abgelehnt werden solle"); its end
+    words as a cheap test before it; a decision a speaker quotes from another meeting."""
+
+    def words(key: str) -> str:
+        return "|".join(re.escape(w) for w in spec[key])
+
+    subject = rf"(?:{words('articles')})\s+[A-ZÄÖÜ][\w-]*\s"
+    sentence = (
+        rf"(?:^|[.!?:–]\s+)(?:{subject}(?:[^.]*?\s)?(?:{words('deciding_verbs')})\b|"
+        rf"(?:{subject}[^.]*?\b(?:{words('verbs')})|"
+        rf"(?:{words('announcements')})\s+(?:{words('announcement_verbs')}))\b"
+        rf"(?:(?!\b(?:{words('not_decided')})\b)[^.])*?\b(?:{words('results')}))"
+    )
+    return {
+        "sentence": [re.compile(sentence)],
+        "sentence_word": [re.compile(f"{words('results')}|{words('deciding_verbs')}")],
+        "quoted": [re.compile(rf"(?:{words('quoted_after')})\w*(?:\s+\w+)?\s*:\s*(?:\d+\.\s*)?$")],
+    }
 
 
 def find_votes(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> Iterator[Vote]:
@@ -86,7 +110,7 @@ def _decisions(text: str, block: Span, patterns: dict[str, list[re.Pattern[str]]
     body = text[block.start : block.end]
     starts = [
         m.start() + len(m.group(0)) - len(m.group(0).lstrip(".!?:–- \n"))
-        for m in _DECISION_SENTENCE.finditer(body)
+        for m in patterns["sentence"][0].finditer(body)
     ]
     cuts = [block.start] + [block.start + s for s in starts if s > 0] + [block.end]
     if len(cuts) == 2:
@@ -127,8 +151,12 @@ def _decision_blocks(
             taken = max(end, line_end) if text[line_end : line_end + 1] in ("\n", "") else line_end
             yield Span(line_start, taken)
             continue
-        if in_turn and _DECISION_WORD.search(line) and _DECISION_SENTENCE.search(line):
-            yield from _decision_sentences(text, Span(line_start, line_start + len(line)))
+        if (
+            in_turn
+            and patterns["sentence_word"][0].search(line)
+            and patterns["sentence"][0].search(line)
+        ):
+            yield from _decision_sentences(text, Span(line_start, line_start + len(line)), patterns)
             continue
         if in_turn:
             if block_start is not None:
@@ -168,42 +196,19 @@ def _segments(body: str) -> Iterator[str]:
         yield line[start:]
 
 
-# A decision sentence of the minutes or a chair's announcement: "Der Antrag wird einstimmig
-# beschlossen.", "Damit ist die Überweisung mehrheitlich abgelehnt.", "Die Beratung wird
-# vertagt."; not a clause reported or wished for ("…, dass der Antrag abgelehnt werden solle").
-_DECISION_SENTENCE = re.compile(
-    r"(?:^|[.!?:–]\s+)(?:(?:Der|Die|Das)\s+[A-ZÄÖÜ][\w-]*\s(?:[^.]*?\s)?(?:beschließt|beschloss)\b|"
-    r"(?:(?:Der|Die|Das)\s+[A-ZÄÖÜ][\w-]*\s[^.]*?\b(?:wird|werden|wurde|"
-    r"wurden|ist|sind|lehnt|nimmt|stimmt|empfiehlt|fasst)|"
-    r"(?:Damit|Somit|Hiermit|Folglich)\s+(?:ist|sind|wird|werden|wurde|wurden))\b"
-    r"(?:(?!\b(?:dass|ob|wenn|falls|soll|sollte|solle|würde|könnte|müsse)\b)[^.])*?"
-    r"\b(?:einstimmig|mehrheitlich|Gegenstimme|Enthaltung|abgelehnt|Kenntnis|beschlossen|"
-    r"angenommen|festgestellt|vertagt|zurückgestellt))"
-)
-
-
-# The words a decision sentence ends on: a cheap test before the full pattern.
-_DECISION_WORD = re.compile(
-    r"einstimmig|mehrheitlich|Gegenstimme|Enthaltung|abgelehnt|Kenntnis|beschlossen|"
-    r"angenommen|festgestellt|vertagt|zurückgestellt|beschließt|beschloss"
-)
-
-
-def _decision_sentences(text: str, line: Span) -> Iterator[Span]:
+def _decision_sentences(
+    text: str, line: Span, patterns: dict[str, list[re.Pattern[str]]]
+) -> Iterator[Span]:
     """The decision sentences inside a line of a speech ("… Damit ist der Antrag
-    angenommen.")."""
+    angenommen."), not one a speaker quotes ("… folgenden Beschluss: 1. Der Antrag wird
+    vertagt.")."""
     body = line.quote(text)
-    for m in _DECISION_SENTENCE.finditer(body):
+    for m in patterns["sentence"][0].finditer(body):
         start = line.start + m.start() + len(m.group(0)) - len(m.group(0).lstrip(".!?:– "))
-        if _QUOTED_DECISION.search(text, max(0, start - 60), start):
+        if patterns["quoted"][0].search(text, max(0, start - 60), start):
             continue
         end = text.find(".", line.start + m.end(), line.end)
         yield Span(start, line.end if end < 0 else end + 1)
-
-
-# A decision a speaker quotes ("Der Ausschuss fasste folgenden Beschluss: 1. Der Antrag wird
-# vertagt.") is another meeting's.
-_QUOTED_DECISION = re.compile(r"[Bb]eschl\w*(?:\s+\w+)?\s*:\s*(?:\d+\.\s*)?$")
 
 
 def _vote(
