@@ -31,11 +31,6 @@ _SENTENCE_RE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+(?:[.!?]+|\n|$)")
 # A line break after a long line not ending in ":" is a hard wrap inside a sentence.
 _WRAP_RE = re.compile(r"(?<=[^\n]{49}[^\n:])\n(?=\S)")
 _WORD_RE = re.compile(r"[\wäöüÄÖÜß-]+")
-# "für die CDU-Fraktion" between a cue's words ("erklärt für die SPD-Fraktion Zustimmung").
-_FOR_GROUP_RE = re.compile(
-    r"(?:für|namens|im Namen)\s+(?:der|die|seiner|ihrer|unserer|seine|ihre|unsere)\s+"
-    r"[\w-]*(?:Fraktion|Gruppe)\b"
-)
 # A sentence end that is not the period of a title or an initial ("Dr.", "Prof.", "B.").
 _FIRST_SENTENCE_END_RE = re.compile(r"(?<![A-Z][a-z])(?<![A-Z])(?<!Prof)(?<!Dipl)[.!?](?=\s|$)")
 # A comma before a verb of the speaker in a row of verbs ("eröffnet …, begrüßt …").
@@ -162,7 +157,7 @@ def _turn_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[tuple[str, ...], bo
     for number, sentence in enumerate(_SENTENCE_RE.finditer(opening)):
         body = sentence.group(0).replace("\u2063", "SPEAKER")
         if "Fraktion" in body or "Gruppe" in body:  # the cue's words stand around it
-            body = _FOR_GROUP_RE.sub(" ", body)
+            body = _for_group_re().sub(" ", body)
         if "," in body:  # "eröffnet die Sitzung, begrüßt die Gäste": a verb in a row
             body = _VERB_IN_A_ROW_RE.sub(" und ", body)
         words = _WORD_RE.findall(body)
@@ -406,13 +401,30 @@ def _replied_person(text: str, turn: Turn, index: MentionIndex) -> int | None:
 
 @functools.cache
 def _reply_verb_re() -> re.Pattern[str]:
-    verbs = load_yaml("cues.yaml")["reply_verbs"]
-    alternation = "|".join(re.escape(v) for v in sorted(verbs, key=len, reverse=True))
-    # "erwidert Herrn A", "erwidert auf den Beitrag von Herrn A"
+    """A reply verb, or one with the contribution replied to ("erwidert auf den Beitrag
+    von"), before the person replied to."""
+    cues = load_yaml("cues.yaml")
+    verbs, contribution = _alternation(cues["reply_verbs"]), cues["reply_to_contribution"]
+    articles, of = _alternation(contribution["articles"]), _alternation(contribution["of"])
     return re.compile(
-        rf"(?<![\wäöüß])(?:{alternation})[ \t]+(?:auf[ \t]+(?:den|die|das)[ \t]+\w+[ \t]+"
-        r"(?:von|des|der)[ \t]+)?"
+        rf"(?<![\wäöüß])(?:{verbs})[ \t]+(?:{contribution['preposition']}[ \t]+(?:{articles})"
+        rf"[ \t]+\w+[ \t]+(?:{of})[ \t]+)?"
     )
+
+
+@functools.cache
+def _for_group_re() -> re.Pattern[str]:
+    """ "für die CDU-Fraktion" between a cue's words ("erklärt für die SPD-Fraktion
+    Zustimmung")."""
+    phrase = load_yaml("cues.yaml")["for_group"]
+    return re.compile(
+        rf"(?:{_alternation(phrase['prepositions'])})\s+(?:{_alternation(phrase['determiners'])})"
+        rf"\s+[\w-]*(?:{_alternation(phrase['groups'])})\b"
+    )
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def _addressee(text: str, turn: Turn, index: MentionIndex) -> int | None:
