@@ -366,7 +366,7 @@ def _compound_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Cl
             continue
         person = _person_around(index, m.start())
         if person is None:
-            person = index.first_after(m.end(), ("person",), window=2)
+            person = _named_after(text, index, m.end())
         if person is None:
             before = index.nearest_before(m.start(), "person", window=60)
             if before is not None and _BETWEEN_AFTER_RE.fullmatch(
@@ -375,6 +375,18 @@ def _compound_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Cl
                 person = before
         if person is not None:
             yield _claim(index, person, unit)
+
+
+def _named_after(text: str, index: MentionIndex, pos: int) -> int | None:
+    """The person right after a leader word, also past a title or given names the name
+    mention left out ("Bezirksamtsleiterin Dr. Eva Lutz")."""
+    person = index.first_after(pos, ("person",), window=40)
+    if person is None:
+        return None
+    between = text[pos : index.mentions[person].span.start]
+    if between[:1] in ("", " ", "\t") and _UP_TO_TWO_WORDS_RE.fullmatch(between.lstrip(" \t")):
+        return person
+    return None
 
 
 def _person_around(index: MentionIndex, pos: int) -> int | None:

@@ -521,12 +521,17 @@ def test_numbered_units_with_a_dash_and_an_amt_that_is_the_municipality() -> Non
         "Fachbereich 2 – Finanzen und Personal", "Amt für Umwelt und Klima",
     }  # fmt: skip
     district = _document(
-        "Sitzung der Bezirksvertretung Nordstadt\n\nFrau Ida Lamm, Leiterin des Bezirksamtes "
+        "Sitzung der Bezirksvertretung Nordstadt\n\nFrau Dr. Lamm, Leiterin des Bezirksamtes "
         "Nordstadt, berichtet. Das Bauamt Unterlagen geprüft.\n",
         body="Bezirksvertretung Nordstadt",
     )
     assert _labels(district, "department") == {"Bezirksamt Nordstadt", "Bauamt"}
     assert _heads(district) == {("lamm", "Bezirksamt Nordstadt")}
+    leader = _document(
+        "Verwaltung: Bezirksamtsleiterin Dr. Eva Lutz, Herr Tom Kunz (Fachamt Stadtgrün)\n",
+        body="Bezirksvertretung Nordstadt",
+    )
+    assert ("lutz", "Bezirksamt") in _heads(leader)
 
 
 def test_schemes_with_a_defined_abbreviation_or_a_model_or_fund_head_are_initiatives() -> None:
