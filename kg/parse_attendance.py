@@ -240,7 +240,7 @@ def _run_entry(
     particle = m.group("particle")
     ref = PersonRef(
         surname=f"{' '.join(particle.split())} {surname}" if particle else surname,
-        span=Span(m.start("given"), m.end()),
+        span=Span(m.start("given"), m.end("surname")),
         given=given,
         title=(m.group("title") or "").strip() or None,
         faction=bracket.strip() if named_faction else faction,
