@@ -542,13 +542,14 @@ def test_schemes_with_a_defined_abbreviation_or_a_model_or_fund_head_are_initiat
         "da. Die Schulnetzplanung und das Landesprogramm werden erwähnt; der Rat beschließt "
         "die Erweiterung der Grundschule am Bach und die Errichtung\neines Jugendzentrums. "
         "Das Quartier liegt im Gebiet der Integrierten Stadtteilerneuerung\n(ISE). Das "
-        "Landesprogramm „Dorf vital“ fördert den Platz.\n"
+        "Landesprogramm „Dorf vital“ fördert den Platz und die Sanierung des\nStadtparks.\n"
     )
     labels = _labels(ex, "initiative")
     assert labels == {
         "Kooperative Baulandentwicklung (KoBaLa)", "Einheimischenmodell", "Verfügungsfonds",
         "Erweiterung der Grundschule", "Errichtung eines Jugendzentrums",
         "Integrierten Stadtteilerneuerung (ISE)", "Landesprogramm Dorf vital",
+        "Sanierung des Stadtparks",
     }  # fmt: skip
     uses = [m for m in ex.mentions if m.kind == "initiative" and m.label.endswith("(KoBaLa)")]
     assert len(uses) == 2
