@@ -239,6 +239,8 @@ def _headings(text: str, lex: Lexicon) -> list[tuple[int, str, str, bool]]:
             continue  # "3: …" is no heading, "TOP 3: …" is
         if m.group("zu") and not (m.group("sep") or len(m.group("gap") or "") > 1):
             continue  # "zu 2 Punkten …" in a sentence; "zu 2  Titel", "Zu 2. Titel" head items
+        if title.split(maxsplit=1)[0].lower() in MONTHS:
+            continue  # a wrapped date: "… tritt\nzu 1. Januar 2025 in Kraft"
         if not (m.group("top") or m.group("zu")) and not prefix and not _isolated(text, m):
             continue
         if title.startswith("Sitzung"):

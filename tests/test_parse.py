@@ -195,7 +195,8 @@ def test_agenda_headings_with_zu_colon_and_tagesordnungspunkt() -> None:
         "Zu TOP 1: Eröffnung und Begrüßung\nDer Vorsitzende eröffnet die Sitzung.\n\n"
         "zu 2  Bebauungsplan Mühlenweg\nHerr Brandt erläutert den Entwurf.\n"
         "Zu 3. Haushaltssatzung 2025: Frau Keller stellt den Entwurf vor.\n"
-        "Es wurde zu 2 Punkten nachgefragt und zu 4 Fragen Stellung genommen.\n"
+        "Es wurde zu 2 Punkten nachgefragt und zu 4 Fragen Stellung genommen. Die Satzung tritt\n"
+        "zu 1. Januar 2026 in Kraft.\n"
         "Tagesordnungspunkt 4\nNeubau der Kindertagesstätte Lindenstraße\n\n"
         "Herr Brandt berichtet um 19:30 Uhr.\n"
     )
