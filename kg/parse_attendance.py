@@ -255,7 +255,10 @@ def _trails_on_line(text: str, name_end: int, m: re.Match[str]) -> bool:
     line_end = len(text) if line_end < 0 else line_end
     if _TRAILING_FACTION_RE.fullmatch(text, name_end, m.start()) is None:
         return False
-    return line_end - m.end() <= 15 or _ROW_REST_RE.match(text, m.end(), line_end) is None
+    return (
+        line_end - m.end() <= 15
+        or _ROW_REST_RE.match(text, m.end(), min(line_end, m.end() + 200)) is None
+    )
 
 
 def _trails_previous(text: str, pos: int) -> bool:
