@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from kg.ids import fold
-from kg.lexicon import Lexicon, lexicon
+from kg.lexicon import NAME, Lexicon, lexicon
 from kg.models import (
     AgendaItem,
     AttendanceEntry,
@@ -396,11 +396,36 @@ def _speaker_line(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef | 
         return None
     first = _WORD.match(text, pos)
     if first is None or first.group(0) not in lex.ref_openers:
-        return None
+        return _bare_speaker_line(text, pos, line_end, lex)
     ref = person_ref_at(text, pos, line_end)
     if ref is None or _SPEAKER_COLON_RE.match(text, ref.end, min(limit, line_end + 2)) is None:
         return None
     return ref.ref
+
+
+_BARE_SPEAKER_RE = re.compile(
+    rf"(?P<title>(?:(?:Prof\.|Dr\.)[ \t]*)+)?(?:(?P<given>{NAME})[ \t]+)?(?P<surname>{NAME})"
+    r"[ \t]*\((?P<bracket>[^()\n]{1,60})\):[ \t]*$"
+)
+
+
+def _bare_speaker_line(text: str, pos: int, line_end: int, lex: Lexicon) -> PersonRef | None:
+    """A speaker line with no role word, only the name and a faction: 'Dr. Anja Roth (SPD):'."""
+    m = _BARE_SPEAKER_RE.match(text, pos, line_end)
+    if m is None or lex.faction_entry(m.group("bracket")) is None:
+        return None
+    given, surname = m.group("given"), m.group("surname")
+    if surname in lex.not_surnames or given in lex.not_surnames or given in lex.roles:
+        return None
+    if given in _PRONOUNS or given in ("Der", "Die", "Den", "Dem"):
+        return None  # "Die Linke (Gruppe):" names no person
+    return PersonRef(
+        surname=surname,
+        span=Span(pos, m.end("bracket") + 1),
+        given=given,
+        title=(m.group("title") or "").strip() or None,
+        faction=m.group("bracket").strip(),
+    )
 
 
 def _subject_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef | None:

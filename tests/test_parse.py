@@ -234,6 +234,9 @@ Stadträtin Lenz, Dezernentin für Mobilität und Umwelt:
 Vielen Dank. Die Förderzusage des Landes liegt vor.
 
 Herr Dr. Krüger (CDU): Wir lehnen die Vorlage ab.
+Dr. Anja Roth (GRÜNE):
+Wir stimmen zu.
+Die Linke (SPD):
 Stadtverordnetenvorsteherin Albers:
 Damit ist die Vorlage angenommen.
 Hinweis: Die Anlage liegt bei.
@@ -243,7 +246,9 @@ Hinweis: Die Anlage liegt bei.
 def test_wortprotokoll_speaker_lines_start_turns() -> None:
     item = next(i for i in parse(_doc(WORTPROTOKOLL)).items if i.number == "4")
     speakers = [(t.speaker.surname, t.speaker.faction) for t in item.turns]
-    assert speakers == [("Brehm", "SPD"), ("Lenz", None), ("Krüger", "CDU"), ("Albers", None)]
+    assert speakers == [
+        ("Brehm", "SPD"), ("Lenz", None), ("Krüger", "CDU"), ("Roth", "GRÜNE"), ("Albers", None),
+    ]  # fmt: skip
     first = WORTPROTOKOLL[item.turns[0].span.start : item.turns[0].span.end]
     assert first.endswith("(Beifall bei der SPD)")
     assert WORTPROTOKOLL[item.turns[1].span.start : item.turns[1].span.end].endswith("liegt vor.")
