@@ -380,3 +380,10 @@ def test_role_words_and_their_compounds_are_no_persons() -> None:
     assert [(m.ref.surname, m.ref.role) for m in person_refs(text)] == [
         ("Lenz", "Beigeordneter"), ("Hofmeister", None),
     ]  # fmt: skip
+
+
+def test_council_member_abbreviations_of_baden_wuerttemberg() -> None:
+    text = "GR Maier (FW) regt an, den Platz zu begrünen. GRin Vogt fragt. Der GR Beschluss gilt."
+    assert [(m.ref.surname, m.ref.address, m.ref.faction) for m in person_refs(text)] == [
+        ("Maier", "Herr", "FW"), ("Vogt", "Frau", None),
+    ]  # fmt: skip
