@@ -387,3 +387,16 @@ def test_council_member_abbreviations_of_baden_wuerttemberg() -> None:
     assert [(m.ref.surname, m.ref.address, m.ref.faction) for m in person_refs(text)] == [
         ("Maier", "Herr", "FW"), ("Vogt", "Frau", None),
     ]  # fmt: skip
+
+
+def test_parties_of_other_states_are_factions() -> None:
+    text = (
+        "Anwesend:\n\nStadtrat Josef Huber (CSU)\nStadträtin Eva Maier (ÖDP)\n"
+        "Ratsherr Jens Petersen (SSW)\nKreisrätin Anja Lenz (BVB/FREIE WÄHLER)\n"
+        "Stadtrat Paul Roth (CDU/CSU)\n\nVerwaltung\n"
+    )
+    entries = [(e.person.surname, e.person.faction) for e in parse(_doc(text)).attendance]
+    assert entries == [
+        ("Huber", "CSU"), ("Maier", "ÖDP"), ("Petersen", "SSW"),
+        ("Lenz", "BVB/FREIE WÄHLER"), ("Roth", "CDU/CSU"),
+    ]  # fmt: skip
