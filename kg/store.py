@@ -414,7 +414,9 @@ def copy_store(store_dir: Path, target_dir: Path) -> None:
         except FileNotFoundError:  # a log removed by a flush meanwhile
             pass
         except (OSError, RuntimeError) as error:
-            raise StoreError(f"cannot copy store {store_dir}: {error}") from error
+            # The writer's background purge may delete a file the checkpoint is linking.
+            if "No such file" not in str(error) or attempt == READ_ATTEMPTS - 1:
+                raise StoreError(f"cannot copy store {store_dir}: {error}") from error
         else:
             if _flushed_state(source) == before:
                 return
