@@ -13,6 +13,7 @@ import html.parser
 import io
 import json
 import logging
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -79,11 +80,21 @@ def _walk(folder: Path, seen: set[Path]) -> Iterator[Path]:
         log.warning("%s: symlink loop, skipped", folder)
         return
     seen.add(real)
-    for child in sorted(folder.iterdir()):
-        if child.is_dir():
-            yield from _walk(child, seen)
-        elif child.suffix.lower() in SUPPORTED_SUFFIXES and not child.name.startswith("."):
-            yield child
+    # Sorted by name (as `sorted(folder.iterdir())` would, without comparing 10,000 Paths), and
+    # `DirEntry.is_dir` answers from the directory listing instead of one `stat` per file.
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.is_dir():
+            yield from _walk(folder / entry.name, seen)
+        elif _supported(entry.name):
+            yield folder / entry.name
+
+
+def _supported(name: str) -> bool:
+    """True for the name of a file `find_files` reads (a supported suffix, not hidden)."""
+    suffix = os.path.splitext(name)[1].lower()
+    return suffix in SUPPORTED_SUFFIXES and not name.startswith(".")
 
 
 def read_document(path: Path, options: Metadata | None = None) -> SourceDocument:

@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -123,18 +123,83 @@ def document_record(
     )  # fmt: skip
 
 
+class Records(MutableMapping[str, DocumentRecord]):
+    """The document records of a manifest by graph IRI, parsed from their JSON when first read.
+
+    A re-ingest that changes one file reads the records of one municipality at most; the others
+    stay the JSON objects they were loaded as, and are written back as such.
+    """
+
+    __slots__ = ("_parsed", "_raw")
+
+    def __init__(
+        self,
+        raw: dict[str, dict[str, Any]] | None = None,
+        parsed: dict[str, DocumentRecord] | None = None,
+    ) -> None:
+        self._raw = raw if raw is not None else {}  # unparsed: disjoint from _parsed
+        self._parsed = parsed if parsed is not None else {}
+
+    def __getitem__(self, iri: str) -> DocumentRecord:
+        record = self._parsed.get(iri)
+        if record is None:
+            record = DocumentRecord.from_json(iri, self._raw.pop(iri))  # KeyError: not stored
+            self._parsed[iri] = record
+        return record
+
+    def __setitem__(self, iri: str, record: DocumentRecord) -> None:
+        self._raw.pop(iri, None)
+        self._parsed[iri] = record
+
+    def __delitem__(self, iri: str) -> None:
+        if self._raw.pop(iri, None) is None:
+            del self._parsed[iri]
+
+    def __contains__(self, iri: object) -> bool:
+        return iri in self._parsed or iri in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._parsed
+        yield from self._raw
+
+    def __len__(self) -> int:
+        return len(self._parsed) + len(self._raw)
+
+    @property
+    def parsed(self) -> int:
+        """How many records have been parsed so far."""
+        return len(self._parsed)
+
+    def field(self, iri: str, name: str) -> str:
+        """A string field of a record (`sha256`, `municipality`) without parsing the record."""
+        raw = self._raw.get(iri)
+        return str(raw[name]) if raw is not None else str(getattr(self._parsed[iri], name))
+
+    def to_json(self, iri: str) -> dict[str, Any]:
+        """The JSON object of a record (an unparsed one as it was read)."""
+        raw = self._raw.get(iri)
+        return raw if raw is not None else self._parsed[iri].to_json()
+
+    def copy(self) -> Records:
+        """Independent records (records themselves are immutable; raw objects are not changed)."""
+        return Records(dict(self._raw), dict(self._parsed))
+
+
 @dataclass(slots=True)
 class Manifest:
     """All document records of a store plus the digest of the curation last applied."""
 
-    documents: dict[str, DocumentRecord] = field(default_factory=dict)
+    documents: Records = field(default_factory=Records)
     rosters: dict[str, tuple[str, str]] = field(default_factory=dict)
     curation: str = ""
 
     @classmethod
     def load(cls, store_dir: Path) -> Manifest:
         """Read `<store>/documents.json`; a missing or unreadable file gives an empty manifest
-        (re-resolution then rebuilds the records from the stored documents)."""
+        (re-resolution then rebuilds the records from the stored documents).
+
+        Records are checked for the fields every read needs here and parsed when first used.
+        """
         path = store_dir / MANIFEST_FILE
         stamp = _stamp(path)
         if stamp is None:
@@ -144,16 +209,15 @@ class Manifest:
             return known[1].copy()
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            documents = {
-                iri: DocumentRecord.from_json(iri, record)
-                for iri, record in data.get("documents", {}).items()
-            }
+            raw = data.get("documents", {})
+            if not all(map(_well_formed, raw.values())):
+                raise ValueError("malformed document record")
             rosters = {
                 iri: (str(entry["municipality"]), str(entry["digest"]))
                 for iri, entry in data.get("rosters", {}).items()
             }
-            manifest = cls(documents, rosters, str(data.get("curation", "")))
-        except (OSError, ValueError, KeyError, TypeError, IndexError) as error:
+            manifest = cls(Records(dict(raw)), rosters, str(data.get("curation", "")))
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
             log.warning("%s unreadable (%s); rebuilding it from the store", path, error)
             return cls()
         _READ[path] = (stamp, manifest.copy())
@@ -161,7 +225,7 @@ class Manifest:
 
     def copy(self) -> Manifest:
         """An independent manifest with the same records (records are immutable)."""
-        return Manifest(dict(self.documents), dict(self.rosters), self.curation)
+        return Manifest(self.documents.copy(), dict(self.rosters), self.curation)
 
     def save(self, store_dir: Path) -> None:
         """Write the manifest atomically (sorted, so equal stores give equal files).
@@ -177,7 +241,7 @@ class Manifest:
                 iri: {"municipality": m, "digest": d}
                 for iri, (m, d) in sorted(self.rosters.items())
             },
-            "documents": {iri: self.documents[iri].to_json() for iri in sorted(self.documents)},
+            "documents": {iri: self.documents.to_json(iri) for iri in sorted(self.documents)},
         }
         temporary = path.with_name(path.name + ".tmp")
         try:
@@ -204,22 +268,39 @@ class Manifest:
     def keep_only(self, stored: dict[str, str]) -> list[DocumentRecord]:
         """Drop records of documents that are not stored (or stored with other bytes);
         returns them."""
-        dropped = [r for i, r in self.documents.items() if stored.get(i) != r.sha256]
+        records = self.documents
+        dropped = [records[i] for i in records if stored.get(i) != records.field(i, "sha256")]
         for record in dropped:
-            del self.documents[record.iri]
+            del records[record.iri]
         return dropped
 
     def of(self, municipality: str) -> Iterator[DocumentRecord]:
-        """The records of one municipality, by IRI."""
-        for iri in sorted(self.documents):
-            if self.documents[iri].municipality == municipality:
-                yield self.documents[iri]
+        """The records of one municipality, by IRI (only these are parsed)."""
+        records = self.documents
+        for iri in sorted(i for i in records if records.field(i, "municipality") == municipality):
+            yield records[iri]
 
     def municipalities(self) -> set[str]:
         """Every municipality with a stored document or roster."""
-        return {r.municipality for r in self.documents.values()} | {
+        records = self.documents
+        return {records.field(i, "municipality") for i in records} | {
             m for m, _ in self.rosters.values()
         }
+
+
+def _well_formed(record: object) -> bool:
+    """Whether a record read from JSON has what `DocumentRecord.from_json` reads (checked when
+    the manifest is loaded, so that parsing a record later cannot fail)."""
+    if not isinstance(record, dict):
+        return False
+    strings = (record.get(name) for name in ("key", "path", "sha256", "municipality"))
+    people = record.get("people", [])
+    return (
+        all(isinstance(value, str) for value in strings)
+        and isinstance(people, list)
+        and all(isinstance(row, list) and len(row) == 5 for row in people)
+        and isinstance(record.get("named", []), list)
+    )
 
 
 def _stamp(path: Path) -> _Stamp | None:
