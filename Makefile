@@ -39,6 +39,8 @@ lint: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/kg eval tests/gold
+	$(BIN)/kg eval tests/heldout --corpus tests/heldout
+	$(BIN)/kg eval tests/heldout2 --corpus tests/heldout2
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

@@ -38,7 +38,7 @@ from kg.settings import Settings
 from kg.sources import MAX_BYTES, Metadata, find_files, read_document, read_manifest, read_sidecar
 from kg.store import GraphUpdate, Store
 from kg.store_manifest import DocumentRecord, FileIndex, document_record, file_stamp
-from kg.store_registry import BatchRegistries, Observed
+from kg.store_registry import BatchRegistries, Observed, graph_entities
 
 if TYPE_CHECKING:
     from kg.pipeline_resolution import BatchResolution
@@ -51,6 +51,7 @@ BATCH_SIZE = 200  # documents per commit ...
 BATCH_TRIPLES = 300_000  # ... and about this many triples at most
 PARALLEL_MIN_FILES = 50  # fewer files to process are not worth starting worker processes
 KEEP_BYTES = 1_000_000_000  # phase one's extractions kept for phase two, up to about this much
+RECALLED_GRAPHS = 200  # replacing more, reconciliation looks up the labels of every entity
 Progress = Callable[[int, int, str], None]
 T = TypeVar("T")
 Registries = Mapping[str, Registry]  # by municipality
@@ -265,8 +266,9 @@ def ingest(
 
         batch = _batch_resolutions(registries, observed) if todo else None
         report.reresolved = reconcile(
-            store, settings, writer.records, resolved_with=batch
-        ).documents
+            store, settings, writer.records, resolved_with=batch, stored=writer.known,
+            replaced_entities=writer.replaced_entities,
+        ).documents  # fmt: skip
         known_files.save(settings.store_dir)
     return report
 
@@ -281,7 +283,9 @@ def _batch_resolutions(
         return {}
     return {
         municipality: BatchResolution(
-            registry, frozenset(o.iri for o in observed if o.municipality == municipality)
+            registry,
+            frozenset(o.iri for o in observed if o.municipality == municipality),
+            tuple(registries.external[municipality]),
         )
         for municipality, registry in registries.registries.items()
     }
@@ -313,6 +317,9 @@ class _Writer:
         self.new: dict[str, GraphUpdate] = {}
         self.changed: list[GraphUpdate] = []
         self.records: list[DocumentRecord] = []
+        # The labelled entities of each replaced graph before its replacement (None: more
+        # than RECALLED_GRAPHS graphs replaced), for reconciliation to look up only theirs.
+        self.replaced_entities: dict[str, set[str]] | None = {}
         self.size = 0
         # Commits run in a thread (Oxigraph releases the GIL), so that this thread keeps the
         # workers busy while a batch is being written.
@@ -378,8 +385,17 @@ class _Writer:
         if new:
             self.store.add_graphs(new)
         if changed:
+            self._recall_entities([str(update.graph) for update in changed])
             self.store.replace_graphs(changed)
         self.report.triples += size
+
+    def _recall_entities(self, graphs: list[str]) -> None:
+        recalled = self.replaced_entities
+        if recalled is None or len(recalled) + len(graphs) > RECALLED_GRAPHS:
+            self.replaced_entities = None
+            return
+        for graph, entities in graph_entities(self.store, graphs).items():
+            recalled.setdefault(graph, set()).update(entities)
 
     def wait(self) -> None:
         """Block until the batch being committed is stored.

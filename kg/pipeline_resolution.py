@@ -23,7 +23,7 @@ from kg.curation import Curation, load_curation, save_curation
 from kg.ids import document_key
 from kg.models import SourceDocument
 from kg.pipeline import BATCH_SIZE, build_update, process_document
-from kg.rdf import Triple
+from kg.rdf import Triple, ntriples_lines
 from kg.rdf_roster import Roster, parse_roster, read_roster, roster_digest, roster_triples
 from kg.resolve import person_outcome
 from kg.resolve_registry import Registry, Signature, best_spelling, given_key
@@ -34,8 +34,9 @@ from kg.store_registry import (
     ExternalPerson,
     build_registry,
     entity_labels,
-    external_people,
+    graph_entities,
     resolution_prefix,
+    resolution_records,
     stored_metadata,
     stored_texts,
 )
@@ -51,6 +52,7 @@ class BatchResolution:
 
     registry: Registry
     documents: frozenset[str]
+    external: tuple[ExternalPerson, ...]  # the roster and OParl persons it holds
 
 
 @dataclass(slots=True)
@@ -69,6 +71,8 @@ def reconcile(
     *,
     municipalities: Iterable[str] = (),
     resolved_with: Mapping[str, BatchResolution] | None = None,
+    stored: Mapping[str, str] | None = None,
+    replaced_entities: Mapping[str, set[str]] | None = None,
 ) -> ReconcileReport:
     """Bring every touched municipality up to date with its final registry.
 
@@ -76,7 +80,11 @@ def reconcile(
     all of them when `curation.yaml` changed since the last run. `resolved_with` says how an
     ingest resolved `written` (by municipality): where exactly its documents were written and
     no stored document went missing, the batch's registry is the final one and its documents
-    are current; else the registry is built anew and compared.
+    are current; else the registry is built anew and compared. `stored` are the store's
+    `document_hashes` when the caller (the ingest's writer) knows them; `replaced_entities`,
+    when it knows them, the labelled entities (`graph_entities`) the graphs of `written` held
+    before they were replaced (a graph not listed was new): then a municipality whose registry
+    stays the same has only the labels of these and the written graphs' entities looked up.
 
     Raises:
         StoreError: when the store cannot be read or written.
@@ -86,7 +94,7 @@ def reconcile(
     written = list(written)
     before = {r.iri: manifest.documents[r.iri] for r in written if r.iri in manifest.documents}
     manifest.update(written)
-    stored = store.document_hashes()
+    stored = dict(stored) if stored is not None else store.document_hashes()
     dropped = manifest.keep_only(stored)
     recovered = _recover_missing(store, settings, manifest, stored)
     curation = load_curation(settings.store_dir)
@@ -112,9 +120,15 @@ def reconcile(
         fresh = frozenset(r.iri for r in written if r.municipality == municipality)
         final = batch is not None and batch.documents == fresh and municipality not in missing
         settled = final and municipality not in people_changed
+        entities = None
+        if settled and replaced_entities is not None:
+            now = graph_entities(store, fresh)
+            entities = frozenset(
+                e for g in sorted(fresh) for e in (*replaced_entities.get(g, ()), *now[g])
+            )
         _reconcile_municipality(
             store, settings, manifest, curation, municipality, report, batch, fresh,
-            (final, settled),
+            (final, settled), entities,
         )  # fmt: skip
     manifest.curation = curation.digest
     manifest.save(settings.store_dir)
@@ -131,31 +145,35 @@ def _reconcile_municipality(
     batch: BatchResolution | None = None,
     fresh: frozenset[str] = frozenset(),
     known: tuple[bool, bool] = (False, False),
+    entities: frozenset[str] | None = None,
 ) -> None:
     """Rewrite the stale documents and rosters of a municipality and its rg:resolution records.
 
     `batch` is how an ingest resolved the documents `fresh`. `known` = (final, settled):
     final, its registry is the final one (all its documents were written, none went missing),
     else the registry is built here and compared with it; settled, that registry is also the
-    one before the ingest, so no other stored document can be stale.
+    one before the ingest, so no other stored document or roster can be stale. `entities`
+    (when settled): the only entities whose labels can have changed.
     """
     final, settled = known
     if batch is not None and final:
-        registry, external = batch.registry, external_people(store, settings, municipality)
+        registry, external = batch.registry, list(batch.external)
     else:
         registry, external = build_registry(store, settings, manifest, curation, municipality)
     current = fresh if batch is not None and batch.registry == registry else frozenset()
-    updates = (
-        []
-        if settled
-        else list(_stale_documents(store, settings, manifest, registry, report, current))
-    )
-    updates += _stale_rosters(store, settings, manifest, registry, municipality, report)
+    updates: list[GraphUpdate] = []
+    if not settled:
+        updates += _stale_documents(store, settings, manifest, registry, report, current)
+        updates += _stale_rosters(store, settings, manifest, registry, municipality, report)
     for start in range(0, len(updates), BATCH_SIZE):
         store.replace_graphs(updates[start : start + BATCH_SIZE])
     prefix, documents = resolution_prefix(settings, municipality)
-    records = municipality_records(store, settings, registry, curation, external, municipality)
-    store.replace_resolution_records(prefix, records, keep=documents)
+    stored = resolution_records(store, settings, municipality) if entities is not None else []
+    records = municipality_records(
+        store, settings, registry, curation, external, municipality, entities, stored
+    )
+    if entities is None or set(ntriples_lines(records)) != set(ntriples_lines(stored)):
+        store.replace_resolution_records(prefix, records, keep=documents)
 
 
 def _stale_documents(
@@ -192,7 +210,7 @@ def _stale_rosters(
     municipality: str,
     report: ReconcileReport,
 ) -> list[GraphUpdate]:
-    updates = []
+    updates: list[GraphUpdate] = []
     for iri, (owner, digest) in sorted(manifest.rosters.items()):
         if owner != municipality:
             continue
@@ -238,14 +256,23 @@ def municipality_records(
     curation: Curation,
     external: list[ExternalPerson],
     municipality: str,
+    entities: frozenset[str] | None = None,
+    stored: Iterable[Triple] = (),
 ) -> list[Triple]:
-    """Canonical labels and owl:sameAs links of a municipality's entities."""
+    """Canonical labels and owl:sameAs links of a municipality's entities.
+
+    With `entities` (IRIs), only their labels are looked up: the labels of all other entities
+    are taken from `stored` (the municipality's `resolution_records`, computed from the same
+    registry, curation and labelled mentions).
+    """
     base = settings.base_iri
     aliases = registry.aliases()
     renamed = {registry.rewrite(aliases.get(k, k)): v for k, v in curation.labels(base).items()}
     canonical = registry.labels()
     triples: list[Triple] = []
-    for key, labels in sorted(entity_labels(store, settings, municipality).items()):
+    if entities is not None:
+        triples += [t for t in stored if t[1] == SKOS.prefLabel and str(t[0]) not in entities]
+    for key, labels in sorted(entity_labels(store, settings, municipality, entities).items()):
         label = renamed.get(key) or canonical.get(key) or _fullest(labels)
         triples.append((URIRef(base + key), SKOS.prefLabel, Literal(label, lang="de")))
     prefix = resolution_prefix(settings, municipality)[0][len(base) :]

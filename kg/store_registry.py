@@ -11,10 +11,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from kg.curation import Curation, load_curation
 from kg.ids import municipality_key
+from kg.rdf import Triple
 from kg.resolve_registry import Observation, Registry, faction_key
 from kg.settings import Settings
 from kg.store import Store
@@ -119,17 +120,57 @@ def _text(term: object) -> str | None:
     return str(term) if term is not None and str(term).strip() else None
 
 
-def entity_labels(store: Store, settings: Settings, municipality: str) -> dict[str, set[str]]:
-    """`{entity key: labels the graphs give it}` for the entities of a municipality."""
+def entity_labels(
+    store: Store, settings: Settings, municipality: str, entities: Iterable[str] | None = None
+) -> dict[str, set[str]]:
+    """`{entity key: labels the graphs give it}` for the entities of a municipality (only those
+    with the IRIs `entities`, when given: a look-up per entity instead of a scan of the
+    municipality's graphs)."""
     prefix = settings.base_iri + municipality_key(municipality) + "/"
     wanted = tuple(prefix + segment + "/" for segment in ENTITY_SEGMENTS)
     labels: dict[str, set[str]] = defaultdict(set)
-    rows = store.select(_LABELS, bindings={"m": municipality_iri(settings, municipality)})
+    query = _LABELS
+    if entities is not None:
+        values = " ".join(URIRef(e).n3() for e in sorted(entities) if e.startswith(wanted))
+        if not values:
+            return {}
+        query = _LABELS.replace("WHERE {", f"WHERE {{ VALUES ?e {{ {values} }}", 1)
+    rows = store.select(query, bindings={"m": municipality_iri(settings, municipality)})
     for row in rows:
         iri = str(row["e"])
         if iri.startswith(wanted):
             labels[iri[len(settings.base_iri) :]].add(str(row["label"]))
     return dict(labels)
+
+
+def graph_entities(store: Store, graphs: Iterable[str]) -> dict[str, set[str]]:
+    """`{graph IRI: IRIs of the labelled entities of a municipality in it}` (what
+    `entity_labels` reads from these graphs)."""
+    found: dict[str, set[str]] = {graph: set() for graph in graphs}
+    if not found:
+        return found
+    values = " ".join(URIRef(g).n3() for g in sorted(found))
+    rows = store.select(
+        f"SELECT DISTINCT ?g ?e WHERE {{ VALUES ?g {{ {values} }} "
+        "GRAPH ?g { ?e rg:municipality ?m ; rdfs:label ?label } }",
+        union=False,
+    )
+    for row in rows:
+        found[str(row["g"])].add(str(row["e"]))
+    return found
+
+
+def resolution_records(store: Store, settings: Settings, municipality: str) -> list[Triple]:
+    """The triples of rg:resolution that `Store.replace_resolution_records` replaces for a
+    municipality (see `resolution_prefix`)."""
+    prefix, documents = resolution_prefix(settings, municipality)
+    condition = f"STRSTARTS(STR(?s), {Literal(prefix).n3()})"
+    condition += f" && !STRSTARTS(STR(?s), {Literal(documents).n3()})"
+    rows = store.select(
+        f"SELECT ?s ?p ?o WHERE {{ GRAPH rg:resolution {{ ?s ?p ?o FILTER ({condition}) }} }}",
+        union=False,
+    )
+    return [(row["s"], row["p"], row["o"]) for row in rows]
 
 
 def stored_texts(store: Store, graphs: list[str]) -> dict[str, str]:
@@ -214,6 +255,9 @@ class BatchRegistries:
 
     registries: dict[str, Registry] = field(default_factory=dict)
     buckets: dict[str, tuple[str, frozenset[str]]] = field(default_factory=dict)
+    # The roster and OParl persons the registries hold: an ingest writes no such graph, so
+    # reconciliation after it need not query them again.
+    external: dict[str, list[ExternalPerson]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -227,9 +271,9 @@ class BatchRegistries:
         batch = cls()
         for municipality in sorted({o.municipality for o in observed}):
             extra = [x for o in observed if o.municipality == municipality for x in o.observations]
-            batch.registries[municipality] = build_registry(
+            batch.registries[municipality], batch.external[municipality] = build_registry(
                 store, settings, manifest, curation, municipality, exclude=replaced, extra=extra
-            )[0]
+            )
         for o in observed:
             batch.buckets[o.path] = (o.municipality, frozenset(x.bucket for x in o.observations))
         return batch
