@@ -357,3 +357,61 @@ def test_a_change_naming_the_same_people_checks_no_other_document(
     assert ingest([folder], settings).replaced == [str(changed)] and digests == []
     changed.write_text(changed.read_text(encoding="utf-8") + "\nHerr Zabel (SPD) fragt nach.\n")
     assert ingest([folder], settings).replaced == [str(changed)] and digests
+
+
+def test_a_change_naming_the_same_people_looks_up_only_the_changed_labels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Renaming a paper and a place: their labels are looked up, not the municipality's; the
+    store equals one that ingested the final files at once (the old labels are gone)."""
+    import kg.pipeline_resolution as resolution
+
+    folder = _folder(tmp_path)
+    settings = Settings(store_dir=tmp_path / "store")
+    ingest([folder], settings)
+    looked_up: list[frozenset[str] | None] = []
+    real_labels = resolution.entity_labels
+
+    def labels(store: Store, settings: Settings, municipality: str, entities: Any = None) -> Any:
+        looked_up.append(None if entities is None else frozenset(entities))
+        return real_labels(store, settings, municipality, entities)
+
+    monkeypatch.setattr(resolution, "entity_labels", labels)
+    changed = folder / "2024-04-18-rat-top-7.txt"
+    text = changed.read_text(encoding="utf-8")
+    renamed = text.replace("0231/2024", "0299/2024").replace("Weststadt", "Oststadt")
+    assert renamed != text
+    changed.write_text(renamed, encoding="utf-8")
+    assert ingest([folder], settings).replaced == [str(changed)]
+    assert looked_up and None not in looked_up
+    assert any("0231" in iri for iri in looked_up[0]) and any("0299" in i for i in looked_up[0])
+    fresh = Settings(store_dir=tmp_path / "fresh")
+    ingest([folder], fresh)
+    assert _dump(settings.store_dir) == _dump(fresh.store_dir)
+    assert b"0231/2024" not in _dump(settings.store_dir)
+
+
+def test_a_changed_file_parses_only_its_municipalitys_manifest_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.store_manifest as store_manifest
+    from kg.store_manifest import DocumentRecord
+
+    folder = _folder(tmp_path)
+    other = folder / "elsewhere.txt"
+    other.write_text("Sitzung des Rates der Stadt Lünen\n\nHerr Meier (SPD) fragt.\n")
+    settings = Settings(store_dir=tmp_path / "store")
+    ingest([folder], settings)
+    parsed: list[str] = []
+    real = DocumentRecord.from_json.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[DocumentRecord], iri: str, data: dict[str, Any]) -> DocumentRecord:
+        parsed.append(str(data["municipality"]))
+        result: DocumentRecord = real(cls, iri, data)
+        return result
+
+    monkeypatch.setattr(DocumentRecord, "from_json", classmethod(counting))
+    store_manifest._READ.clear()  # as in a new process: the manifest is read from its file
+    other.write_text(other.read_text() + "Die Sitzung endet.\n")
+    assert ingest([folder], settings).replaced == [str(other)]
+    assert parsed and set(parsed) == {"Lünen"}

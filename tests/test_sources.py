@@ -136,3 +136,16 @@ def test_broken_pdf_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF")
     with pytest.raises(SourceError, match=r"broken\.pdf"):
         read_document(path)
+
+
+def test_find_files_lists_folders_sorted_by_name_depth_first(tmp_path: Path) -> None:
+    for name in ["b.txt", "B.HTML", "a/z.pdf", "a/y.md", "c.txt.meta.json", ".hidden.txt", "d"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "loop").symlink_to(tmp_path)
+    found = [p.relative_to(tmp_path).as_posix() for p in find_files([tmp_path])]
+    assert found == ["B.HTML", "a/y.md", "a/z.pdf", "b.txt"]
+    via_link = [
+        p.relative_to(tmp_path / "loop").as_posix() for p in find_files([tmp_path / "loop"])
+    ]
+    assert via_link == found
