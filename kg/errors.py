@@ -1,6 +1,6 @@
 """One error hierarchy: every failure a user can cause is a `KgError` with a one-line message.
 
-Only `kg.cli` turns these into printed messages and exit codes.
+Only the `kg.cli*` modules turn these into printed messages and exit codes.
 """
 
 from __future__ import annotations
