@@ -37,7 +37,7 @@ from kg.resolve import Registry, observations, resolve
 from kg.settings import Settings
 from kg.sources import MAX_BYTES, Metadata, find_files, read_document, read_manifest, read_sidecar
 from kg.store import GraphUpdate, Store
-from kg.store_manifest import DocumentRecord, FileIndex, document_record, file_stamp
+from kg.store_manifest import DocumentRecord, FileIndex, Folders, document_record, file_stamp
 from kg.store_registry import BatchRegistries, Observed, graph_entities
 
 if TYPE_CHECKING:
@@ -313,7 +313,7 @@ class _Writer:
         self.known_hashes = set(self.known.values())
         self.files = files
         self.stamps: dict[str, str | None] = {}  # of the files to process, taken before reading
-        self._folders: dict[Path, str] = {}
+        self._folders: Folders = {}
         self.new: dict[str, GraphUpdate] = {}
         self.changed: list[GraphUpdate] = []
         self.records: list[DocumentRecord] = []

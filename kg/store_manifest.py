@@ -369,18 +369,29 @@ class FileIndex:
             raise StoreError(f"cannot write {path}: {error.strerror or error}") from error
 
 
-def file_stamp(path: Path, folders: dict[Path, str]) -> str | None:
+Folders = dict[Path, tuple[str, frozenset[str] | None]]  # folder: INDEX.tsv stamp, sidecar names
+
+
+def file_stamp(path: Path, folders: Folders) -> str | None:
     """Size and modification time of a file, its sidecar and its folder's INDEX.tsv (what its
-    bytes and metadata depend on); None when it cannot be read. `folders` caches INDEX.tsv."""
+    bytes and metadata depend on); None when it cannot be read. `folders` caches INDEX.tsv and
+    which sidecars a folder held when first asked (a sidecar added later makes the stamp
+    change on the next run: the file is read once more then)."""
     try:
         status = path.stat()
     except OSError:
         return None
     parent = path.parent
     if parent not in folders:
-        folders[parent] = _short_stamp(parent / "INDEX.tsv")
-    sidecar = _short_stamp(path.with_name(path.name + ".meta.json"))
-    return f"{status.st_size}:{status.st_mtime_ns}:{sidecar}:{folders[parent]}"
+        try:
+            sidecars = frozenset(n for n in os.listdir(parent) if n.endswith(".meta.json"))
+        except OSError:
+            sidecars = None
+        folders[parent] = (_short_stamp(parent / "INDEX.tsv"), sidecars)
+    index, sidecars = folders[parent]
+    name = path.name + ".meta.json"
+    sidecar = _short_stamp(parent / name) if sidecars is None or name in sidecars else "-"
+    return f"{status.st_size}:{status.st_mtime_ns}:{sidecar}:{index}"
 
 
 def _short_stamp(path: Path) -> str:
