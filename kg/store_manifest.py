@@ -328,6 +328,7 @@ class FileIndex:
 
     context: str
     entries: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # path: stamp, iri, sha
+    changed: bool = True  # False while it is what `store_dir` holds (nothing to save)
 
     @classmethod
     def load(cls, store_dir: Path, context: str) -> FileIndex:
@@ -339,7 +340,7 @@ class FileIndex:
             entries = {str(p): (str(s), str(i), str(h)) for p, (s, i, h) in data["files"].items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls(context)  # missing or unreadable: every file is read once more
-        return cls(context, entries)
+        return cls(context, entries, changed=False)
 
     def lookup(self, path: str, stamp: str) -> tuple[str, str] | None:
         """(graph IRI, sha256) recorded for `path` with exactly this stamp, else None."""
@@ -350,14 +351,19 @@ class FileIndex:
         """Remember a file's identity (a file changed in the last seconds is not remembered:
         it could change again without its stamp changing)."""
         if stamp is not None and time.time() - float(stamp.split(":")[1]) / 1e9 > RACY_SECONDS:
-            self.entries[path] = (stamp, iri, sha256)
+            entry = (stamp, iri, sha256)
+            if self.entries.get(path) != entry:
+                self.entries[path] = entry
+                self.changed = True
 
     def save(self, store_dir: Path) -> None:
-        """Write the index atomically.
+        """Write the index atomically (unless it is what `store_dir` holds already).
 
         Raises:
             StoreError: when the file cannot be written.
         """
+        if not self.changed:
+            return
         path = store_dir / FILES_FILE
         files = {p: list(self.entries[p]) for p in sorted(self.entries)}
         text = json.dumps({"context": self.context, "files": files}, ensure_ascii=False)
@@ -367,6 +373,7 @@ class FileIndex:
             os.replace(temporary, path)
         except OSError as error:
             raise StoreError(f"cannot write {path}: {error.strerror or error}") from error
+        self.changed = False
 
 
 Folders = dict[Path, tuple[str, frozenset[str] | None]]  # folder: INDEX.tsv stamp, sidecar names
