@@ -534,18 +534,25 @@ _LEADS_RE = re.compile(
 _LEADS_OTHER_RE = re.compile(r"\s+(?!des\b|der\b|vom\b|von\b|im\b)[a-zäöü]")
 
 
+_AFFILIATION_MAX = 160  # an affiliation after a listed name never runs longer
+
+
 def _staff_head_claims(
     text: str, protocol: Protocol, index: MentionIndex, lex: Lexicon
 ) -> Iterator[Claim]:
     """ "Herr StR Sierau 6/Dez." or "Frau X 57/FABIDO (Betriebsleitung)" on an attendance line;
     deputies ("stellv. Amtsleiter") and leaders of something else ("Leiterin päd. Bereich")
-    are not heads of the listed unit."""
+    are not heads of the listed unit. The line ends at the next listed person and after
+    `_AFFILIATION_MAX` characters: a page run together on one line is no affiliation."""
+    starts = sorted(e.person.span.start for e in protocol.attendance)
     for entry in protocol.attendance:
         person = index.person_at(entry.person.span.start)
         if person is None:
             continue
         line_end = text.find("\n", entry.person.span.end)
-        line = Span(entry.person.span.end, len(text) if line_end < 0 else line_end)
+        end = min(len(text) if line_end < 0 else line_end, entry.person.span.end + _AFFILIATION_MAX)
+        end = min([end, *(s for s in starts if s >= entry.person.span.end)])
+        line = Span(entry.person.span.end, max(end, entry.person.span.end))
         quote = line.quote(text)
         units = index.in_span(line, "department")
         if not units or "stellv" in quote.lower():
