@@ -630,3 +630,15 @@ def test_an_apposition_between_name_and_verb_keeps_the_verb_at_the_speaker() -> 
         "Frau Ilse Brand, wohnhaft in Oberdorf, erkundigt sich nach dem Zeitplan.\n"
     )
     assert _acts(ex) == [{"Question"}, {"Question"}]
+
+
+def test_a_page_on_one_line_links_a_unit_to_its_leader_only() -> None:
+    ex = _document(
+        "Niederschrift über die Sitzung des Rates. Anwesend: Ratsmitglied Ott, Ratsmitglied "
+        "Kunz, Ratsmitglied Brehm. Zu 1. Bauleistungen: Fachbereichsleiter Lang vom Fachbereich "
+        "2 – Bauen und Umwelt erläutert die Vergabe. Frau Roth, Leiterin des Fachbereichs "
+        "Finanzen, ergänzt.\n"
+    )
+    heads = _heads(ex)
+    assert not {h for h in heads if h[0] in ("ott", "kunz", "brehm")}
+    assert ("roth", "Fachbereich Finanzen") in heads
