@@ -240,17 +240,11 @@ def test_small_graph_stabilises_briefly() -> None:
     assert all("x" in n and "y" in n for n in data["nodes"])
 
 
-def test_5k_graph_renders_fast() -> None:
-    graph = random_view_graph(5000, 15000)
-    render_network(random_view_graph(50, 100), title="warm-up")
-    timings = []
-    for _ in range(2):  # the better of two runs: shared CI machines have noisy neighbours
-        started = time.perf_counter()
-        html = render_network(graph, title="5k")
-        timings.append(time.perf_counter() - started)
-    print(f"5k nodes / 15k edges rendered in {min(timings):.2f} s, {len(html) / 1e6:.1f} MB")
-    assert min(timings) < 4.0  # target well under 2 s (about 0.3 s on an idle machine)
-    assert len(page_data(html)["nodes"]) == 5000
+def test_5k_graph_renders_every_node() -> None:
+    # Render time is a benchmark (bench/bench_views.py), not an assertion here.
+    html = render_network(random_view_graph(5000, 15000), title="5k")
+    data = page_data(html)
+    assert len(data["nodes"]) == 5000 and len(data["edges"]) > 10_000
 
 
 def test_empty_graph_renders() -> None:
