@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from kg.ids import fold
-from kg.lexicon import Lexicon
+from kg.lexicon import LOWER, UPPER, Lexicon
 from kg.models import AttendanceEntry, Claim, Mention, PersonRef, Protocol, Span
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 _SEGMENT_MAX = 160  # an affiliation never runs longer than this after the name
 _LEADER_RE = re.compile(
     r"[\s,;:–-]*(?P<head>Fachbereich|Amt|Abteilung|Bereich)s?leiter(?:in)?\s+"
-    r"(?P<name>[A-ZÄÖÜ][^()\n]{2,70})"
+    rf"(?P<name>[{UPPER}][^()\n]{{2,70}})"
 )
 _LEADING_UNIT_RE = re.compile(
     r"(?P<sep>[ \t]*[,;:–][ \t]*|[ \t]+)(?P<unit>[^,;()\n]{2,80}?)[ \t]*(?=[,;(\n]|$)"
@@ -51,7 +51,7 @@ _BETWEEN_AFTER_RE = re.compile(r"[ \t]*,[ \t]*")
 _LED_BY_RE = re.compile(
     r"unter[ \t]+(?:der[ \t]+)?(?:[a-zäöüß]+en[ \t]+)?Leitung[ \t]+(?:von|des|der)[ \t]+"
 )
-_UP_TO_TWO_WORDS_RE = re.compile(r"(?:[A-ZÄÖÜ][\wäöüß.-]*[ \t]+){0,2}")
+_UP_TO_TWO_WORDS_RE = re.compile(rf"(?:[{UPPER}][\w.-]*[ \t]+){{0,2}}")
 _CHAIR_OF_RE = re.compile(r"Vorsitz(?:es)?[ \t]+(?:des|der|im)[ \t]+")
 _CHAIR_LABEL_RE = re.compile(r"Vorsitz(?:[ \t]+führte|[ \t]+hatte|[ \t]+hat)?[ \t]*:[ \t]*")
 # Who chairs the meeting, in the head of a protocol: a label "Vorsitz:" before the name (also
@@ -63,7 +63,7 @@ _CHAIR_HEADING_RE = re.compile(
     r"(?P<end>[ \t]*:[ \t]*|[ \t]*\n[ \t]*)"
 )
 # A role word (or a form of address) between a chair label and the name it introduces.
-_BEFORE_NAME_RE = re.compile(r"(?:[A-ZÄÖÜ][\wäöüß.-]*[ \t]+)?")
+_BEFORE_NAME_RE = re.compile(rf"(?:[{UPPER}][\w.-]*[ \t]+)?")
 # "Frau Lenz eröffnet als Vorsitzende die Sitzung" (a deputy says "als stellv. Vorsitzende").
 _AS_CHAIR_RE = re.compile(
     r"als[ \t]+Vorsitzende[rn]?\b(?:[ \t]+(?:des|der)[ \t]+(?P<of>[A-ZÄÖÜ][\wäöüß-]*))?"
@@ -78,7 +78,7 @@ _SAME_LINE_BETWEEN_RE = re.compile(r"[ \t]*,?[ \t]*")
 _OFFICE_NAME_RE = re.compile(
     r"(?:(?P<masc>[A-ZÄÖÜ][a-zäöüß]*(?:mann|meister|or|er|rat)e?s)|(?P<fem>[A-ZÄÖÜ][a-zäöüß]{3,}in))"
     r"[ \t]+"
-    r"(?P<surname>[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)(?![\wäöüß-])"
+    rf"(?P<surname>[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?)(?![\w-])"
 )
 
 

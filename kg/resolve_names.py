@@ -13,10 +13,11 @@ import re
 from collections.abc import Iterable
 
 from kg.ids import entity_key, fold
+from kg.lexicon import UPPER
 
 ADDRESSES = ("Herr", "Frau")
 _DASHES = re.compile(r"\s*[-‐‑–—]\s*")
-_INITIALS = re.compile(r"^(?:[A-ZÄÖÜ]\.\s*-?\s*)+$")
+_INITIALS = re.compile(rf"^(?:[{UPPER}]\.\s*-?\s*)+$")
 _LOCAL_GROUP = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ&./ -]{1,12}")
 
 

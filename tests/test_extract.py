@@ -314,6 +314,14 @@ def test_office_holders_named_without_a_form_of_address() -> None:
     assert _heads(ex) == {("petran", "Schulausschuss"), ("koerfer", "Rechtsamt")}
 
 
+def test_office_holders_with_letters_beyond_german_umlauts() -> None:
+    ex = _document(
+        "Wortprotokoll\n\nFrau Adler war beim Rechtsamt der Stadt unter der damaligen Leitung "
+        "des Stadtoberamtmannes Yıldız tätig. Ihr folgte Herr Şahin-Kaya.\n"
+    )
+    assert _heads(ex) == {("yildiz", "Rechtsamt")}
+
+
 def test_chairs_of_a_body_named_in_the_genitive() -> None:
     ex = _document(
         "Niederschrift über die Sitzung des Naturschutzbeirats\n\nWortprotokoll\n\n"
