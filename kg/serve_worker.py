@@ -32,6 +32,9 @@ from rdflib.term import Node
 from kg.errors import KgError, QueryError, StoreError
 
 log = logging.getLogger(__name__)
+# An idle worker looks this often whether the store changed and, once it settled, prepares
+# the new store or view before the next request arrives.
+IDLE_REFRESH_SECONDS = 0.5
 VIEWS_PREFIX = ".serve-views-"  # + server PID + "-": folders of the workers' views
 
 
@@ -240,6 +243,20 @@ class _StoreHandle:
             self._stamp = stamp
         return self._store
 
+    def refresh_when_settled(self, previous: tuple[tuple[str, int, int], ...]) -> Any:
+        """Between requests: open the store (or rebuild the view) once its files stopped
+        changing since `previous`, so a request does not pay that inside its time limit.
+        Returns the fingerprint seen, for the next call."""
+        from kg.store import OXIGRAPH_DIR
+
+        stamp = _fingerprint(self.store_dir / OXIGRAPH_DIR)
+        if stamp == previous and (self._store is None or stamp != self._stamp):
+            try:
+                self.get()
+            except Exception as error:  # a request reports it properly
+                log.debug("store not ready between requests: %s", error)
+        return stamp
+
     def _open(self) -> Any:
         from kg.store import Store
         from kg.store_privacy import open_pseudonymised_view
@@ -278,9 +295,12 @@ def _fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
 def worker_main(conn: Connection, store_dir: str, privacy: Privacy) -> None:
     """Serve jobs from the pipe until the parent closes it."""
     handle = _StoreHandle(Path(store_dir), privacy)
+    seen: Any = None
     try:
         while True:
             try:
+                while not conn.poll(IDLE_REFRESH_SECONDS):
+                    seen = handle.refresh_when_settled(seen)
                 job = conn.recv()
             except (EOFError, OSError):
                 return

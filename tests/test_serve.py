@@ -490,3 +490,24 @@ def test_serve_keeps_private_names_when_told(private_store: Path) -> None:
         assert [kind for kind, page in pages.items() if CITIZEN not in page.text] == []
     finally:
         running.stop()
+
+
+def test_idle_worker_prepares_a_changed_store_once_it_settled(tmp_path: Path) -> None:
+    from kg.serve_worker import Privacy, _StoreHandle
+
+    store_dir = build_store(tmp_path / "store")
+    handle = _StoreHandle(
+        store_dir, Privacy("https://w3id.org/ratsgraph/id/", str(tmp_path / "views"))
+    )
+    seen = handle.refresh_when_settled(None)  # first look: nothing to compare with yet
+    assert handle._store is None
+    seen = handle.refresh_when_settled(seen)  # unchanged since: the view is made now
+    prepared = handle._store
+    assert prepared is not None and handle.get() is prepared
+    with Store(store_dir) as writer:
+        writer.replace_graphs([GraphUpdate(graph=URIRef(B + "doc/hostile"), triples=())])
+    seen = handle.refresh_when_settled(seen)  # the files just changed: wait for them to settle
+    assert handle._store is prepared
+    handle.refresh_when_settled(seen)
+    assert handle._store is not prepared
+    handle.close()
