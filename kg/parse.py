@@ -53,9 +53,11 @@ _HEADING_RE = re.compile(
     r"|[ \t]*\n[ \t]*(?P<next>[A-ZÄÖÜ„\"(][^\n]{2,}))$",
     re.MULTILINE,
 )
-# The agenda item of a single-item page given as a field: "TOP:   3", "Tagesordnungspunkt: 4".
+# The agenda item of a single-item page given as a field: "TOP:   3", "Tagesordnungspunkt: 4",
+# "TOP: Ö 14.3" (Ö/N: public or not).
 _TOP_FIELD_RE = re.compile(
-    r"^[ \t]*(?:TOP|Tagesordnungspunkt)[ \t]*:[ \t]*(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})\.?[ \t]*$",
+    r"^[ \t]*(?:TOP|Tagesordnungspunkt)[ \t]*:[ \t]*(?:(?P<pn>[ÖN])[ \t]+)?"
+    r"(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})\.?[ \t]*$",
     re.MULTILINE,
 )
 _SUBJECT_FIELD_RE = re.compile(
@@ -204,7 +206,9 @@ def split_items(text: str, lex: Lexicon) -> list[AgendaItem]:
         subject = _SUBJECT_FIELD_RE.search(text, 0, 3000)
         subject_title = subject.group("title").strip() if subject else None
         span = Span(0, len(text))
-        return [AgendaItem(number=field.group("num"), title=subject_title, span=span)]
+        public = field.group("pn") != "N"
+        number = field.group("num")
+        return [AgendaItem(number=number, title=subject_title, span=span, public=public)]
     headings = _headings(text, lex)
     if not headings:
         return [AgendaItem(number=None, title=None, span=Span(0, len(text)))]
@@ -233,7 +237,8 @@ def _headings(text: str, lex: Lexicon) -> list[tuple[int, str, str, bool]]:
     for m in _HEADING_RE.finditer(text):
         prefix = m.group("pn") or (m.group("tpn") or "").strip()
         title = m.group("title") or m.group("next")
-        if m.group("next") and not (m.group("top") or prefix):
+        block = m.group("next") is not None and _numbered_block(text, m, lex)
+        if m.group("next") and not (m.group("top") or prefix or block):
             continue
         if m.group("sep") == ":" and not m.group("top"):
             continue  # "3: …" is no heading, "TOP 3: …" is
@@ -241,7 +246,7 @@ def _headings(text: str, lex: Lexicon) -> list[tuple[int, str, str, bool]]:
             continue  # "zu 2 Punkten …" in a sentence; "zu 2  Titel", "Zu 2. Titel" head items
         if title.split(maxsplit=1)[0].lower() in MONTHS:
             continue  # a wrapped date: "… tritt\nzu 1. Januar 2025 in Kraft"
-        if not (m.group("top") or m.group("zu")) and not prefix and not _isolated(text, m):
+        if not (m.group("top") or m.group("zu") or prefix or block or _isolated(text, m)):
             continue
         if title.startswith("Sitzung"):
             continue
@@ -265,6 +270,18 @@ def _last_occurrences(
     later heading starts the item, the earlier list entry is only part of the agenda."""
     last = {number: start for start, number, _, _ in headings}
     return [h for h in headings if last[h[1]] == h[0]]
+
+
+def _numbered_block(text: str, m: re.Match[str], lex: Lexicon) -> bool:
+    """A number alone on its line ("2.") over a title line heads an item when it opens a
+    block: after a blank line or a section line such as "Öffentliche Sitzung"."""
+    if m.group("sep") != ".":
+        return False
+    if _isolated(text, m):
+        return True
+    previous = text[text.rfind("\n", 0, max(0, m.start() - 1)) + 1 : m.start()].strip()
+    sections = lex.layout["end_of_attendance"] + lex.layout["nonpublic_markers"]
+    return previous.rstrip(":") in sections
 
 
 def _isolated(text: str, m: re.Match[str]) -> bool:

@@ -400,3 +400,30 @@ def test_parties_of_other_states_are_factions() -> None:
         ("Huber", "CSU"), ("Maier", "ÖDP"), ("Petersen", "SSW"),
         ("Lenz", "BVB/FREIE WÄHLER"), ("Roth", "CDU/CSU"),
     ]  # fmt: skip
+
+
+def test_a_top_field_with_public_marker_names_the_item() -> None:
+    text = (
+        "Stadtrat\nAuszug - Sanierung der Stadtbibliothek\n\nTOP: Ö 7.2\n"
+        "Datum:\tDi, 04.03.2025\tStatus:\töffentlich\n\n"
+        "Herr Brandt erläutert die Vorlage.\n"
+    )
+    items = parse(_doc(text)).items
+    assert [(i.number, i.public) for i in items] == [("7.2", True)]
+    assert [t.speaker.surname for t in items[0].turns] == ["Brandt"]
+
+
+def test_a_number_alone_on_its_line_heads_an_item_after_a_section_line() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Bauausschusses\n\n"
+        "Öffentliche Sitzung\n1.\nNeubau der Grundschule Am Anger\nVorlage: 2025/114\n\n"
+        "Herr Brandt erläutert die Planung.\n\n"
+        "2.\nRadweg an der Kreisstraße\n\nFrau Keller berichtet.\n"
+        "Die Kosten betragen\n3.\nMillionen Euro und mehr.\n"
+    )
+    items = [i for i in parse(_doc(text)).items if i.number]
+    assert [(i.number, i.title) for i in items] == [
+        ("1", "Neubau der Grundschule Am Anger"),
+        ("2", "Radweg an der Kreisstraße"),
+    ]
+    assert [t.speaker.surname for t in items[0].turns] == ["Brandt"]
