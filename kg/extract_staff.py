@@ -38,7 +38,8 @@ _CODE_RE = re.compile(r"\d{1,3}/\S")
 # the unit in an affiliation that say how the person relates to it.
 _LEAD_PREFIX_RE = re.compile(
     r"(?:stellv\.?[ \t]*|stellvertretende[rn]?[ \t]+)?"
-    r"(?:(?:[A-ZÄÖÜ][a-zäöüß]*)?(?:[Ll]eiter(?:in)?|[Ll]eitung)\b[ \t]*(?:(?:des|der|vom)[ \t]+)?)?"
+    r"(?:(?:(?:[A-ZÄÖÜ][a-zäöüß]*)?(?:[Ll]eiter(?:in)?|[Ll]eitung)\b|Ltr\.)[ \t]*"
+    r"(?:(?:des|der|vom)[ \t]+)?)?"
 )
 # Units are noun phrases: lower-case words in them are joiners or abbreviations ("päd.").
 _LOWER_WORD_RE = re.compile(r"(?<![\wäöüß.-])[a-zäöüß]+(?![\wäöüß.-])")
@@ -71,7 +72,7 @@ _AS_CHAIR_RE = re.compile(
 # "Benedikt Muster   Grüne   anwesend (Vorsitz)": a marker on the chair's own list line.
 _CHAIR_MARK_RE = re.compile(r"\((?:Vorsitz|Vorsitzende[rn]?)\)")
 _SENTENCE_END_RE = re.compile(r"[.!?]\s")
-_SAME_LINE_BETWEEN_RE = re.compile(r"[ \t]*,?[ \t]*")
+_SAME_LINE_BETWEEN_RE = re.compile(r"[ \t]*[,(]?[ \t]*")
 # "unter der damaligen Leitung des Stadtoberamtmannes Körfer": an office in the genitive
 # (masculine "des …manns/…meisters/…ors/…ers", feminine "der …in"; not "des Fachbereichs
 # Jugend") and a surname that no role word announces.
@@ -215,7 +216,7 @@ class _UnitSpec:
         self.head_roles = frozenset(deps["unit_head_roles"])
         self.joiners = frozenset(deps["name_joiners"])
         leaders = "|".join(re.escape(w) for w in sorted(deps["leader_words"], key=len)[::-1])
-        self.lead_words = re.compile(rf"\b(?:{leaders})\b")
+        self.lead_words = re.compile(rf"(?<!\w)(?:{leaders})(?!\w)")
         self.prefixes = tuple(deps["unit_prefixes"])
         self.bare_heads = frozenset(
             form for spec in deps["head_words"].values() for form in spec["forms"]
@@ -421,6 +422,11 @@ def _leader_word_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator
         if not text.startswith(leaders, span.start):
             continue
         if _STELLV_RE.search(text, max(0, span.start - 16), span.start):
+            continue
+        person = _person_around(index, span.start)
+        if person is not None and text[: span.start].rstrip(" \t").endswith("("):
+            # "Bürgermeister X (Dezernent für Y)": the bracket is part of the name mention
+            yield _claim(index, person, unit)
             continue
         person = index.nearest_before(span.start, "person", window=80)
         if person is not None and _SAME_LINE_BETWEEN_RE.fullmatch(

@@ -650,3 +650,26 @@ def test_a_page_on_one_line_links_a_unit_to_its_leader_only() -> None:
     heads = _heads(ex)
     assert not {h for h in heads if h[0] in ("ott", "kunz", "brehm")}
     assert ("roth", "Fachbereich Finanzen") in heads
+
+
+# ---------------------------------------------------------------- held-out gap classes
+# (role titles after a name: abbreviations, brackets in running text, units in the next column)
+
+
+def test_an_abbreviated_leader_word_before_a_unit_makes_the_head() -> None:
+    ex = _document(
+        "Niederschrift über die Sitzung des Bauausschusses\n\nAnwesend:\n\nVon der Verwaltung:\n"
+        "Herr Kaiser, Ltr. Stabsstelle Wirtschaftsförderung\n"
+        "Frau Brehm, stellv. Ltr. Stabsstelle Wirtschaftsförderung\n\nTagesordnung\n"
+    )
+    assert _heads(ex) == {("kaiser", "Stabsstelle Wirtschaftsförderung")}
+
+
+def test_a_leader_title_in_brackets_after_a_speaker_makes_the_head() -> None:
+    ex = _document(
+        "Zu TOP 4: Bürgermeister Dr. Kramer-Lenz (Dezernent für Umwelt und Verkehr) bringt die "
+        "Vorlage ein. Stadträtin Roth (SPD) fragt nach den Kosten.\n"
+    )
+    heads = _heads(ex)
+    assert any(p == "kramer-lenz" and "Umwelt und Verkehr" in org for p, org in heads)
+    assert not [h for h in heads if h[0] == "roth"]
