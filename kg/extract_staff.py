@@ -49,6 +49,7 @@ _STELLV_RE = re.compile(r"stellv|stellvertret", re.IGNORECASE)
 _APPOSITION_RE = re.compile(r"Leit(?:er(?:in)?|ung)[ \t]+(?:des|der|vom)\s+")
 _BETWEEN_BEFORE_RE = re.compile(r"[\s,()–-]*")
 _BETWEEN_AFTER_RE = re.compile(r"[ \t]*,[ \t]*")
+_OF_UNIT_RE = re.compile(r"[ \t]+(?:vom|von[ \t]+der|aus[ \t]+dem)[ \t]+")
 _LED_BY_RE = re.compile(
     r"unter[ \t]+(?:der[ \t]+)?(?:[a-zäöüß]+en[ \t]+)?Leitung[ \t]+(?:von|des|der)[ \t]+"
 )
@@ -214,6 +215,7 @@ class _UnitSpec:
         self.words = re.compile(rf"(?:{words})(?![a-zäöüß])", re.I)
         self.short_units = frozenset(deps["short_units"])
         self.head_roles = frozenset(deps["unit_head_roles"])
+        self.top_units = tuple(deps["top_units"])
         self.joiners = frozenset(deps["name_joiners"])
         leaders = "|".join(re.escape(w) for w in sorted(deps["leader_words"], key=len)[::-1])
         self.lead_words = re.compile(rf"(?<!\w)(?:{leaders})(?!\w)")
@@ -437,16 +439,19 @@ def _leader_word_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator
 
 def _role_unit_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Claim]:
     """ "Herr Bürgermeister Ott, Dezernat II, antwortet": a unit right after a person whose
-    role heads units (departments.yaml `unit_head_roles`) is the unit that person leads."""
-    head_roles = _unit_spec(lex).head_roles
+    role heads units (departments.yaml `unit_head_roles`) is the unit that person leads;
+    after "vom" only a top unit (`top_units`: "Bürgermeister Ott vom Dezernat V")."""
+    spec = _unit_spec(lex)
     for person, mention in enumerate(index.mentions):
-        if mention.person is None or mention.person.role not in head_roles:
+        if mention.person is None or mention.person.role not in spec.head_roles:
             continue
         after = _BETWEEN_AFTER_RE.match(text, mention.span.end)
-        if after is None:
+        of = None if after else _OF_UNIT_RE.match(text, mention.span.end)
+        start = after.end() if after else of.end() if of else -1
+        unit = index.first_after(start, ("department",), window=0) if start >= 0 else None
+        if unit is None or index.mentions[unit].span.start != start:
             continue
-        unit = index.first_after(after.end(), ("department",), window=0)
-        if unit is not None and index.mentions[unit].span.start == after.end():
+        if after or index.mentions[unit].label.startswith(spec.top_units):
             yield _claim(index, person, unit)
 
 

@@ -673,3 +673,14 @@ def test_a_leader_title_in_brackets_after_a_speaker_makes_the_head() -> None:
     heads = _heads(ex)
     assert any(p == "kramer-lenz" and "Umwelt und Verkehr" in org for p, org in heads)
     assert not [h for h in heads if h[0] == "roth"]
+
+
+def test_an_official_named_from_a_top_unit_heads_it() -> None:
+    ex = _document(
+        "Zu TOP 3: Die Vorsitzende bittet Herrn Bürgermeister Haas vom Dezernat III um eine "
+        "Einführung. Anschließend berichtet Amtsleiter Kohl vom Fachbereich Bauen über die "
+        "Kosten.\n"
+    )
+    heads = _heads(ex)
+    assert ("haas", "Dezernat III") in heads
+    assert not [h for h in heads if h[0] == "kohl"]
