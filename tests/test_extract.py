@@ -684,3 +684,15 @@ def test_an_official_named_from_a_top_unit_heads_it() -> None:
     heads = _heads(ex)
     assert ("haas", "Dezernat III") in heads
     assert not [h for h in heads if h[0] == "kohl"]
+
+
+def test_the_chair_of_a_local_advisory_board_by_its_title_heads_it() -> None:
+    ex = _document(
+        "Niederschrift über die Sitzung des Ortsbeirates Nordhafen\n\nAnwesend:\n"
+        "Ortsbeiratsvorsitzender Jens Paulsen (SPD)\nMaren Lüth (CDU), stellv. Vorsitzende\n\n"
+        "Tagesordnung\n",
+        body="Ortsbeirat Nordhafen",
+    )
+    heads = _heads(ex)
+    assert any(p == "paulsen" and "Nordhafen" in org for p, org in heads)
+    assert not [h for h in heads if h[0] == "lueth"]
