@@ -49,6 +49,7 @@ _STELLV_RE = re.compile(r"stellv|stellvertret", re.IGNORECASE)
 _APPOSITION_RE = re.compile(r"Leit(?:er(?:in)?|ung)[ \t]+(?:des|der|vom)\s+")
 _BETWEEN_BEFORE_RE = re.compile(r"[\s,()–-]*")
 _BETWEEN_AFTER_RE = re.compile(r"[ \t]*,[ \t]*")
+_COMMA_OR_BRACKET_RE = re.compile(r"[ \t]*[,(][ \t]*")
 _OF_UNIT_RE = re.compile(r"[ \t]+(?:vom|von[ \t]+der|aus[ \t]+dem)[ \t]+")
 _LED_BY_RE = re.compile(
     r"unter[ \t]+(?:der[ \t]+)?(?:[a-zäöüß]+en[ \t]+)?Leitung[ \t]+(?:von|des|der)[ \t]+"
@@ -358,7 +359,8 @@ def _apposition_heads(text: str, index: MentionIndex) -> Iterator[Claim]:
 
 
 def _compound_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Claim]:
-    """ "Kämmereileiterin Susanne Schmitz" and "Herr Brandt, Jugendamtsleiter"."""
+    """ "Kämmereileiterin Susanne Schmitz", "Herr Brandt, Jugendamtsleiter" and "Eva Roth
+    (Bezirksamtsleiterin)"."""
     if "leiter" not in text:
         return
     for m in _unit_spec(lex).leader_compound.finditer(text):
@@ -372,7 +374,7 @@ def _compound_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Cl
             person = _named_after(text, index, m.end())
         if person is None:
             before = index.nearest_before(m.start(), "person", window=60)
-            if before is not None and _BETWEEN_AFTER_RE.fullmatch(
+            if before is not None and _COMMA_OR_BRACKET_RE.fullmatch(
                 text, index.mentions[before].span.end, m.start()
             ):
                 person = before

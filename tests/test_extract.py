@@ -696,3 +696,10 @@ def test_the_chair_of_a_local_advisory_board_by_its_title_heads_it() -> None:
     heads = _heads(ex)
     assert any(p == "paulsen" and "Nordhafen" in org for p, org in heads)
     assert not [h for h in heads if h[0] == "lueth"]
+
+
+def test_a_compound_leader_word_in_brackets_after_a_name_makes_the_head() -> None:
+    ex = _document(
+        "Anwesend:\nVerwaltung: Eva Roth (Bauamtsleiterin), Jan Wulf (Protokoll)\n\nTagesordnung\n"
+    )
+    assert _heads(ex) == {("roth", "Bauamt")}
