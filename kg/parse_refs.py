@@ -108,7 +108,8 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
     if (
         len(tokens) >= 2
         and not is_noun(tokens[1][0])
-        and (is_given_name(tokens[0][0], lex) or _ends_name(m.string, tokens[1][1]))
+        and tokens[1][0].lower() not in NOUN_SUFFIXES  # "Frau Rabe Bereich Stadtplanung"
+        and (is_given_name(tokens[0][0], lex) or _ends_name(m.string, tokens[1][1], lex))
     ):
         given = tokens.pop(0)[0]
     surname, end = tokens[0]
@@ -140,7 +141,7 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
 
 NOUN_SUFFIXES = (
     "stelle", "ung", "heit", "keit", "schaft", "amt", "kanzlei", "ausschuss", "verwaltung",
-    "behörde", "rat", "bereich", "büro", "zeitung",
+    "behörde", "rat", "bereich", "büro", "zeitung", "leiter", "leiterin",
 )  # fmt: skip
 
 
@@ -160,10 +161,33 @@ def is_noun(word: str) -> bool:
     return any(word.endswith(s) and len(word) > len(s) + 4 for s in NOUN_SUFFIXES)
 
 
-def _ends_name(text: str, pos: int) -> bool:
+def _ends_name(text: str, pos: int, lex: Lexicon) -> bool:
     """Two capitalised words then a line end, bracket or table column gap: "Ratsherr Emre
-    Kaya (CDU)", "Herr Jannes Brodersen  Gemeinde Damp"."""
-    return _NAME_END_RE.match(text[pos : pos + 3]) is not None
+    Kaya (CDU)", "Herr Jannes Brodersen  Gemeinde Damp"; or then what follows a name in a
+    row whose column gaps were lost or in a sentence: a party ("Herr Ole Brandt SPD",
+    "Frau Ida Lamm Bündnis 90/Die Grünen"), a job ("Frau Ida Lamm Teamleiterin"), "i. V."
+    or a speech verb ("Frau Ida Lamm erklärt …")."""
+    if _NAME_END_RE.match(text[pos : pos + 3]) is not None:
+        return True
+    if not text.startswith(" ", pos):
+        return False
+    after = _NEXT_WORD_RE.match(text, pos + 1)
+    if after is None:
+        return False
+    word = after.group(0)
+    return (
+        _PARTY_WORD_RE.fullmatch(word) is not None
+        or word in lex.cue_heads
+        or word in lex.roles
+        or _is_role_compound(word, lex)
+        or is_noun(word)
+        or lex.faction_re.match(text, pos + 1) is not None
+        or text.startswith(("i. V.", "i.V."), pos + 1)
+    )
+
+
+_NEXT_WORD_RE = re.compile(r"[\wäöüÄÖÜß-]+")
+_PARTY_WORD_RE = re.compile(r"[A-ZÄÖÜ]{2,}(?:-[A-ZÄÖÜ]+)?")
 
 
 def is_given_name(word: str, lex: Lexicon) -> bool:

@@ -427,3 +427,27 @@ def test_a_number_alone_on_its_line_heads_an_item_after_a_section_line() -> None
         ("2", "Radweg an der Kreisstraße"),
     ]
     assert [t.speaker.surname for t in items[0].turns] == ["Brandt"]
+
+
+def test_an_unlisted_first_name_before_a_surname_and_what_follows_a_name() -> None:
+    def names(text: str) -> list[tuple[str | None, str]]:
+        return [(m.ref.given, m.ref.surname) for m in person_refs(text)]
+
+    assert names("Frau Swaantje Dorsch erklärt, der Antrag sei erledigt.") == [
+        ("Swaantje", "Dorsch")
+    ]
+    assert names("Herr Talke Immendorf CDU\nFrau Enna Vossberg Bündnis 90/Die Grünen") == [
+        ("Talke", "Immendorf"),
+        ("Enna", "Vossberg"),
+    ]
+    assert names("Frau Inka Brüggemann Sachgebietsleiterin, Fachbereich Bauen") == [
+        ("Inka", "Brüggemann")
+    ]
+    assert names("Ratsherr Wendel Oltrogge i. V. für Ratsherrn Kamp") == [
+        ("Wendel", "Oltrogge"),
+        (None, "Kamp"),
+    ]
+    # a noun after the surname is no surname, and a sentence goes on after it
+    assert names("Hierzu nimmt Herr Dorsch Stellung.") == [(None, "Dorsch")]
+    assert names("Frau Dorsch Bereich Stadtplanung") == [(None, "Dorsch")]
+    assert names("Dazu gibt Frau Dorsch Auskunft über die Kosten.") == [(None, "Dorsch")]
