@@ -140,6 +140,7 @@ def _attendance_entries(
     entries: list[AttendanceEntry] = []
     faction: str | None = None
     pos = start
+    named_line = -1  # start of the line of the last "Herr Given Surname" entry
     ahead = _Ahead(text, end, lex)
     while pos < end:
         found, person = ahead.next_matches(pos)
@@ -148,6 +149,7 @@ def _attendance_entries(
         if person and (first is None or person.start <= first[1].start()):
             entries.append(_entry(text, person.ref, status, faction, section))
             pos = person.end
+            named_line = text.rfind("\n", 0, person.start) + 1
             continue
         if first is None:
             break
@@ -162,7 +164,10 @@ def _attendance_entries(
             else:
                 faction = m.group(0)
         elif kind == "flipped":
-            entries.append(_flipped_entry(m, status, faction, section))
+            if text.rfind("\n", 0, m.start()) + 1 != named_line:
+                entries.append(_flipped_entry(m, status, faction, section))
+            else:  # "Herr Uwe Kahl Dezernent, Dezernat Finanzen": his job, no "Surname, Given"
+                pos = max(m.end("surname"), least)
         elif kind == "job":
             entries.append(_job_entry(m, status, section))
         elif kind == "run":

@@ -451,3 +451,14 @@ def test_an_unlisted_first_name_before_a_surname_and_what_follows_a_name() -> No
     assert names("Hierzu nimmt Herr Dorsch Stellung.") == [(None, "Dorsch")]
     assert names("Frau Dorsch Bereich Stadtplanung") == [(None, "Dorsch")]
     assert names("Dazu gibt Frau Dorsch Auskunft über die Kosten.") == [(None, "Dorsch")]
+
+
+def test_a_job_after_a_named_person_is_no_surname_given_entry() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Hauptausschusses\n\nAnwesend:\n"
+        "Herr Uwe Kahl  Dezernent, Dezernat Finanzen und Ordnung\n"
+        "Frau Dr. Eva Roth  Fachbereich Bildung, Kultur und Sport\n"
+        "Verwaltung:\nBrandt, Jonas\nKeller, Petra\n\nTagesordnung\n"
+    )
+    listed = [(a.person.surname, a.person.given) for a in parse(_doc(text)).attendance]
+    assert listed == [("Kahl", "Uwe"), ("Roth", "Eva"), ("Brandt", "Jonas"), ("Keller", "Petra")]
