@@ -231,6 +231,13 @@ class _UnitSpec:
             rf"\b(?P<unit>[A-ZÄÖÜ][a-zäöüß]*(?:{lower})|{whole})(?:e?s)?leiter(?:in)?\b"
         )
 
+        # "Planungs- und Baureferentin": "Planungs- und Bau" + "referat"
+        self.referent = re.compile(
+            r"\b(?P<unit>(?:[A-ZÄÖÜ][a-zäöüß]+-[ \t]+und[ \t]+)?"
+            r"(?P<stem>[A-ZÄÖÜ][a-zäöüß]+?))referent(?:in)?\b"
+        )
+        self.not_referates = frozenset(deps["not_referates"])
+
 
 @functools.cache
 def _unit_spec(lex: Lexicon) -> _UnitSpec:
@@ -239,12 +246,22 @@ def _unit_spec(lex: Lexicon) -> _UnitSpec:
 
 def leader_compound_units(text: str, lex: Lexicon) -> Iterator[Mention]:
     """The unit inside a compound leader word: "Kämmereileiterin" -> Kämmerei,
-    "Jugendamtsleiter" -> Jugendamt."""
-    if "leiter" not in text:  # a cheap test before the pattern scans every word
-        return
-    for m in _unit_spec(lex).leader_compound.finditer(text):
-        unit = m.group("unit")
+    "Jugendamtsleiter" -> Jugendamt, "Planungs- und Baureferentin" -> Planungs- und
+    Baureferat."""
+    for m, unit in _compound_leaders(text, lex):
         yield Mention("department", Span(m.start("unit"), m.end("unit")), fold(unit), unit)
+
+
+def _compound_leaders(text: str, lex: Lexicon) -> Iterator[tuple[re.Match[str], str]]:
+    """Compound leader words and the unit each names."""
+    spec = _unit_spec(lex)
+    if "leiter" in text:  # a cheap test before the pattern scans every word
+        for m in spec.leader_compound.finditer(text):
+            yield m, m.group("unit")
+    if "referent" in text:
+        for m in spec.referent.finditer(text):
+            if m.group("stem") not in spec.not_referates:
+                yield m, m.group("unit") + "referat"
 
 
 def office_holder_refs(text: str, lex: Lexicon) -> Iterator[PersonRef]:
@@ -361,9 +378,7 @@ def _apposition_heads(text: str, index: MentionIndex) -> Iterator[Claim]:
 def _compound_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Claim]:
     """ "Kämmereileiterin Susanne Schmitz", "Herr Brandt, Jugendamtsleiter" and "Eva Roth
     (Bezirksamtsleiterin)"."""
-    if "leiter" not in text:
-        return
-    for m in _unit_spec(lex).leader_compound.finditer(text):
+    for m, _ in _compound_leaders(text, lex):
         if _STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
             continue
         unit = index.first_after(m.start("unit"), ("department",), window=0)
@@ -384,11 +399,12 @@ def _compound_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Cl
 
 def _named_after(text: str, index: MentionIndex, pos: int) -> int | None:
     """The person right after a leader word, also past a title or given names the name
-    mention left out ("Bezirksamtsleiterin Dr. Eva Lutz")."""
+    mention left out ("Bezirksamtsleiterin Dr. Eva Lutz"), or in apposition ("die
+    Kämmereileiterin, Frau Schmitz,")."""
     person = index.first_after(pos, ("person",), window=40)
     if person is None:
         return None
-    between = text[pos : index.mentions[person].span.start]
+    between = text[pos : index.mentions[person].span.start].removeprefix(",")
     if between[:1] in ("", " ", "\t") and _UP_TO_TWO_WORDS_RE.fullmatch(between.lstrip(" \t")):
         return person
     return None

@@ -703,3 +703,12 @@ def test_a_compound_leader_word_in_brackets_after_a_name_makes_the_head() -> Non
         "Anwesend:\nVerwaltung: Eva Roth (Bauamtsleiterin), Jan Wulf (Protokoll)\n\nTagesordnung\n"
     )
     assert _heads(ex) == {("roth", "Bauamt")}
+
+
+def test_a_bavarian_referent_title_names_the_referat_and_its_head() -> None:
+    ex = _document(
+        "Zu TOP 2: Die Planungs- und Baureferentin, Frau Dr. Ertl, erläutert den Entwurf. "
+        "Kulturreferent Herr Huber ergänzt. Die Fachreferentin Frau Lang beantwortet Fragen.\n"
+    )
+    assert _labels(ex, "department") == {"Planungs- und Baureferat", "Kulturreferat"}
+    assert _heads(ex) == {("ertl", "Planungs- und Baureferat"), ("huber", "Kulturreferat")}
