@@ -184,7 +184,8 @@ class Lexicon:
     def _compile_person_patterns(self) -> None:
         roles = _alternation(list(self.roles))
         titles = r"(?:(?:Prof\.|Dr\.)(?:\s*(?:med|rer\.\s*nat|phil|jur)\.)?\s*)+"
-        names = rf"(?:(?:{INITIAL}\s*)?{NAME}(?:[ \t]+{NAME})?)"
+        inner = r"(?:(?:von|van|de|ten|ter)[ \t]+(?:(?:der|den|dem)[ \t]+)?)?"
+        names = rf"(?:(?:{INITIAL}\s*)?{NAME}(?:[ \t]+{inner}{NAME})?)"
         particle = r"(?:(?:von|van|de|zu|vom|ten|ter)\s+(?:(?:der|den|dem)\s+)?)?"
         faction = r"(?:\s*\((?P<bracket>[^()\n]{1,60})\))?"
         body = rf"(?P<title>{titles})?(?P<names>{particle}{names})"

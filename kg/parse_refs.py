@@ -105,8 +105,19 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
     if not tokens:
         return None
     given: str | None = None
-    if (
+    inner = [t for t, _ in tokens[1:-1]]
+    if len(tokens) >= 3 and all(t in lex.particles for t in inner):
+        # "Frau Anna von Berg", "Herr Moritz von der Heide  CDU"; not "Herr Kahl von der Stadt"
+        last = tokens[-1]
+        if not is_noun(last[0]) and (
+            is_given_name(tokens[0][0], lex) or _ends_name(m.string, last[1], lex, verbs=False)
+        ):
+            given, particle, tokens = tokens[0][0], inner, [last]
+        else:
+            tokens = tokens[:1]
+    elif (
         len(tokens) >= 2
+        and tokens[1][0] not in lex.particles
         and not is_noun(tokens[1][0])
         and tokens[1][0].lower() not in NOUN_SUFFIXES  # "Frau Rabe Bereich Stadtplanung"
         and (is_given_name(tokens[0][0], lex) or _ends_name(m.string, tokens[1][1], lex))
@@ -161,7 +172,7 @@ def is_noun(word: str) -> bool:
     return any(word.endswith(s) and len(word) > len(s) + 4 for s in NOUN_SUFFIXES)
 
 
-def _ends_name(text: str, pos: int, lex: Lexicon) -> bool:
+def _ends_name(text: str, pos: int, lex: Lexicon, verbs: bool = True) -> bool:
     """Two capitalised words then a line end, bracket or table column gap: "Ratsherr Emre
     Kaya (CDU)", "Herr Jannes Brodersen  Gemeinde Damp"; or then what follows a name in a
     row whose column gaps were lost or in a sentence: a party ("Herr Ole Brandt SPD",
@@ -177,7 +188,7 @@ def _ends_name(text: str, pos: int, lex: Lexicon) -> bool:
     word = after.group(0)
     return (
         _PARTY_WORD_RE.fullmatch(word) is not None
-        or word in lex.cue_heads
+        or (verbs and word in lex.cue_heads)
         or word in lex.roles
         or _is_role_compound(word, lex)
         or is_noun(word)

@@ -462,3 +462,15 @@ def test_a_job_after_a_named_person_is_no_surname_given_entry() -> None:
     )
     listed = [(a.person.surname, a.person.given) for a in parse(_doc(text)).attendance]
     assert listed == [("Kahl", "Uwe"), ("Roth", "Eva"), ("Brandt", "Jonas"), ("Keller", "Petra")]
+
+
+def test_a_first_name_before_a_surname_with_particle() -> None:
+    def names(text: str) -> list[tuple[str | None, str, str | None]]:
+        return [(m.ref.given, m.ref.surname, m.ref.faction) for m in person_refs(text)]
+
+    assert names("Frau Anna von Berg (CDU) fragt nach.") == [("Anna", "von Berg", "CDU")]
+    assert names("Herr Talke von der Heide SPD\n") == [("Talke", "von der Heide", None)]
+    # an office or a place after "von" is no surname
+    assert names("Herr Kahl von der Verwaltung erläutert.") == [(None, "Kahl", None)]
+    assert names("Herr Kahl von der Stadt erläutert.") == [(None, "Kahl", None)]
+    assert names("Ich bitte Herrn Bürgermeister Lutz vom Dezernat II.") == [(None, "Lutz", None)]
