@@ -130,6 +130,9 @@ _TRAILING_FACTION_RE = re.compile(
 )
 # The rest of a row after its faction: a status column, no further name.
 _ROW_REST_RE = re.compile(rf"[^\n]*?(?:{NAME}|[A-ZÄÖÜ]{{2,}})[ \t]+{NAME}")
+_ROW_STATUS_ABSENT = re.compile(
+    r"[^,;()\n]*(?<!\w)(?:abwesend|entschuldigt|fehlt|verhindert)[ \t.]*", re.IGNORECASE
+)
 _ABSENT_WORDS = re.compile(r"\b(?:abwesend|entschuldigt|fehlt|verhindert)\b", re.IGNORECASE)
 
 
@@ -361,6 +364,8 @@ def _entry(
             faction = bracket.group(1)
     if re.match(r"\s*i\.\s?V\.", after) is None and re.search(r"i\.\s?V\.\s+für\s*$", before):
         status = "absent"
+    if _ROW_STATUS_ABSENT.fullmatch(after):
+        status = "absent"  # a status column: "Herr Jan Kahl   FDP   entschuldigt"
     if ref.faction is None and faction is not None:
         ref = PersonRef(
             surname=ref.surname, span=ref.span, given=ref.given, address=ref.address,

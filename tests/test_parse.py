@@ -474,3 +474,14 @@ def test_a_first_name_before_a_surname_with_particle() -> None:
     assert names("Herr Kahl von der Verwaltung erläutert.") == [(None, "Kahl", None)]
     assert names("Herr Kahl von der Stadt erläutert.") == [(None, "Kahl", None)]
     assert names("Ich bitte Herrn Bürgermeister Lutz vom Dezernat II.") == [(None, "Lutz", None)]
+
+
+def test_a_status_column_after_a_named_member_marks_absence() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Finanzausschusses\n\nAnwesend:\n"
+        "Herr Jan Kahl   FDP   entschuldigt\n"
+        "Frau Dr. Eva Roth   Bündnis 90/Die Grünen\n"
+        "Herr Uwe Brandt (SPD), Frau Petra Keller (CDU) verhindert\n\nTagesordnung\n"
+    )
+    status = {a.person.surname: a.status for a in parse(_doc(text)).attendance}
+    assert status == {"Kahl": "absent", "Roth": "present", "Brandt": "present", "Keller": "absent"}
