@@ -24,7 +24,8 @@ from kg.models import AgendaItem, GroupCount, Protocol, Span, Vote, VoteResult
 # one with re.IGNORECASE position by position (about ten times slower).
 _VOTE_WORDS = re.compile(
     r"einstimmig|mehrheitlich|abstimmungsergebnis|gegenstimme|enthaltung|kenntnis(?!nahme)|"
-    r"ja-stimmen|nein-stimmen|beschlossen|beschließt|abgelehnt|vertagt|angenommen"
+    r"ja-stimmen|nein-stimmen|beschlossen|beschließt|abgelehnt|vertagt|angenommen|abgesetzt|"
+    r"zurückgestellt"
 )
 _GROUP_RE = re.compile(
     r"(?P<count>\d+|eine[rn]?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn)\s+"
@@ -53,7 +54,8 @@ def _compiled(lex_id: int, lex: Lexicon) -> dict[str, list[re.Pattern[str]]]:
 def _sentence_patterns(spec: dict[str, list[str]]) -> dict[str, list[re.Pattern[str]]]:
     """A decision sentence of the minutes or a chair's announcement ("Der Antrag wird
     einstimmig beschlossen.", "Damit ist die Überweisung mehrheitlich abgelehnt.") but not a
-    clause reported or wished for ("…, dass der Antrag abgelehnt werden solle"); its end
+    clause reported or wished for ("…, dass der Antrag abgelehnt werden solle"); "Das ist"
+    after the dash of a show of hands ("– Das ist einstimmig beschlossen."); its end
     words as a cheap test before it; a decision a speaker quotes from another meeting."""
 
     def words(key: str) -> str:
@@ -63,7 +65,8 @@ def _sentence_patterns(spec: dict[str, list[str]]) -> dict[str, list[re.Pattern[
     sentence = (
         rf"(?:^|[.!?:–]\s+)(?:{subject}(?:[^.]*?\s)?(?:{words('deciding_verbs')})\b|"
         rf"(?:{subject}[^.]*?\b(?:{words('verbs')})|"
-        rf"(?:{words('announcements')})\s+(?:{words('announcement_verbs')}))\b"
+        rf"(?:{words('announcements')})\s+(?:{words('announcement_verbs')})|"
+        rf"(?<=–\s)(?:{words('after_pause')})\s+(?:{words('announcement_verbs')}))\b"
         rf"(?:(?!\b(?:{words('not_decided')})\b)[^.])*?\b(?:{words('results')}))"
     )
     return {
@@ -89,18 +92,26 @@ def _joined(
     text: str, blocks: Iterator[Span], patterns: dict[str, list[re.Pattern[str]]]
 ) -> list[Span]:
     """Blocks with a block that only gives counts ("Abstimmungsergebnis: 14 Ja-Stimmen")
-    joined to the decision right before it."""
+    joined to the decision right before it, unless that decision has a tally of its own
+    ("Der Antrag wird mit 2 : 9 Stimmen abgelehnt." before the main motion's result)."""
     joined: list[Span] = []
     for block in blocks:
         if (
             joined
             and not text[joined[-1].end : block.start].strip()
             and _result(text[block.start : block.end], patterns) is None
+            and not _tallied(text[joined[-1].start : joined[-1].end], patterns)
         ):
             joined[-1] = Span(joined[-1].start, block.end)
         else:
             joined.append(block)
     return joined
+
+
+def _tallied(body: str, patterns: dict[str, list[re.Pattern[str]]]) -> bool:
+    return any(p.search(body) for p in patterns["count_yes"]) and any(
+        p.search(body) for p in patterns["count_no"]
+    )
 
 
 def _decisions(text: str, block: Span, patterns: dict[str, list[re.Pattern[str]]]) -> list[Span]:

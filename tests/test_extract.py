@@ -712,3 +712,27 @@ def test_a_bavarian_referent_title_names_the_referat_and_its_head() -> None:
     )
     assert _labels(ex, "department") == {"Planungs- und Baureferat", "Kulturreferat"}
     assert _heads(ex) == {("ertl", "Planungs- und Baureferat"), ("huber", "Kulturreferat")}
+
+
+def test_labelled_counts_a_bavarian_tally_a_dash_announcement_and_a_removed_item() -> None:
+    ex = _document(
+        "Niederschrift über die Sitzung des Bauausschusses\n\n"
+        "TOP 1 Neubau der Feuerwache Nord\n\n"
+        "Beschluss:\nDer Ausschuss empfiehlt dem Stadtrat, den Neubau zu beschließen.\n\n"
+        "Abstimmungsergebnis:\nJa-Stimmen: 8   Nein-Stimmen: 3   Enthaltungen: 1\n\n"
+        "TOP 2 Bebauungsplan Nr. 52 „Am Anger“\n\n"
+        "Stadträtin Weber beantragt, die Firsthöhe zu begrenzen. Der Antrag wird mit 3 : 8 "
+        "Stimmen abgelehnt.\n\n"
+        "Beschluss:\nDer Ausschuss billigt den Entwurf.\nAbstimmungsergebnis: 9 : 2 Stimmen\n\n"
+        "TOP 3 Sanierung der Stadthalle\n\n"
+        "Oberbürgermeisterin Kraus: Wer stimmt der Vorlage zu? – Das ist mit großer Mehrheit "
+        "so beschlossen.\n\n"
+        "TOP 4 Verkehrsversuch Marktplatz\n\nDer Punkt wird von der Tagesordnung abgesetzt.\n"
+    )
+    assert [(n, r, y, no) for n, r, _, y, no in _votes(ex)] == [
+        ("1", "Accepted", 8, 3),
+        ("2", "Rejected", 3, 8),
+        ("2", "Accepted", 9, 2),
+        ("3", "Accepted", None, None),
+        ("4", "Deferred", None, None),
+    ]
