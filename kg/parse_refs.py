@@ -191,7 +191,7 @@ def _ends_name(text: str, pos: int, lex: Lexicon, verbs: bool = True) -> bool:
         or (verbs and word in lex.cue_heads)
         or word in lex.roles
         or _is_role_compound(word, lex)
-        or is_noun(word)
+        or word.endswith(NOUN_SUFFIXES)
         or lex.faction_re.match(text, pos + 1) is not None
         or text.startswith(("i. V.", "i.V."), pos + 1)
     )

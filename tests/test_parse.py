@@ -443,6 +443,10 @@ def test_an_unlisted_first_name_before_a_surname_and_what_follows_a_name() -> No
     assert names("Frau Inka Brüggemann Sachgebietsleiterin, Fachbereich Bauen") == [
         ("Inka", "Brüggemann")
     ]
+    assert names("Herr Talke Immendorf Bauleiter\nFrau Enna Vossberg Bauleiterin") == [
+        ("Talke", "Immendorf"),
+        ("Enna", "Vossberg"),
+    ]
     assert names("Ratsherr Wendel Oltrogge i. V. für Ratsherrn Kamp") == [
         ("Wendel", "Oltrogge"),
         (None, "Kamp"),
