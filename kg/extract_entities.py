@@ -295,7 +295,11 @@ def _department_regex(lex: Lexicon) -> re.Pattern[str]:
         rf"|[ \t]+für[ \t]+{name}|[ \t]+{name})?"
         rf"(?P<trunc>\.\.\.|…)?"
         rf"|\b(?P<compound>{pair}[A-ZÄÖÜ][a-zäöüß]+(?:amt|referat)(?:es|s)?"
-        rf"|{pair}(?:[A-ZÄÖÜ][a-zäöüß]*)?(?:Kämmerei|kämmerei|kanzlei|behörde)|{whole})\b)"
+        rf"|{pair}(?:[A-ZÄÖÜ][a-zäöüß]*)?(?:Kämmerei|kämmerei|kanzlei|behörde)|{whole})\b"
+        # "Abfallwirtschaftsbetrieb Kiel", "Ortsverwaltung Nordstadt": a municipal
+        # enterprise or local office only with the name of the town or district it serves
+        rf"|\b(?P<enterprise>[A-ZÄÖÜ][a-zäöüß]+betriebe?|(?:Orts|Bezirks)verwaltung)"
+        rf"(?=[ \t]+[A-ZÄÖÜ]))"
     )
 
 
@@ -348,11 +352,15 @@ def _department_mentions(
     associations = _municipal_amter(text)
     local_names = _local_names(municipality, body, lex)
     for m in pattern.finditer(text):
-        mention = _department_mention(m, numbers, lex)
+        if m.group("enterprise"):
+            mention = _enterprise_mention(text, m, local_names)
+        else:
+            mention = _department_mention(m, numbers, lex)
         if mention is not None and mention.label.startswith(associations):
             continue  # "Amt Schlei-Ostsee" in a letterhead is the municipality, not a unit
         if mention is not None and m.group("compound"):
             mention = _with_local_name(text, mention, local_names)
+
         if mention is not None and not venue.match(text, m.end()):
             neu = bool(
                 re.search(
@@ -373,6 +381,15 @@ def _local_names(municipality: str, body: str, lex: Lexicon) -> frozenset[str]:
     names = set(lex.places["districts"].get(fold(municipality).replace(" ", "-"), []))
     names.update(w for w in (*municipality.split(), *body.split()[1:]) if w[:1].isupper())
     return frozenset(names)
+
+
+def _enterprise_mention(text: str, m: re.Match[str], names: frozenset[str]) -> Mention | None:
+    """ "der Abfallwirtschaftsbetrieb Kiel" is the town's enterprise, "die Ortsverwaltung
+    Nordstadt" its local office; "ein Handwerksbetrieb", "der Schulbetrieb" are not units."""
+    word = m.group("enterprise")
+    enterprise = Mention("department", Span(m.start(), m.end()), fold(word), word)
+    mention = _with_local_name(text, enterprise, names)
+    return None if mention is enterprise else mention
 
 
 def _with_local_name(text: str, mention: Mention, names: frozenset[str]) -> Mention:

@@ -736,3 +736,15 @@ def test_labelled_counts_a_bavarian_tally_a_dash_announcement_and_a_removed_item
         ("3", "Accepted", None, None),
         ("4", "Deferred", None, None),
     ]
+
+
+def test_a_municipal_enterprise_or_local_office_with_the_towns_name_is_a_unit() -> None:
+    ex = _document(
+        "Herr Lenz sagt zu, die Anfrage an den Entsorgungsbetrieb Musterstadt und die "
+        "Ortsverwaltung Nordheide weiterzugeben. Ein Handwerksbetrieb Meier aus dem Ort habe "
+        "angeboten zu helfen; der Schulbetrieb Montag laufe weiter.\n",
+        body="Ortsbeirat Nordheide",
+    )
+    assert _labels(ex, "department") == {
+        "Entsorgungsbetrieb Musterstadt", "Ortsverwaltung Nordheide",
+    }  # fmt: skip
