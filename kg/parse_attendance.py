@@ -61,6 +61,10 @@ def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceSta
         body = line[_ENUMERATION.match(line).end() :].strip().rstrip(":").strip()  # type: ignore[union-attr]
         if body in alone:
             found.append((pos, pos + len(line), *alone[body]))
+        label, colon, _ = line.partition(":")
+        if colon and label[:1].islower() and label[:1].upper() + label[1:] in alone:
+            # a label written in lower case at a line start: "entschuldigt: Ida Lamm"
+            found.append((pos, pos + len(label) + 1, *alone[label[:1].upper() + label[1:]]))
         pos += len(line) + 1
     return sorted(set(found))
 
@@ -167,7 +171,12 @@ def _attendance_entries(
             else:
                 faction = m.group(0)
         elif kind == "flipped":
-            if text.rfind("\n", 0, m.start()) + 1 != named_line:
+            run = _given_surname_run(text, m.start(), entries, lex)
+            if run is not None:  # "Gäste: Ida Lamm, Jan Kahl (SPD)": no "Surname, Given"
+                run_end, run_entries = run
+                entries += [_entry(text, ref, status, faction, section) for ref in run_entries]
+                pos = max(run_end, least)
+            elif text.rfind("\n", 0, m.start()) + 1 != named_line:
                 entries.append(_flipped_entry(m, status, faction, section))
             else:  # "Herr Uwe Kahl Dezernent, Dezernat Finanzen": his job, no "Surname, Given"
                 pos = max(m.end("surname"), least)
@@ -183,6 +192,49 @@ def _attendance_entries(
             entry, pos = _line_entry(text, m, status, faction, section)
             entries.append(entry)
     return entries
+
+
+_RUN_PIECE_RE = re.compile(
+    rf"[ \t]*(?P<title>(?:(?:Prof\.|Dr\.)[ \t]*)+)?(?P<given>{NAME})[ \t]+"
+    rf"(?P<particle>(?:von|van|de|zu|vom|ten|ter)[ \t]+(?:(?:der|den|dem)[ \t]+)?)?"
+    rf"(?P<surname>{NAME})[ \t]*(?:\((?P<bracket>[^()\n]{{1,60}})\))?[ \t]*"
+)
+
+
+def _given_surname_run(
+    text: str, pos: int, entries: list[AttendanceEntry], lex: Lexicon
+) -> tuple[int, list[PersonRef]] | None:
+    """The people of a comma-separated run of "Given Surname" after a line start or label
+    ("Mitglieder: Ida Lamm, Dr. Jan Kahl, Eva Roth"), when a "Surname, Given" match at `pos`
+    falls inside it: the run's first and last entries are two name words, where a run of
+    "Surname, Given" begins with one ("Lamm, Ida Kahl, Jan")."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    start = max(line_start, text.rfind(":", line_start, pos) + 1)
+    if entries and entries[-1].person.span.end > start:
+        return None
+    line_end = text.find("\n", pos)
+    line_end = len(text) if line_end < 0 else line_end
+    pieces = text[start:line_end].split(",")
+    if len(pieces) < 2 or not all(_RUN_PIECE_RE.fullmatch(p) for p in (pieces[0], pieces[-1])):
+        return None
+    refs: list[PersonRef] = []
+    offset = start
+    for piece in pieces:
+        m = _RUN_PIECE_RE.fullmatch(piece)
+        if m is not None and m.group("surname") not in lex.not_surnames:
+            bracket = m.group("bracket")
+            particle = " ".join((m.group("particle") or "").split())
+            refs.append(
+                PersonRef(
+                    surname=f"{particle} {m.group('surname')}".strip(),
+                    span=Span(offset + m.start("given"), offset + m.end("surname")),
+                    given=m.group("given"),
+                    title=(m.group("title") or "").strip() or None,
+                    faction=bracket if bracket and lex.faction_entry(bracket) else None,
+                )
+            )
+        offset += len(piece) + 1
+    return line_end, refs
 
 
 class _Ahead:

@@ -489,3 +489,33 @@ def test_a_status_column_after_a_named_member_marks_absence() -> None:
     )
     status = {a.person.surname: a.status for a in parse(_doc(text)).attendance}
     assert status == {"Kahl": "absent", "Roth": "present", "Brandt": "present", "Keller": "absent"}
+
+
+def test_a_comma_run_of_first_name_and_surname_after_a_label() -> None:
+    text = (
+        "Protokoll der Sitzung des Ortsbeirates\n\nAnwesend:\n"
+        "Ortsbeiratsmitglieder: Talke Immendorf, Dr. Enna Vossberg, Jonas von Alten (SPD), "
+        "Wendel Oltrogge\n"
+        "entschuldigt: Imke Harms, Jasper Tönnies\n\nTagesordnung:\n"
+    )
+    listed = [
+        (a.person.given, a.person.surname, a.person.faction, a.status)
+        for a in parse(_doc(text)).attendance
+    ]
+    assert listed == [
+        ("Talke", "Immendorf", None, "present"),
+        ("Enna", "Vossberg", None, "present"),
+        ("Jonas", "von Alten", "SPD", "present"),
+        ("Wendel", "Oltrogge", None, "present"),
+        ("Imke", "Harms", None, "absent"),
+        ("Jasper", "Tönnies", None, "absent"),
+    ]
+
+
+def test_a_flattened_run_of_surname_and_first_name_stays_flipped() -> None:
+    text = (
+        "Niederschrift\n\nAnwesend:\nSPD-Fraktion Kahl, Uwe Roth, Eva Brandt, Jonas\n"
+        "Verwaltung: Keller, Petra\n\nTagesordnung\n"
+    )
+    listed = [(a.person.given, a.person.surname) for a in parse(_doc(text)).attendance]
+    assert listed == [("Uwe", "Kahl"), ("Eva", "Roth"), ("Jonas", "Brandt"), ("Petra", "Keller")]
