@@ -41,6 +41,10 @@ def _headers(lex: Lexicon) -> tuple[tuple[str, AttendanceStatus, str], ...]:
 _ENUMERATION = re.compile(r"^[ \t]*(?:[a-z0-9]{1,2}[.)][ \t]*)?")
 
 
+# "Ich frage die Verwaltung: …" is a sentence, no list header ("von der Verwaltung:" is one).
+_ARTICLE_BEFORE = re.compile(r"(?<![\w])(?<![Vv]on )(?:der|die|das|den|dem)[ \t]+$")
+
+
 def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceStatus, str]]:
     """Attendance headers as written (word-bounded) or alone on a line ("3. Verwaltung")."""
     head = text[:20000]
@@ -53,7 +57,11 @@ def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceSta
             end = start + len(written)
             before = head[start - 1] if start else " "
             after = head[end] if end < len(head) else " "
-            if not (before.isalnum() or before in "_(") and not (after.isalnum() or after == "_"):
+            if (
+                not (before.isalnum() or before in "_(")
+                and not (after.isalnum() or after == "_")
+                and _ARTICLE_BEFORE.search(head, max(0, start - 5), start) is None
+            ):
                 found.append((start, end, status, bare))
             start = head.find(written, start + 1)
     pos = 0

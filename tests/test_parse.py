@@ -519,3 +519,19 @@ def test_a_flattened_run_of_surname_and_first_name_stays_flipped() -> None:
     )
     listed = [(a.person.given, a.person.surname) for a in parse(_doc(text)).attendance]
     assert listed == [("Uwe", "Kahl"), ("Eva", "Roth"), ("Jonas", "Brandt"), ("Petra", "Keller")]
+
+
+def test_a_header_word_inside_a_sentence_starts_no_attendance_list() -> None:
+    text = (
+        "Stadtrat\nAuszug - Haushalt 2026\n\nTOP: Ö 4\n\n"
+        "Frau Keller (SPD): Ich frage die Verwaltung: Wann liegt der Bericht vor?\n"
+        "Herr Brandt antwortet, im Herbst.\n"
+    )
+    protocol = parse(_doc(text))
+    assert protocol.attendance == ()
+    assert [t.speaker.surname for t in protocol.items[0].turns] == ["Keller", "Brandt"]
+    listed = parse(_doc("Anwesend: Kahl, Uwe (SPD) von der Verwaltung: Roth, Eva\n")).attendance
+    assert [(a.person.surname, a.section) for a in listed] == [
+        ("Kahl", "Anwesend"),
+        ("Roth", "Verwaltung"),
+    ]
