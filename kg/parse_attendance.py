@@ -131,7 +131,8 @@ _JOB_TITLE_RE = re.compile(
     rf"(?<![\w.])(?P<job>(?:Techn\.|Verw\.)?[ \t]*[A-ZÄÖÜ][\wäöüß]*(?:verwaltungsrat|amtsrat|"
     rf"amtsrätin|angestellter?|inspektor(?:in)?|sekretär(?:in)?|oberrat|oberrätin|direktor(?:in)?|"
     rf"amtmann|amtfrau|beauftragter?|referent(?:in)?)|St[A-Z]{{1,3}}|L?St[A-Z]{{1,3}}[`']in)"
-    rf"[ \t]+(?P<surname>{NAME})(?![\w-])"
+    rf"[ \t]+(?:(?:Prof\.|Dr\.)[ \t]*)*"
+    rf"(?:(?P<given>{NAME})[ \t]+(?={NAME}[ \t]*(?:\n|$|,|\()))?(?P<surname>{NAME})(?![\w.-])"
 )
 # Between a listed name and a faction on the same line: "RM Axel Thieme DVU",
 # "RM Nursen Konak Fraktion „Die Linken im Rat“", "RM Joachim Fischer (SPD" (bracket unclosed).
@@ -287,6 +288,7 @@ def _job_entry(m: re.Match[str], status: AttendanceStatus, section: str) -> Atte
     ref = PersonRef(
         surname=m.group("surname"),
         span=Span(m.start("job"), m.end("surname")),
+        given=m.group("given"),
         address=address,
         role=title,
     )

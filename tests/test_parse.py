@@ -535,3 +535,12 @@ def test_a_header_word_inside_a_sentence_starts_no_attendance_list() -> None:
         ("Kahl", "Anwesend"),
         ("Roth", "Verwaltung"),
     ]
+
+
+def test_a_job_title_before_academic_titles_and_a_full_name() -> None:
+    text = (
+        "Niederschrift\n\nAnwesend:\nVerwaltung\nUmweltreferentin Prof. Dr. Enna Vossberg\n"
+        "Stadtoberinspektor Dr. Brandt\n\nTagesordnung\n"
+    )
+    listed = [(a.person.given, a.person.surname) for a in parse(_doc(text)).attendance]
+    assert listed == [("Enna", "Vossberg"), (None, "Brandt")]
