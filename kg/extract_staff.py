@@ -43,6 +43,7 @@ _LEAD_PREFIX_RE = re.compile(
 )
 # Units are noun phrases: lower-case words in them are joiners or abbreviations ("päd.").
 _LOWER_WORD_RE = re.compile(r"(?<![\wäöüß.-])[a-zäöüß]+(?![\wäöüß.-])")
+_DOUBLE_NAME_RE = re.compile(r"[A-ZÄÖÜ][a-zäöüß]+-[A-ZÄÖÜ][a-zäöüß]+")
 _STELLV_RE = re.compile(r"stellv|stellvertret", re.IGNORECASE)
 # The text patterns below begin with a literal word, which lets the regex engine skip
 # quickly to its occurrences; `_at_word_start` stands in for a leading \b.
@@ -199,7 +200,12 @@ def _looks_like_unit(unit: str, lex: Lexicon, in_staff: bool) -> bool:
     ):
         return False
     named = unit in spec.short_units or unit.startswith(spec.prefixes) or _CODE_RE.match(unit)
-    coded = in_staff and (any(c.isdigit() for c in unit) or "/" in unit or "-" in unit)
+    # "57/FABIDO", "WBF-Do", "dortmund-project"; not a double surname ("Reuter-Lang")
+    coded = in_staff and (
+        any(c.isdigit() for c in unit)
+        or "/" in unit
+        or ("-" in unit and not _DOUBLE_NAME_RE.fullmatch(unit))
+    )
     if not (named or coded or spec.words.search(unit)):
         return False
     if any(w not in spec.joiners for w in _LOWER_WORD_RE.findall(unit)):

@@ -9,6 +9,8 @@ import pytest
 
 from kg.evaluate import _surname
 from kg.extract import extract
+from kg.extract_staff import _looks_like_unit
+from kg.lexicon import lexicon
 from kg.models import Extraction, SourceDocument
 from kg.parse import parse
 from kg.sources import read_document
@@ -748,3 +750,10 @@ def test_a_municipal_enterprise_or_local_office_with_the_towns_name_is_a_unit() 
     assert _labels(ex, "department") == {
         "Entsorgungsbetrieb Musterstadt", "Ortsverwaltung Nordheide",
     }  # fmt: skip
+
+
+def test_a_double_surname_on_a_staff_line_is_no_unit_code() -> None:
+    lex = lexicon()
+    assert not _looks_like_unit("Meyer-Sommer", lex, in_staff=True)
+    assert _looks_like_unit("WBF-Do", lex, in_staff=True)
+    assert _looks_like_unit("dortmund-project", lex, in_staff=True)
