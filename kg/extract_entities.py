@@ -303,7 +303,7 @@ def _department_regex(lex: Lexicon) -> re.Pattern[str]:
     )
 
 
-_NUMBER_ALIAS_RE = re.compile(r"\A[ \t]*\((?:FB|Fachbereich|Amt)?[ \t]*(?P<num>\d{1,3})\)")
+_NUMBER_ALIAS_RE = re.compile(r"[ \t]*\((?:FB|Fachbereich|Amt)?[ \t]*(?P<num>\d{1,3})\)")
 
 
 @functools.cache

@@ -757,3 +757,11 @@ def test_a_double_surname_on_a_staff_line_is_no_unit_code() -> None:
     assert not _looks_like_unit("Meyer-Sommer", lex, in_staff=True)
     assert _looks_like_unit("WBF-Do", lex, in_staff=True)
     assert _looks_like_unit("dortmund-project", lex, in_staff=True)
+
+
+def test_a_unit_number_in_brackets_after_the_name_is_the_same_unit() -> None:
+    ex = _document(
+        "Von der Verwaltung:\nFrau Kirsch, Leiterin des Fachbereichs Schule und Sport (FB 40)\n\n"
+        "Frau Kirsch erläutert, der FB 40 habe die Planung abgeschlossen.\n"
+    )
+    assert _labels(ex, "department") == {"Fachbereich Schule und Sport"}
