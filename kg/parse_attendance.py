@@ -163,6 +163,8 @@ def _attendance_entries(
         matches = [(kind, m) for kind, m in found if m is not None]
         first = min(matches, key=lambda km: km[1].start()) if matches else None
         if person and (first is None or person.start <= first[1].start()):
+            if _opens_minutes(text, person, lex):
+                break
             entries.append(_entry(text, person.ref, status, faction, section))
             pos = person.end
             named_line = text.rfind("\n", 0, person.start) + 1
@@ -201,6 +203,17 @@ def _attendance_entries(
             entry, pos = _line_entry(text, m, status, faction, section)
             entries.append(entry)
     return entries
+
+
+def _opens_minutes(text: str, person: RefMatch, lex: Lexicon) -> bool:
+    """After a blank line, a sentence with a speech verb after the person ("Ortsvorsteherin
+    Roth eröffnet um 18 Uhr die Sitzung und stellt …") starts the minutes: the list is over."""
+    line_start = text.rfind("\n", 0, person.start) + 1
+    if not text.endswith("\n\n", 0, line_start) or text[line_start : person.start].strip():
+        return False
+    line_end = text.find("\n", person.end)
+    rest = text[person.end : len(text) if line_end < 0 else line_end].split()
+    return len(rest) >= 5 and rest[0] in lex.cue_heads and rest[0] not in lex.not_turn_verbs
 
 
 _RUN_PIECE_RE = re.compile(

@@ -544,3 +544,15 @@ def test_a_job_title_before_academic_titles_and_a_full_name() -> None:
     )
     listed = [(a.person.given, a.person.surname) for a in parse(_doc(text)).attendance]
     assert listed == [("Enna", "Vossberg"), (None, "Brandt")]
+
+
+def test_the_attendance_list_ends_where_the_minutes_begin() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Ortsbeirates\n\nAnwesend:\n"
+        "Ortsvorsteher Jan Kahl (SPD)\nEva Roth (CDU)\n\n"
+        "Es fehlte entschuldigt: Frau Petra Keller (FDP)\n\n"
+        "Ortsvorsteher Kahl eröffnet um 19:00 Uhr die Sitzung und begrüßt die Gäste.\n"
+        "Frau Keller ist entschuldigt.\n"
+    )
+    status = [(a.person.surname, a.status) for a in parse(_doc(text)).attendance]
+    assert status == [("Kahl", "present"), ("Roth", "present"), ("Keller", "absent")]
