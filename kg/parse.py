@@ -462,6 +462,7 @@ def _subject_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef
     rest = text[ref.end : min(limit, ref.end + 120)]
     if rest.lstrip().startswith(","):
         rest = re.sub(r"^\s*,[^,.;:]{1,80},", " ", rest)
+    rest = _ORIGIN_RE.sub(" ", rest, count=1)  # "Herr Kahl aus Elze fragt …"
     verb = _WORD.search(rest)
     if verb is None or verb.start() > 2:
         return None
@@ -500,7 +501,11 @@ def _inverted_speaker(
     return ref.ref if ref is not None else None
 
 
-_LEAD_RE = re.compile(r"(?:Der|Die)\s+(?:[A-ZÄÖÜ][\w-]+\s*,\s*)?")
+_LEAD_RE = re.compile(
+    r"(?:Der|Die)\s+(?:[A-ZÄÖÜ][\w-]+\s*,\s*)?|(?:Erste|Zweite|Dritte)r?\s+(?=[A-ZÄÖÜ])"
+)
+# Where a citizen comes from, between the name and the verb: "aus Elze", "aus Bad Pyrmont".
+_ORIGIN_RE = re.compile(rf"^[ \t]+aus[ \t]+{NAME}(?:[ \t]+{NAME})?(?=[ \t]+[a-zäöüß])")
 _SENTENCE_END_RE = re.compile(r"[.!?]\s")
 _SPACES_RE = re.compile(r"\s*")
 

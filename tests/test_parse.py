@@ -556,3 +556,14 @@ def test_the_attendance_list_ends_where_the_minutes_begin() -> None:
     )
     status = [(a.person.surname, a.status) for a in parse(_doc(text)).attendance]
     assert status == [("Kahl", "present"), ("Roth", "present"), ("Keller", "absent")]
+
+
+def test_turns_of_a_citizen_from_a_place_and_an_ordinal_role() -> None:
+    text = (
+        "Ö 3  Einwohnerfragestunde\n\n"
+        "Frau Keller aus Bad Pyrmont fragt nach dem Radweg. Zweiter Bürgermeister Brandt "
+        "antwortet, die Planung beginne im Frühjahr.\nHerr Kahl aus der Nachbarschaft ist "
+        "ebenfalls anwesend.\n"
+    )
+    turns = parse(_doc(text)).items[-1].turns
+    assert [t.speaker.surname for t in turns] == ["Keller", "Brandt"]
