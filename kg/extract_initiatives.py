@@ -76,8 +76,8 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
         (
             tuple(plans),
             re.compile(
-                rf"\b(?P<plan>{_alternatives(plans)})(?:es|s)?[ \t]+Nr\.[ \t]*"
-                rf"(?P<number>\d{{1,4}}(?:[ \t]?[A-Z]\b)?)[ \t]*"
+                rf"\b(?P<plan>{_alternatives(plans)})(?:es|s)?[ \t]+(?:Nr\.[ \t]*"
+                rf"(?P<number>\d{{1,4}}(?:/\d{{1,4}})?(?:[ \t]?[A-Z]\b)?)[ \t]*)?"
                 rf"{_OPEN_QUOTE}(?P<plan_name>{_QUOTED}){_CLOSE_QUOTE}"
             ),
         ),
@@ -155,8 +155,8 @@ def _initiative_label(m: re.Match[str]) -> str | None:
     if g.get("works"):
         return " ".join(g["works"].split())
     if g.get("plan"):
-        number = " ".join(g["number"].split())
-        return f"{g['plan']} Nr. {number} „{g['plan_name'].strip()}“"
+        number = f" Nr. {' '.join(g['number'].split())}" if g.get("number") else ""
+        return f"{g['plan']}{number} „{g['plan_name'].strip()}“"
     if g.get("quoted_head"):
         return f"{g['quoted_head']} {g['quoted'].strip()}"
     if g.get("head"):

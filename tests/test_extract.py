@@ -765,3 +765,14 @@ def test_a_unit_number_in_brackets_after_the_name_is_the_same_unit() -> None:
         "Frau Kirsch erläutert, der FB 40 habe die Planung abgeschlossen.\n"
     )
     assert _labels(ex, "department") == {"Fachbereich Schule und Sport"}
+
+
+def test_a_plan_with_a_quoted_name_is_an_initiative_with_or_without_a_number() -> None:
+    ex = _document(
+        'TOP 5 Bebauungsplan Nr. 8/12 "Am Kirchberg" – Satzungsbeschluss\n\n'
+        "Der Rat beschließt den Bebauungsplan „Alter Güterbahnhof“ als Satzung. Ein neuer "
+        "Bebauungsplan sei nicht erforderlich.\n"
+    )
+    assert _labels(ex, "initiative") == {
+        "Bebauungsplan Nr. 8/12 „Am Kirchberg“", "Bebauungsplan „Alter Güterbahnhof“",
+    }  # fmt: skip
