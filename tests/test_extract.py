@@ -776,3 +776,15 @@ def test_a_plan_with_a_quoted_name_is_an_initiative_with_or_without_a_number() -
     assert _labels(ex, "initiative") == {
         "Bebauungsplan Nr. 8/12 „Am Kirchberg“", "Bebauungsplan „Alter Güterbahnhof“",
     }  # fmt: skip
+
+
+def test_packages_funding_guidelines_and_trials_with_a_name_are_initiatives() -> None:
+    ex = _document(
+        "Frau Roth erläutert das Maßnahmenpaket Hitzeschutz. Anträge seien nach der "
+        "Förderrichtlinie Barrierefreies Wohnen möglich; der Verkehrsversuch Marktstraße "
+        "laufe bis Oktober. Ein Maßnahmenpaket werde noch geschnürt.\n"
+    )
+    assert _labels(ex, "initiative") == {
+        "Maßnahmenpaket Hitzeschutz", "Förderrichtlinie Barrierefreies Wohnen",
+        "Verkehrsversuch Marktstraße",
+    }  # fmt: skip
