@@ -335,23 +335,24 @@ def _affiliation_heads(protocol: Protocol, index: MentionIndex, lex: Lexicon) ->
         has_lead = spec.lead_words.search(text, segment.start, segment.end) is not None
         if person is None or not (has_lead or entry.person.role in head_roles):
             continue
-        units = [
-            u
-            for u in index.in_span(Span(entry.person.span.start, segment.end + 80), "department")
-            if index.mentions[u].span.start < segment.end
-        ]
+        # the units of the whole line: "Dezernent, Dezernat X" names the unit past the comma
+        near = index.in_span(Span(entry.person.span.start, segment.end + 80), "department")
+        units = [u for u in near if index.mentions[u].span.start < segment.end]
+        line_units = [u for u in near if index.mentions[u].span.start < whole.end]
         if units and entry.person.role in head_roles:
             yield _claim(index, person, units[0])  # "Frau Senatorin Borns, FB 4 Kultur"
         for lead in spec.lead_words.finditer(text, segment.start, segment.end):
             if _STELLV_RE.search(text, max(segment.start, lead.start() - 16), lead.start()):
                 continue
-            unit = _unit_at_lead(index, units, lead)
+            unit = _unit_at_lead(index, units, lead, line_units)
             if unit is not None:
                 yield _claim(index, person, unit)
 
 
-def _unit_at_lead(index: MentionIndex, units: list[int], lead: re.Match[str]) -> int | None:
-    after = [u for u in units if 0 <= index.mentions[u].span.start - lead.start() <= 24]
+def _unit_at_lead(
+    index: MentionIndex, units: list[int], lead: re.Match[str], line_units: list[int]
+) -> int | None:
+    after = [u for u in line_units if 0 <= index.mentions[u].span.start - lead.start() <= 24]
     if after:
         return after[0]
     before = [u for u in units if index.mentions[u].span.end <= lead.start()]
@@ -391,6 +392,8 @@ def _compound_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Cl
         if unit is None:
             continue
         person = _person_around(index, m.start())
+        if person is None:  # the name mention took in the role word's end ("Baureferentin")
+            person = _person_around(index, m.end() - 1)
         if person is None:
             person = _named_after(text, index, m.end())
         if person is None:

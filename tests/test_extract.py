@@ -788,3 +788,15 @@ def test_packages_funding_guidelines_and_trials_with_a_name_are_initiatives() ->
         "Maßnahmenpaket Hitzeschutz", "Förderrichtlinie Barrierefreies Wohnen",
         "Verkehrsversuch Marktstraße",
     }  # fmt: skip
+
+
+def test_a_role_and_unit_column_after_a_listed_name_makes_the_head() -> None:
+    ex = _document(
+        "Anwesend\nMitglieder\nFrau Ute Lamm\tSPD\nVerwaltung\n"
+        "Herr Paul Kessler\tDezernent, Dezernat Bildung und Sport\n"
+        "Frau Eva Brandt\tSachbearbeiterin, Fachdienst Schulen\n"
+        "Bau- und Kulturreferentin Prof. Dr. Anna Huber\n\nTagesordnung\n"
+    )
+    assert _heads(ex) == {
+        ("kessler", "Dezernat Bildung und Sport"), ("huber", "Bau- und Kulturreferat"),
+    }  # fmt: skip
