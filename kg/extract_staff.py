@@ -329,17 +329,19 @@ def _affiliation_heads(protocol: Protocol, index: MentionIndex, lex: Lexicon) ->
     text = protocol.document.text
     spec = _unit_spec(lex)
     head_roles = spec.head_roles
+    heading_roles = _heading_roles(protocol, head_roles)
     for entry, whole in _affiliation_segments(protocol):
         person = index.person_at(entry.person.span.start)
         segment = Span(whole.start, whole.start + _area_end(whole.quote(text)))
         has_lead = spec.lead_words.search(text, segment.start, segment.end) is not None
-        if person is None or not (has_lead or entry.person.role in head_roles):
+        role = entry.person.role or heading_roles.get(entry.person.span.start)
+        if person is None or not (has_lead or role in head_roles):
             continue
         # the units of the whole line: "Dezernent, Dezernat X" names the unit past the comma
         near = index.in_span(Span(entry.person.span.start, segment.end + 80), "department")
         units = [u for u in near if index.mentions[u].span.start < segment.end]
         line_units = [u for u in near if index.mentions[u].span.start < whole.end]
-        if units and entry.person.role in head_roles:
+        if units and role in head_roles:
             yield _claim(index, person, units[0])  # "Frau Senatorin Borns, FB 4 Kultur"
         for lead in spec.lead_words.finditer(text, segment.start, segment.end):
             if _STELLV_RE.search(text, max(segment.start, lead.start() - 16), lead.start()):
@@ -347,6 +349,26 @@ def _affiliation_heads(protocol: Protocol, index: MentionIndex, lex: Lexicon) ->
             unit = _unit_at_lead(index, units, lead, line_units)
             if unit is not None:
                 yield _claim(index, person, unit)
+
+
+def _heading_roles(protocol: Protocol, head_roles: frozenset[str]) -> dict[int, str]:
+    """Listed persons under a heading line that is a role word heading units ("Beigeordnete"
+    over "Frau Dr. Eva Lutz<TAB>Geschäftsbereich Soziales"), by the start of their name; the
+    next heading that is no such role word ends them."""
+    text = protocol.document.text
+    starts = sorted(e.person.span.start for e in protocol.attendance)
+    entry_lines = {text.rfind("\n", 0, start) + 1 for start in starts}
+    roles: dict[int, str] = {}
+    role = None
+    for start in starts:
+        line_start = text.rfind("\n", 0, start) + 1
+        above_start = text.rfind("\n", 0, max(0, line_start - 1)) + 1
+        above = text[above_start : max(0, line_start - 1)].strip()
+        if line_start > 0 and above and above_start not in entry_lines:
+            role = above if above in head_roles else None
+        if role is not None:
+            roles[start] = role
+    return roles
 
 
 def _unit_at_lead(

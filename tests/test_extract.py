@@ -800,3 +800,17 @@ def test_a_role_and_unit_column_after_a_listed_name_makes_the_head() -> None:
     assert _heads(ex) == {
         ("kessler", "Dezernat Bildung und Sport"), ("huber", "Bau- und Kulturreferat"),
     }  # fmt: skip
+
+
+def test_a_role_heading_over_listed_names_makes_each_the_head_of_the_unit_beside_it() -> None:
+    ex = _document(
+        "Anwesend sind:\nStadtverordnete\nFrau Ute Lamm\tSPD\nHerr Jan Kohl\tCDU\n"
+        "Beigeordnete\nFrau Dr. Eva Lutz\tGeschäftsbereich Soziales und Gesundheit\n"
+        "Herr Tim Rahn\tGeschäftsbereich Ordnung und Sicherheit\n"
+        "Verwaltung\nFrau Ida Sommer\tGeschäftsbereich Soziales und Gesundheit\n\n"
+        "Tagesordnung\n"
+    )
+    assert _heads(ex) == {
+        ("lutz", "Geschäftsbereich Soziales und Gesundheit"),
+        ("rahn", "Geschäftsbereich Ordnung und Sicherheit"),
+    }
