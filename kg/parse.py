@@ -455,7 +455,7 @@ def _subject_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef
     start = lead.end() if lead else pos
     first = _WORD.match(text, start)
     if first is None or first.group(0) not in lex.ref_openers:
-        return None
+        return _titled_speaker(text, start, limit, lex)
     ref = person_ref_at(text, start, min(limit, start + 160))
     if ref is None:
         return None
@@ -475,6 +475,29 @@ def _subject_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef
         if rest[end : end + 1] not in ("-", "/"):
             return ref.ref
     return None
+
+
+_TITLED_SUBJECT_RE = re.compile(
+    rf"(?P<title>(?:(?:Prof\.|Dr\.)[ \t]*)+)(?:(?P<given>{NAME})[ \t]+)?(?P<surname>{NAME})"
+    r"[ \t]+(?P<verb>[a-zäöüß]+)"
+)
+
+
+def _titled_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef | None:
+    """'Prof. Dr. Kahl erwidert …': a name with an academic title and no address, followed
+    by a speech verb."""
+    m = _TITLED_SUBJECT_RE.match(text, pos, limit)
+    if m is None or m.group("verb") not in lex.cue_heads or m.group("verb") in lex.not_turn_verbs:
+        return None
+    given, surname = m.group("given"), m.group("surname")
+    if surname in lex.not_surnames or given in lex.roles or given in lex.not_surnames:
+        return None
+    return PersonRef(
+        surname=surname,
+        span=Span(pos, m.end("surname")),
+        given=given,
+        title=" ".join(m.group("title").split()),
+    )
 
 
 def _inverted_speaker(

@@ -567,3 +567,17 @@ def test_turns_of_a_citizen_from_a_place_and_an_ordinal_role() -> None:
     )
     turns = parse(_doc(text)).items[-1].turns
     assert [t.speaker.surname for t in turns] == ["Keller", "Brandt"]
+
+
+def test_a_titled_name_without_address_speaks_with_a_speech_verb() -> None:
+    text = (
+        "Ö 2  Klimaschutzkonzept\n\nFrau Keller fragt nach den Kosten. Prof. Dr. Vossberg "
+        "erwidert, die Kosten seien gedeckt.\nDr. Kahl-Immendorf erläutert die Förderung.\n"
+        "Dr. Roth ist Mitglied des Beirats.\n"
+    )
+    turns = parse(_doc(text)).items[-1].turns
+    assert [(t.speaker.surname, t.speaker.title) for t in turns] == [
+        ("Keller", None),
+        ("Vossberg", "Prof. Dr."),
+        ("Kahl-Immendorf", "Dr."),
+    ]
