@@ -343,6 +343,7 @@ def _stored_document(
     return SourceDocument(
         key=key, path=meta["file"], sha256=sha256, text=meta["text"], municipality=municipality,
         media_type=meta.get("format", "text/plain"), url=url,
+        body=meta.get("body"), date=(meta.get("date") or "")[:10] or None,
     )  # fmt: skip
 
 

@@ -230,11 +230,6 @@ def test_two_files_of_one_document_end_as_the_last_one(tmp_path: Path) -> None:
     assert rows == expected and len(rows) > 100
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="kg.pipeline_resolution._stored_document rebuilds documents of an interrupted run "
-    "without body/date (stored_metadata has them), so the resumed store differs from a clean one",
-)
 def test_an_interrupted_ingest_keeps_its_batches_and_resumes(
     tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
