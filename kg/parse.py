@@ -456,6 +456,8 @@ def _subject_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef
     first = _WORD.match(text, start)
     if first is None or first.group(0) not in lex.ref_openers:
         return _titled_speaker(text, start, limit, lex)
+    if first.group(0) == "Herrn":
+        return None  # dative or accusative, no subject: "Herrn Kahl möchte ich entgegnen, …"
     ref = person_ref_at(text, start, min(limit, start + 160))
     if ref is None:
         return None

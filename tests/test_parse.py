@@ -581,3 +581,13 @@ def test_a_titled_name_without_address_speaks_with_a_speech_verb() -> None:
         ("Vossberg", "Prof. Dr."),
         ("Kahl-Immendorf", "Dr."),
     ]
+
+
+def test_herrn_opening_a_sentence_is_no_speaker() -> None:
+    text = (
+        "Ö 5  Radverkehr\n\nHerr Brandt (SPD): Wir stimmen zu.\n\n"
+        "Frau Keller (CDU): Herrn Brandt möchte ich widersprechen. Die Kosten sind zu hoch.\n"
+    )
+    turns = parse(_doc(text)).items[-1].turns
+    assert [t.speaker.surname for t in turns] == ["Brandt", "Keller"]
+    assert text[turns[1].span.start : turns[1].span.end].endswith("zu hoch.")
