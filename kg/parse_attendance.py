@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 
 from kg.lexicon import NAME, Lexicon, lexicon
 from kg.models import AttendanceEntry, AttendanceStatus, PersonRef, Span
-from kg.parse_refs import RefMatch, is_given_name, is_noun, scan_person_ref
+from kg.parse_refs import NOUN_SUFFIXES, RefMatch, is_given_name, is_noun, scan_person_ref
 
 
 def parse_attendance(
@@ -314,7 +314,10 @@ def _run_entry(
     """'Malte Kurz (GRÜNE)' in a run of names: a first name, or a faction in the bracket."""
     given, surname, bracket = m.group("given"), m.group("surname"), m.group("bracket")
     named_faction = lex.faction_entry(bracket) is not None
-    if not (is_given_name(given, lex) or named_faction) or surname in lex.not_surnames:
+    task = bracket.strip() in lex.layout["staff_sections"] or bracket.strip().endswith(
+        NOUN_SUFFIXES
+    )  # "Niels Adomeit (Protokoll)", "Eva Roth (Ortsamtsleiterin)"
+    if not (is_given_name(given, lex) or named_faction or task) or surname in lex.not_surnames:
         return None
     if is_noun(surname) and not is_given_name(given, lex):
         return None  # "Freie Wählergemeinschaft (FWG)" names a party; "Petra Hartung" is one

@@ -591,3 +591,13 @@ def test_herrn_opening_a_sentence_is_no_speaker() -> None:
     turns = parse(_doc(text)).items[-1].turns
     assert [t.speaker.surname for t in turns] == ["Brandt", "Keller"]
     assert text[turns[1].span.start : turns[1].span.end].endswith("zu hoch.")
+
+
+def test_a_run_entry_with_a_task_in_brackets_is_a_person() -> None:
+    text = (
+        "Protokoll\n\nAnwesend:\n"
+        "Verwaltung: Talke Immendorf (Amtsleiterin), Wendel Oltrogge (Protokoll)\n"
+        "Gäste: Freie Wählergemeinschaft (FWG)\n\nTagesordnung:\n"
+    )
+    listed = [(a.person.given, a.person.surname) for a in parse(_doc(text)).attendance]
+    assert listed == [("Talke", "Immendorf"), ("Wendel", "Oltrogge")]
