@@ -26,6 +26,7 @@ from typing import Any
 
 import networkx as nx
 
+from bench.rows import row as _row
 from kg.analyse_metrics import (
     BETWEENNESS_SAMPLES,
     betweenness,
@@ -69,12 +70,6 @@ def _timed(function: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = function()
     return time.perf_counter() - start, result
-
-
-def _row(name: str, value: float, unit: str, baseline: float | None = None) -> dict[str, Any]:
-    ratio = round(value / baseline, 4) if baseline else None
-    return {"name": name, "value": round(value, 4), "unit": unit, "baseline": baseline,
-            "ratio": ratio}  # fmt: skip
 
 
 def _top(values: dict[str, float], k: int = 20) -> set[str]:

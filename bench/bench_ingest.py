@@ -32,6 +32,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.rows import row
+
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -217,12 +219,6 @@ def accuracy_rows(texts: list[Path]) -> list[dict[str, Any]]:
         row(f"accuracy.{category}_f1 ({len(texts)} docs)", scores[category].f1, "F1")
         for category in ACCURACY
     ]
-
-
-def row(name: str, value: float | None, unit: str, baseline: float | None = None) -> dict[str, Any]:
-    """One result row; `ratio` = value / baseline when both are known."""
-    ratio = value / baseline if value is not None and baseline else None
-    return {"name": name, "value": value, "unit": unit, "baseline": baseline, "ratio": ratio}
 
 
 # ---------------------------------------------------------------- measured child processes

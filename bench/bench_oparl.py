@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from bench.rows import row as _row
 from kg.oparl_http import FetchOptions
 from kg.pipeline_oparl import import_oparl
 from kg.settings import Settings
@@ -223,12 +224,6 @@ def _timed(work: Any) -> tuple[float, Any]:
     start = time.perf_counter()
     result = work()
     return time.perf_counter() - start, result
-
-
-def _row(name: str, value: float, unit: str, baseline: float | None) -> dict[str, Any]:
-    ratio = round(value / baseline, 4) if baseline else None
-    return {"name": name, "value": round(value, 3), "unit": unit,
-            "baseline": round(baseline, 3) if baseline else None, "ratio": ratio}  # fmt: skip
 
 
 def main() -> None:

@@ -27,6 +27,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from bench.rows import row as _row
 from bench.sparql_graph import BASE, FOAF, RDF, RDFS, RG, S, Shape, generate
 from kg.store import OXIGRAPH_DIR, Store
 
@@ -127,12 +128,6 @@ def run(quick: bool) -> list[dict[str, Any]]:
              view_s, "s", copy_s),
         _row("peak RSS of the process: view vs in-memory copy", view_mb, "MB", copy_mb),
     ]  # fmt: skip
-
-
-def _row(name: str, value: float, unit: str, baseline: float | None) -> dict[str, Any]:
-    ratio = round(value / baseline, 4) if baseline else None
-    return {"name": name, "value": round(value, 3), "unit": unit,
-            "baseline": round(baseline, 3) if baseline else None, "ratio": ratio}  # fmt: skip
 
 
 def main() -> None:

@@ -34,6 +34,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Dataset
 
+from bench.rows import row as _row
 from bench.sparql_graph import Shape, generate
 from kg.query import bind_values, parse_params, saved_queries
 from kg.store import OXIGRAPH_DIR, Store
@@ -241,17 +242,6 @@ def _query_row(name: str, ours: list[float], theirs: list[float] | str) -> dict[
     return _row(
         f"query {name}{kind}: median latency", value, "ms", statistics.median(theirs) * 1000
     )
-
-
-def _row(name: str, value: float, unit: str, baseline: float | None) -> dict[str, Any]:
-    ratio = value / baseline if baseline else None
-    return {
-        "name": name,
-        "value": round(value, 3),
-        "unit": unit,
-        "baseline": baseline,
-        "ratio": ratio,
-    }
 
 
 def main(argv: list[str] | None = None) -> int:
