@@ -335,7 +335,12 @@ def test_gold_literals_occur_in_corpus_text(gold: tuple[str, dict[str, Any]]) ->
     if not source.is_file():
         pytest.skip(f"{source} is absent; cannot check the literals of {stem}")
     text = source.read_text(encoding="utf-8")
-    flat = " ".join(text.split())
+    check_literals(stem, data, text, " ".join(text.split()))
+
+
+def check_literals(stem: str, data: dict[str, Any], text: str, flat: str) -> None:
+    """Names, paper numbers and item numbers occur in `text`, item titles in `flat` (the text
+    with whitespace collapsed: titles may span lines)."""
     for person in data["persons"]:
         for key in ("surname", "given"):
             value = person[key]
