@@ -146,10 +146,7 @@ def prepare_document(
 
     def work() -> Outcome:
         registry = (registries or {}).get(document.municipality)
-        resolved = process_document(document, registry)
-        update = build_update(resolved, settings)
-        record = document_record(resolved, settings, registry)
-        return Prepared(document.path, document.sha256, update, record)
+        return _prepared(process_document(document, registry), settings, registry)
 
     return _guarded(document.path, work)
 
@@ -200,12 +197,19 @@ def prepare_extraction(
 
     def work() -> Outcome:
         registry = (registries or {}).get(document.municipality)
-        resolved = resolve(extraction, registry)
-        update = build_update(resolved, settings)
-        record = document_record(resolved, settings, registry)
-        return Prepared(document.path, document.sha256, update, record)
+        return _prepared(resolve(extraction, registry), settings, registry)
 
     return _guarded(document.path, work)
+
+
+def _prepared(
+    resolved: ResolvedDocument, settings: Settings, registry: Registry | None
+) -> Prepared:
+    """The store update and manifest record of a resolved document."""
+    document = resolved.extraction.protocol.document
+    update = build_update(resolved, settings)
+    record = document_record(resolved, settings, registry)
+    return Prepared(document.path, document.sha256, update, record)
 
 
 def _guarded(path: str, work: Callable[[], T]) -> T | Failed:
