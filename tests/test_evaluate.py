@@ -14,18 +14,18 @@ from kg.evaluate import Score, evaluate
 
 GOLD = Path(__file__).parent / "gold"
 THRESHOLDS = {
-    "persons": 0.94,
+    "persons": 0.97,
     "factions": 0.96,
     "departments": 0.94,
     "initiatives": 0.90,
-    "memberships": 0.92,
+    "memberships": 0.96,
     "head_of": 0.93,
-    "attendance": 0.87,
+    "attendance": 0.90,
     "speaker_attribution": 0.95,
     "statements": 0.95,
     "speech_acts": 0.82,
     "replies": 0.96,
-    "votes": 0.90,
+    "votes": 0.94,
 }
 
 
