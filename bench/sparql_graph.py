@@ -413,8 +413,8 @@ class _Context:
         out.add(meeting, S + "location", lit(f"Ratssaal, Rathaus {town.name}", "de"))
         organizer = iri(f"{town.key}/body/{body.lower().replace(' ', '-')}")
         out.add(meeting, S + "organizer", organizer)
-        out.add(organizer, RDF + "type", f"<{ORG}Organization>")
-        out.add(organizer, RDFS + "label", lit(f"{body} {town.name}", "de"))
+        out.describe(organizer, (f"{ORG}Organization",), f"{body} {town.name}", municipality)
+        out.add(organizer, ORG + "subOrganizationOf", municipality)
 
     def entity(self, local: str, types: tuple[str, ...], label: str) -> str:
         node = iri(local)

@@ -285,6 +285,7 @@ class DocumentTriples:
         yield self.meeting, SCHEMA.organizer, node
         yield node, RDF.type, ORG.Organization
         yield node, RDFS.label, Literal(body, lang="de")
+        yield node, RG.municipality, self.municipality
         yield node, ORG.subOrganizationOf, self.municipality
         lowered = body.lower()
         for word, concept in _BODY_TYPES:

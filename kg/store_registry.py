@@ -23,7 +23,7 @@ from kg.store_manifest import Manifest
 from kg.vocab import RESOLUTION_GRAPH
 
 ROSTER_SEGMENT = "roster/"
-ENTITY_SEGMENTS = ("person", "faction", "party", "unit", "initiative", "place", "paper")
+ENTITY_SEGMENTS = ("person", "faction", "party", "unit", "initiative", "place", "paper", "body")
 
 _PEOPLE = """
 SELECT ?m ?g ?p ?family ?given ?address ?title ?ms ?org ?orgLabel ?abbr ?start ?end WHERE {

@@ -163,6 +163,10 @@ CASES = [
     Case("entity-search", ("name=grünfl",), ("label", "entity"), (
         (UMWELT, f"{B}unit/fachbereich-umwelt-und-gruenflaechen"),
     )),
+    Case("entity-search", ("name=ausschuss fuer UMWELT",), ("label", "types", "entity"), (
+        ("Ausschuss für Umwelt und Klima", "Organization",
+         f"{B}body/ausschuss-fuer-umwelt-und-klima"),
+    )),
     Case("entity", (f"entity={B}person/lange",),
          ("label", "types", "statements", "aboutIt", "attended", "documents"), (
         ("Lange", s("Person"), "4", "0", "3", "3"),
