@@ -44,11 +44,13 @@ _ALLRIS_HEADER_RE = re.compile(
     r"(?P<title>\S.*)$"
 )
 # "TOP 3 Titel", "Ö 3 Titel", "Zu TOP 6: Titel", "zu 4  Titel", "Zu 3. Titel: Der …",
-# "Tagesordnungspunkt 9" with the title on the next line, a bare "2.1 Titel".
+# "Tagesordnungspunkt 9" or "Punkt 7 der Tagesordnung:" with the title on the next line,
+# "Nr. 61  Titel" (Kreistag), "§ 7 Titel" (Baden-Württemberg), a bare "2.1 Titel" or "5) Titel".
 _HEADING_RE = re.compile(
-    r"^[ \t]*(?:(?:(?P<top>(?:[Zz]u\s+)?(?:TOP|Top|Punkt|Tagesordnungspunkt))|(?P<zu>[Zz]u)[ \t])"
+    r"^[ \t]*(?:(?:(?P<top>(?:[Zz]u\s+)?(?:TOP|Top|Punkt|Tagesordnungspunkt))|(?P<zu>[Zz]u)[ \t]"
+    r"|(?P<mark>Nr\.|§))"
     r"\s*(?P<tpn>[ÖN]\s*)?|(?P<pn>[ÖN])\s+)?"
-    r"(?P<num>\d{1,2}(?:\.\d{1,2}){0,2})(?P<sep>[.:])?"
+    r"(?P<num>\d{1,3}(?:\.\d{1,2}){0,2})(?:[ \t]+der[ \t]+Tagesordnung)?(?P<sep>[.:)])?"
     r"(?:(?P<gap>[ \t]+)(?P<title>[A-ZÄÖÜ„\"(].{2,})"
     r"|[ \t]*\n[ \t]*(?P<next>[A-ZÄÖÜ„\"(][^\n]{2,}))$",
     re.MULTILINE,
@@ -233,32 +235,54 @@ def _headings(text: str, lex: Lexicon) -> list[tuple[int, str, str, bool]]:
     nonpublic_at = min(
         (text.find(m) for m in lex.layout["nonpublic_markers"] if m in text), default=len(text)
     )
-    found = []
+    found: list[tuple[int, str, str, bool]] = []
+    previous_end, previous_number = -1, ""
     for m in _HEADING_RE.finditer(text):
         prefix = m.group("pn") or (m.group("tpn") or "").strip()
         title = m.group("title") or m.group("next")
+        number = m.group("num")
+        marked = m.group("mark") is not None and (m.group("next") or _isolated(text, m))
         block = m.group("next") is not None and _numbered_block(text, m, lex)
-        if m.group("next") and not (m.group("top") or prefix or block):
+        block = block or _follows_heading(text, m, previous_end, previous_number)
+        if m.group("mark") and not marked:
+            continue  # "Nr. 3 BauGB …", "§ 35 BauGB …" inside a paragraph
+        if m.group("next") and not (m.group("top") or prefix or block or marked):
             continue
         if m.group("sep") == ":" and not m.group("top"):
             continue  # "3: …" is no heading, "TOP 3: …" is
+        if len(number.partition(".")[0]) > 2 and not (m.group("top") or marked):
+            continue  # "100 Jahre Stadtpark": long numbers need "TOP" or "Nr."
         if m.group("zu") and not (m.group("sep") or len(m.group("gap") or "") > 1):
             continue  # "zu 2 Punkten …" in a sentence; "zu 2  Titel", "Zu 2. Titel" head items
         if title.split(maxsplit=1)[0].lower() in MONTHS:
             continue  # a wrapped date: "… tritt\nzu 1. Januar 2025 in Kraft"
-        if not (m.group("top") or m.group("zu") or prefix or block or _isolated(text, m)):
+        if not (m.group("top") or m.group("zu") or prefix or block or marked or _isolated(text, m)):
             continue
         if title.startswith("Sitzung"):
             continue
         public = prefix != "N" and m.start() < nonpublic_at
-        found.append((m.start(), m.group("num"), _heading_title(title), public))
+        found.append((m.start(), number, _heading_title(title), public))
+        previous_end, previous_number = m.end(), number
     return _last_occurrences(found)
+
+
+def _follows_heading(text: str, m: re.Match[str], previous_end: int, previous: str) -> bool:
+    """A numbered line right below a heading is one too when it is that heading's first
+    sub-item or its next sibling ("8. Beschlussvorlagen" then "8.2 Förderprogramm …")."""
+    if previous_end < 0 or text.count("\n", previous_end, m.start()) != 1:
+        return False
+    number = m.group("num")
+    parent, _, _ = number.rpartition(".")
+    return parent == previous or (parent != "" and parent == previous.rpartition(".")[0])
+
+
+_WIDE_GAP_RE = re.compile(r"[ \t]{4,}")
 
 
 def _heading_title(title: str) -> str:
     """The title of a heading; when the minutes follow on the same line ("Zu 3. Haushalt:
     Frau Keller stellt den Entwurf vor."), the part before the colon."""
-    title = title.strip()
+    title = _WIDE_GAP_RE.split(title.strip(), maxsplit=1)[0]  # "Titel      DS0233/24"
     head, colon, rest = title.partition(": ")
     return head if colon and rest[:1].isupper() and title.endswith(".") else title
 

@@ -601,3 +601,51 @@ def test_a_run_entry_with_a_task_in_brackets_is_a_person() -> None:
     )
     listed = [(a.person.given, a.person.surname) for a in parse(_doc(text)).attendance]
     assert listed == [("Talke", "Immendorf"), ("Wendel", "Oltrogge")]
+
+
+def test_headings_with_nr_paragraph_and_punkt_der_tagesordnung() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Kreistags\n\n"
+        "Nr. 104    Berufliche Schulen – Sanierung der Turnhalle\n          Vorlage KT 12/2025\n\n"
+        "Landrat Dr. Weller führt ein. Der Zuschuss folgt aus\n"
+        "Nr. 3 BauGB und aus\n§ 35 BauGB nach Prüfung.\n\n"
+        "§ 105\nFeuerwehrbedarfsplan\n\nFrau Kessler berichtet.\n\n"
+        "Punkt 106 der Tagesordnung:\nRadwegekonzept des Kreises\n\n"
+        "Herr Brandt erläutert das Konzept.\n\n"
+        "100 Jahre Kreismuseum\n\nDer Landrat dankt.\n"
+    )
+    items = [i for i in parse(_doc(text)).items if i.number]
+    assert [(i.number, i.title) for i in items] == [
+        ("104", "Berufliche Schulen – Sanierung der Turnhalle"),
+        ("105", "Feuerwehrbedarfsplan"),
+        ("106", "Radwegekonzept des Kreises"),
+    ]
+    assert [[t.speaker.surname for t in i.turns] for i in items] == [
+        ["Weller"],
+        ["Kessler"],
+        ["Brandt"],
+    ]
+
+
+def test_sub_items_right_below_their_heading_and_bracket_numbers() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Stadtrates\n\n"
+        "4.  Anfragen der Stadträte\n4.1 Anfrage A0031/25 – Sanierung des Hallenbads\n"
+        "    Stadtrat Voigt, Fraktion CDU\n\n"
+        "Herr Voigt fragte nach dem Zeitplan.\n\n"
+        "5.  Beschlussvorlagen\n5.1 Parkraumkonzept Altstadt                        DS0117/25\n"
+        "5.2 Spielplatz Lindenhof                          DS0118/25\n\n"
+        "Frau Albers stellte die Vorlage vor.\n\n"
+        "6) Verschiedenes\n\nDer Vorsitzende schließt die Sitzung.\n"
+    )
+    items = [i for i in parse(_doc(text)).items if i.number]
+    assert [(i.number, i.title) for i in items] == [
+        ("4", "Anfragen der Stadträte"),
+        ("4.1", "Anfrage A0031/25 – Sanierung des Hallenbads"),
+        ("5", "Beschlussvorlagen"),
+        ("5.1", "Parkraumkonzept Altstadt"),
+        ("5.2", "Spielplatz Lindenhof"),
+        ("6", "Verschiedenes"),
+    ]
+    assert [t.speaker.surname for t in items[1].turns] == ["Voigt"]
+    assert [t.speaker.surname for t in items[4].turns] == ["Albers"]
