@@ -246,13 +246,14 @@ def _headings(text: str, lex: Lexicon) -> list[tuple[int, str, str, bool]]:
         block = block or _follows_heading(text, m, previous_end, previous_number)
         if m.group("mark") and not marked:
             continue  # "Nr. 3 BauGB …", "§ 35 BauGB …" inside a paragraph
-        if m.group("next") and not (m.group("top") or prefix or block or marked):
+        zu_alone = m.group("zu") is not None and m.group("next") is not None
+        if m.group("next") and not (m.group("top") or prefix or block or marked or zu_alone):
             continue
         if m.group("sep") == ":" and not m.group("top"):
             continue  # "3: …" is no heading, "TOP 3: …" is
         if len(number.partition(".")[0]) > 2 and not (m.group("top") or marked):
             continue  # "100 Jahre Stadtpark": long numbers need "TOP" or "Nr."
-        if m.group("zu") and not (m.group("sep") or len(m.group("gap") or "") > 1):
+        if m.group("zu") and not (m.group("sep") or zu_alone or _wide_or_isolated(text, m)):
             continue  # "zu 2 Punkten …" in a sentence; "zu 2  Titel", "Zu 2. Titel" head items
         if title.split(maxsplit=1)[0].lower() in MONTHS:
             continue  # a wrapped date: "… tritt\nzu 1. Januar 2025 in Kraft"
@@ -261,6 +262,8 @@ def _headings(text: str, lex: Lexicon) -> list[tuple[int, str, str, bool]]:
         if title.startswith("Sitzung"):
             continue
         public = prefix != "N" and m.start() < nonpublic_at
+        if zu_alone:  # "zu Ö 3" alone on its line: the title is the agenda's
+            title = next((t for _, n, t, _ in found if n == number), "") or title
         found.append((m.start(), number, _heading_title(title), public))
         previous_end, previous_number = m.end(), number
     return _last_occurrences(found)
@@ -306,6 +309,11 @@ def _numbered_block(text: str, m: re.Match[str], lex: Lexicon) -> bool:
     previous = text[text.rfind("\n", 0, max(0, m.start() - 1)) + 1 : m.start()].strip()
     sections = lex.layout["end_of_attendance"] + lex.layout["nonpublic_markers"]
     return previous.rstrip(":") in sections
+
+
+def _wide_or_isolated(text: str, m: re.Match[str]) -> bool:
+    """ "zu 2  Titel" (a wide gap) or "zu 2.1 Titel" opening a block."""
+    return len(m.group("gap") or "") > 1 or _isolated(text, m)
 
 
 def _isolated(text: str, m: re.Match[str]) -> bool:

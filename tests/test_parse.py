@@ -649,3 +649,22 @@ def test_sub_items_right_below_their_heading_and_bracket_numbers() -> None:
     ]
     assert [t.speaker.surname for t in items[1].turns] == ["Voigt"]
     assert [t.speaker.surname for t in items[4].turns] == ["Albers"]
+
+
+def test_zu_headings_alone_or_with_one_space_take_the_agenda_title() -> None:
+    text = (
+        "Niederschrift über die Sitzung der Gemeindevertretung\n\n"
+        "Öffentlicher Teil\nÖ 1     Eröffnung\nÖ 4     Einwohnerfragestunde\n\n"
+        "Protokoll:\nzu Ö 1\nBürgervorsteherin Lorenzen eröffnet die Sitzung.\n\n"
+        "zu Ö 4\nHerr Petersen aus Morsum fragt nach dem Radweg. GVin Hansen fragt nach.\n\n"
+        "zu 4.2 Radweg am Deich\nKreiskämmerer Ohlsen antwortet, das Geld sei da.\n"
+        "Im Ausschuss wurde\nzu 4 Punkten nachgefragt.\n"
+    )
+    items = [i for i in parse(_doc(text)).items if i.number]
+    assert [(i.number, i.title) for i in items] == [
+        ("1", "Eröffnung"),
+        ("4", "Einwohnerfragestunde"),
+        ("4.2", "Radweg am Deich"),
+    ]
+    speakers = [[t.speaker.surname for t in i.turns] for i in items]
+    assert speakers == [["Lorenzen"], ["Petersen", "Hansen"], ["Ohlsen"]]
