@@ -483,7 +483,7 @@ def _subject_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef
     The person must be the sentence subject and be followed by a finite verb: a known cue
     verb, or any lower-case word that is not a function word ("Herr X liest … vor").
     """
-    lead = _LEAD_RE.match(text, pos, pos + 60)
+    lead = _LEAD_RE.match(text, pos, pos + 100)
     start = lead.end() if lead else pos
     first = _WORD.match(text, start)
     if first is None or first.group(0) not in lex.ref_openers:
@@ -495,7 +495,7 @@ def _subject_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef
         return None
     rest = text[ref.end : min(limit, ref.end + 120)]
     if rest.lstrip().startswith(","):
-        rest = re.sub(r"^\s*,[^,.;:]{1,80},", " ", rest)
+        rest = _after_apposition(rest, lex, closes_lead=lead is not None and "," in lead[0])
     rest = _ORIGIN_RE.sub(" ", rest, count=1)  # "Herr Kahl aus Elze fragt …"
     verb = _WORD.search(rest)
     if verb is None or verb.start() > 2:
@@ -558,11 +558,33 @@ def _inverted_speaker(
     return ref.ref if ref is not None else None
 
 
+def _after_apposition(rest: str, lex: Lexicon, closes_lead: bool) -> str:
+    """The text after the name's apposition: "Herr X, Leiter des Amtes, antwortet" and
+    "Herr X, Leiter des Dezernats II – Soziales, Gesundheit und Krankenhäuser, entgegnet";
+    after "Der Präsident der Bürgerschaft, Herr X," the comma only closes the lead."""
+    if closes_lead:
+        return " " + rest.lstrip()[1:]
+    for comma in _COMMA_WORD_RE.finditer(rest, rest.index(",") + 1):
+        if comma.group(1) is None:
+            break  # the sentence ends
+        if comma.group(1) in lex.cue_heads:
+            return " " + rest[comma.start(1) :]
+    return re.sub(r"^\s*,[^,.;:]{1,80},", " ", rest)
+
+
+# "Der Präsident der Bürgerschaft, Herr …", "Der Beigeordnete für Kultur, Schule und Sport,
+# Frau …", "Der Oberbürgermeister, Herr …", "Erster Beigeordneter …".
 _LEAD_RE = re.compile(
-    r"(?:Der|Die)\s+(?:[A-ZÄÖÜ][\w-]+\s*,\s*)?|(?:Erste|Zweite|Dritte)r?\s+(?=[A-ZÄÖÜ])"
+    r"(?:Der|Die)\s+(?:[A-ZÄÖÜ][\w-]+\s*,\s*|[A-ZÄÖÜ][^.;:!?]{0,90}?,\s*(?=(?:Herr|Frau)\s))?"
+    r"|(?:Erste|Zweite|Dritte)r?\s+(?=[A-ZÄÖÜ])"
 )
-# Where a citizen comes from, between the name and the verb: "aus Elze", "aus Bad Pyrmont".
-_ORIGIN_RE = re.compile(rf"^[ \t]+aus[ \t]+{NAME}(?:[ \t]+{NAME})?(?=[ \t]+[a-zäöüß])")
+_COMMA_WORD_RE = re.compile(r",\s*([a-zäöüß]+)|[.;:!?]\s")
+# Between the name and the verb, where a citizen comes from or whom a guest represents:
+# "aus Elze", "aus Bad Pyrmont", "von der Stabsstelle Regionalstadtbahn", "vom Landesamt".
+_ORIGIN_RE = re.compile(
+    rf"^[ \t]+(?:aus|von[ \t]+der|von[ \t]+dem|vom)[ \t]+{NAME}(?:[ \t]+{NAME}){{0,2}}"
+    r"(?=[ \t]+[a-zäöüß])"
+)
 _SENTENCE_END_RE = re.compile(r"[.!?]\s")
 _SPACES_RE = re.compile(r"\s*")
 

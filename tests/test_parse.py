@@ -668,3 +668,16 @@ def test_zu_headings_alone_or_with_one_space_take_the_agenda_title() -> None:
     ]
     speakers = [[t.speaker.surname for t in i.turns] for i in items]
     assert speakers == [["Lorenzen"], ["Petersen", "Hansen"], ["Ohlsen"]]
+
+
+def test_turns_after_long_leads_and_appositions_with_commas() -> None:
+    text = (
+        "TOP 3 Hallenbad\n\n"
+        "Die Beigeordnete für Bildung, Jugend und Sport, Frau Albers, antwortete, der Bau beginne.\n"
+        "Herr Kowalski, Leiter des Dezernats III – Umwelt, Verkehr und Bauen, entgegnet "
+        "Stadträtin Albers, die Kosten stiegen.\n"
+        "Frau Brandt von der Stabsstelle Klimaschutz berichtet über den Stand.\n"
+        "Herr Meier, Frau Lenz und Herr Roth, die Vertreter der Vereine, sind anwesend.\n"
+    )
+    turns = parse(_doc(text)).items[0].turns
+    assert [t.speaker.surname for t in turns] == ["Albers", "Kowalski", "Brandt"]
