@@ -673,7 +673,7 @@ def test_zu_headings_alone_or_with_one_space_take_the_agenda_title() -> None:
 def test_turns_after_long_leads_and_appositions_with_commas() -> None:
     text = (
         "TOP 3 Hallenbad\n\n"
-        "Die Beigeordnete für Bildung, Jugend und Sport, Frau Albers, antwortete, der Bau beginne.\n"
+        "Die Beigeordnete für Bildung, Jugend und Sport, Frau Albers, antwortete, es gehe los.\n"
         "Herr Kowalski, Leiter des Dezernats III – Umwelt, Verkehr und Bauen, entgegnet "
         "Stadträtin Albers, die Kosten stiegen.\n"
         "Frau Brandt von der Stabsstelle Klimaschutz berichtet über den Stand.\n"
