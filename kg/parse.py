@@ -171,7 +171,8 @@ def find_body(text: str) -> str | None:
 def _with_turns(
     text: str, item: AgendaItem, lex: Lexicon, attendance: tuple[AttendanceEntry, ...]
 ) -> AgendaItem:
-    turns = find_turns(text, item.span, lex)
+    listed = {entry.person.span.start for entry in attendance}
+    turns = tuple(t for t in find_turns(text, item.span, lex) if t.speaker.span.start not in listed)
     return AgendaItem(
         number=item.number, title=item.title, span=item.span, turns=turns, public=item.public
     )

@@ -681,3 +681,16 @@ def test_turns_after_long_leads_and_appositions_with_commas() -> None:
     )
     turns = parse(_doc(text)).items[0].turns
     assert [t.speaker.surname for t in turns] == ["Albers", "Kowalski", "Brandt"]
+
+
+def test_a_name_on_the_attendance_list_starts_no_turn() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Stadtrates\n\nAnwesend:\nMitglieder des Gremiums\n"
+        "Frau Jana Pohl (SPD)\nHerr Uwe Kranz (CDU)\nAbwesend:\n"
+        "Herr Timo Brause (FDP), entschuldigt\n\n"
+        "TOP 1 Eröffnung\n\nHerr Kranz eröffnet die Sitzung.\n"
+    )
+    protocol = parse(_doc(text))
+    assert [(e.person.surname, e.status) for e in protocol.attendance][-1] == ("Brause", "absent")
+    turns = [(i.number, t.speaker.surname) for i in protocol.items for t in i.turns]
+    assert turns == [("1", "Kranz")]
