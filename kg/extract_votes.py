@@ -116,13 +116,16 @@ def _tallied(body: str, patterns: dict[str, list[re.Pattern[str]]]) -> bool:
 
 def _decisions(text: str, block: Span, patterns: dict[str, list[re.Pattern[str]]]) -> list[Span]:
     """The block, or its parts when it records decisions with different results one after
-    the other ("Der Änderungsantrag wird abgelehnt. Die Vorlage wird … beschlossen.");
+    the other ("Der Änderungsantrag wird abgelehnt. Die Vorlage wird … beschlossen.", a
+    paragraph "Im Übrigen nimmt der Ausschuss den Bericht zur Kenntnis." after a decision);
     neighbouring parts with the same result stay one decision."""
     body = text[block.start : block.end]
     starts = [
         m.start() + len(m.group(0)) - len(m.group(0).lstrip(".!?:–- \n"))
         for m in patterns["sentence"][0].finditer(body)
     ]
+    starts += _noting_paragraphs(body, patterns)
+    starts.sort()
     cuts = [block.start] + [block.start + s for s in starts if s > 0] + [block.end]
     if len(cuts) == 2:
         return [block]
@@ -136,6 +139,20 @@ def _decisions(text: str, block: Span, patterns: dict[str, list[re.Pattern[str]]
         else:
             parts.append((Span(start, end), result))
     return [span for span, _ in parts]
+
+
+def _noting_paragraphs(body: str, patterns: dict[str, list[re.Pattern[str]]]) -> list[int]:
+    """Starts of the paragraphs of `body` that take note of a report (a decision of its own)."""
+    starts = []
+    for gap in _PARAGRAPH_GAP.finditer(body):
+        end = body.find("\n\n", gap.end())
+        paragraph = body[gap.end() : len(body) if end < 0 else end]
+        if any(p.search(paragraph) for p in patterns["TakenNote"]):
+            starts.append(gap.end())
+    return starts
+
+
+_PARAGRAPH_GAP = re.compile(r"\n[ \t]*\n\s*")
 
 
 def _decision_blocks(

@@ -409,6 +409,23 @@ def test_several_decisions_of_one_item_and_a_chairs_announcement() -> None:
     ]
 
 
+def test_taking_note_in_a_paragraph_after_a_decision_is_a_decision_of_its_own() -> None:
+    ex = _document(
+        "Niederschrift über die Sitzung des Ortsbeirates\n\n"
+        "TOP 1 Sachstandsbericht Spielplätze\n\nBeschluss:\n"
+        "Der Ortsbeirat bittet die Verwaltung, den Spielplatz am Teich zu erneuern.\n\n"
+        "- einstimmig beschlossen -\n\n"
+        "Darüber hinaus nimmt der Ortsbeirat den Bericht zur Kenntnis.\n\n"
+        "TOP 2 Neubau der Sporthalle\n\nBeschluss:\n\n"
+        "Der Ortsbeirat nimmt die Planung zur Kenntnis.\n\nAbstimmungsergebnis: einstimmig\n"
+    )
+    assert _votes(ex) == [
+        ("1", "Accepted", True, None, None),
+        ("1", "TakenNote", None, None, None),
+        ("2", "TakenNote", True, None, None),
+    ]
+
+
 def test_decisions_inside_a_turn_and_quoted_decisions_of_other_meetings() -> None:
     ex = _document(
         "Niederschrift über die Sitzung des Gemeinderates\n\n"
