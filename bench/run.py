@@ -7,8 +7,10 @@ crash, a hang past its time budget or a leak in one module is reported as a fail
 and the others still run. `--quick` (CI) gives each module a budget so that the whole run
 stays under three minutes on two cores; the full mode has no budget and gives the numbers.
 
-CLI: `python -m bench.run [--quick] [--only bench_ingest] [-o bench/RESULTS.md]`.
-Exit status 1 when a module failed.
+CLI: `python -m bench.run [--quick] [--only bench_ingest] [--merge] [-o bench/RESULTS.md]`.
+With `--merge`, the sections of modules that did not run this time are kept from the existing
+report (each section says when and in which mode it was measured), so one module can be
+measured again without repeating the hour-long full run. Exit status 1 when a module failed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import json
 import logging
 import os
 import platform
+import re
 import signal
 import subprocess
 import sys
@@ -64,6 +67,7 @@ class Outcome:
     rows: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
     doc: str = ""
+    kept: str = ""  # with --merge: the section as an earlier report wrote it
 
 
 def discover() -> list[str]:
@@ -169,7 +173,13 @@ def render(outcomes: list[Outcome], quick: bool, started: dt.datetime, total: fl
         f"Written by `python -m bench.run{' --quick' if quick else ''}` on "
         f"{started:%Y-%m-%d %H:%M} UTC ({mode} mode, {total:.0f} s in all). `ratio` is "
         "value / baseline, both measured in the same run: below 1 means faster or smaller "
-        "than the baseline.",
+        "than the baseline."
+        + (
+            " Some sections were kept from earlier runs (`--merge`): each says when it was"
+            " measured, on the machine below unless it says otherwise."
+            if any(o.kept for o in outcomes)
+            else ""
+        ),
         "",
         "## Machine",
         "",
@@ -186,9 +196,20 @@ def render(outcomes: list[Outcome], quick: bool, started: dt.datetime, total: fl
     ]
     for o in outcomes:
         status = "ok" if o.error is None else f"**failed**: {_cell(o.error)}"
+        if o.kept:
+            status = "kept from an earlier run"
         lines.append(f"| {o.module} | {status} | {o.seconds:.1f} | {len(o.rows)} |")
     for o in outcomes:
-        lines += ["", f"## {o.module}", ""]
+        if o.kept:
+            lines += ["", o.kept.rstrip("\n")]
+            continue
+        lines += [
+            "",
+            f"## {o.module}",
+            "",
+            f"Measured {started:%Y-%m-%d %H:%M} UTC, {mode} mode.",
+            "",
+        ]
         if o.doc:
             lines += [o.doc.replace("\n", " "), ""]
         if o.error:
@@ -197,6 +218,38 @@ def render(outcomes: list[Outcome], quick: bool, started: dt.datetime, total: fl
             lines += ["| figure | value | unit | baseline | ratio |", "|---|---:|---|---:|---:|"]
             lines += [_row_line(row) for row in o.rows]
     return "\n".join(lines) + "\n"
+
+
+_WRITTEN_RE = re.compile(r" on (?P<date>[\d-]+ [\d:]+) UTC \((?P<mode>--quick|full) mode")
+
+
+def earlier_sections(report: str) -> dict[str, Outcome]:
+    """The module sections of an existing report, as outcomes to keep (`--merge`).
+
+    A section from a report written before sections carried their date gets the report's
+    date line, so that no kept figure loses when it was measured.
+    """
+    head, *parts = report.split("\n## ")
+    written = next((line for line in head.splitlines() if line.startswith("Written by")), "")
+    seconds = {
+        cells[1].strip(): float(cells[3])
+        for line in report.splitlines()
+        if (cells := line.split("|")) and len(cells) > 4 and cells[1].strip().startswith("bench_")
+        and cells[3].strip().replace(".", "", 1).isdigit()
+    }  # fmt: skip
+    kept: dict[str, Outcome] = {}
+    for part in parts:
+        module, _, body = part.partition("\n")
+        module = module.strip()
+        if not module.startswith("bench_"):
+            continue
+        if "\nMeasured " not in body and (when := _WRITTEN_RE.search(written)):
+            body = f"\nMeasured {when['date']} UTC, {when['mode']} mode.\n{body}"
+        rows = [line for line in body.splitlines() if line.startswith("| ") and "---" not in line]
+        outcome = Outcome(module, seconds.get(module, 0.0), kept=f"## {module}\n{body}")
+        outcome.rows = [{} for _ in rows[1:]]  # counted in the summary only
+        kept[module] = outcome
+    return kept
 
 
 def _row_line(row: dict[str, Any]) -> str:
@@ -221,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small sizes and time budgets (CI)")
     parser.add_argument("--only", action="append", help="run only this module (repeatable)")
     parser.add_argument("-o", "--output", type=Path, default=RESULTS, help="report file")
+    parser.add_argument(
+        "--merge", action="store_true", help="keep the other modules' sections of the report"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -236,6 +292,11 @@ def main(argv: list[str] | None = None) -> int:
         outcome = run_module(module, args.quick, budget)
         log.info("%s: %s in %.1f s", module, outcome.error or "ok", outcome.seconds)
         outcomes.append(outcome)
+    if args.merge and args.output.is_file():
+        earlier = earlier_sections(args.output.read_text(encoding="utf-8"))
+        ran = {o.module for o in outcomes}
+        outcomes += [o for module, o in earlier.items() if module not in ran]
+        outcomes.sort(key=lambda o: o.module)
     args.output.write_text(
         render(outcomes, args.quick, started, time.perf_counter() - start), encoding="utf-8"
     )

@@ -410,3 +410,19 @@ def test_a_changed_file_parses_only_its_municipalitys_manifest_records(
     other.write_text(other.read_text() + "Die Sitzung endet.\n")
     assert ingest([folder], settings).replaced == [str(other)]
     assert parsed and set(parsed) == {"Lünen"}
+
+
+def test_bench_report_merge_keeps_the_sections_of_modules_not_run_again() -> None:
+    from bench.run import earlier_sections
+
+    old = Outcome("bench_a", 9.0, [{"name": "old figure", "value": 1.0}], doc="A.")
+    again = Outcome("bench_b", 2.0, [{"name": "first", "value": 3.0}], doc="B.")
+    first = render([old, again], False, dt.datetime(2026, 1, 1, 10, 0, tzinfo=dt.UTC), 11.0)
+    kept = earlier_sections(first)
+    assert set(kept) == {"bench_a", "bench_b"} and len(kept["bench_a"].rows) == 1
+    new = Outcome("bench_b", 2.5, [{"name": "second", "value": 4.0}], doc="B.")
+    merged = render([kept["bench_a"], new], True, dt.datetime(2026, 2, 2, tzinfo=dt.UTC), 2.5)
+    assert "| old figure | 1 |" in merged and "Measured 2026-01-01 10:00 UTC, full mode." in merged
+    assert "| second | 4 |" in merged and "| first |" not in merged
+    assert "Measured 2026-02-02 00:00 UTC, --quick mode." in merged
+    assert "| bench_a | kept from an earlier run | 9.0 | 1 |" in merged
