@@ -27,7 +27,7 @@ _NEUTER_HEADS = ("management", "konzept", "programm", "projekt")
 # Endings of adjective stems ("integriert", "sozialgerecht", "kooperativ", "kommunal").
 _ADJECTIVE_STEM = r"(?:isch|lich|al|iert|ig|ell|iv|bar|sam|cht|ent|ant)"
 _ADJECTIVE_RE = re.compile(
-    r"^(?P<stem>[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|ell|iv))(?:e|en|er|es|em)$"
+    r"^(?P<stem>[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|(?<!st)ell|iv))(?:e|en|er|es|em)$"
 )
 
 
@@ -53,9 +53,9 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
     compound = re.compile(
         # Every match starts with a capital: the lookahead lets the engine skip other places.
         rf"(?=[A-ZÄÖÜ])(?:"
-        rf"(?P<adj>\b[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|ell|iv)(?:e|en|er|es|em)\s+)?"
+        rf"(?P<adj>\b[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|(?<!st)ell|iv)(?:e|en|er|es|em)\s+)?"
         rf"\b(?P<word>[A-ZÄÖÜ][\wäöüß-]*(?:{suffixes}))\b"
-        rf"|\b(?P<head>{heads})\s+(?P<name>{_CAP}(?:[ \t]+{_CAP})?))"
+        rf"|\b(?P<head>{heads})(?:es|s)?\s+(?P<name>{_CAP}(?:[ \t]+{_CAP})?))"
     )
     quoted_endings = _alternatives(lex.initiatives["quoted_head_endings"])
     plans = lex.initiatives["numbered_plans"]
@@ -63,12 +63,14 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
     buildings = sorted(lex.initiatives["building_works"]["buildings"], key=len, reverse=True)
     owner = r"(?:(?:des|der)\s+[A-ZÄÖÜ][\wäöüß-]*,?\s+)?"  # "Pilotprojekt des HEB, „…“"
     rare: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
-        # A quoted name after a head outranks the compound ("Pilotprojekt … „Tütenhalter“");
-        # an unquoted one does not ("Förderprogramm Gründächer" stays "Förderprogramm").
+        # A quoted name after a head outranks the compound ("Pilotprojekt … „Tütenhalter“"),
+        # also after a genitive ("des Förderprogramms „Grüne Höfe“"); an unquoted one does
+        # not ("Förderprogramm Gründächer" stays "Förderprogramm").
         (
             ("„", "“", '"', "»"),
             re.compile(
-                rf"\b(?P<quoted_head>{heads}|[A-ZÄÖÜ][a-zäöüß]*(?:{quoted_endings}))\s+{owner}"
+                rf"\b(?P<quoted_head>{heads}|[A-ZÄÖÜ][a-zäöüß]*(?:{quoted_endings}))(?:es|s)?\s+"
+                rf"{owner}"
                 rf"{_OPEN_QUOTE}(?P<quoted>{_QUOTED})"
                 rf"{_CLOSE_QUOTE}"
             ),

@@ -807,6 +807,19 @@ def test_packages_funding_guidelines_and_trials_with_a_name_are_initiatives() ->
     }  # fmt: skip
 
 
+def test_heads_in_the_genitive_and_traffic_works_named_by_their_street() -> None:
+    ex = _document(
+        "Herr Roth berichtet über den Stand des Förderprogramms „Bunte Gärten“ und des "
+        "Projektes „Bus on demand“. Im Rahmen des Mobilitätsplans Morgen werde der Radweg "
+        "Lindenallee gebaut, die Busspur Talstraße folge. Ein Förderprogramm des Landes "
+        "fehle, das Modellprojekt laufe aus. Die Stabsstelle Qualitätsmanagement prüft.\n"
+    )
+    assert _labels(ex, "initiative") == {
+        "Förderprogramm Bunte Gärten", "Projekt Bus on demand", "Mobilitätsplan Morgen",
+        "Radweg Lindenallee", "Busspur Talstraße",
+    }  # fmt: skip
+
+
 def test_a_role_and_unit_column_after_a_listed_name_makes_the_head() -> None:
     ex = _document(
         "Anwesend\nMitglieder\nFrau Ute Lamm\tSPD\nVerwaltung\n"
