@@ -193,7 +193,11 @@ def surname_key(surname: str) -> str:
 
 
 _COMPOSITE_JOIN = re.compile(r"[ \t]*[/&][ \t]*")
-_COMPOSITE_TAIL = re.compile(r"[ \t]*/[ \t]*(?P<tail>[A-ZÄÖÜ][\wäöüß]+)")
+# Local partners after a known party: "SPD/Tierschutzpartei/Volt", "Grüne/future!".
+_COMPOSITE_TAIL = re.compile(r"(?:[ \t]*/[ \t]*(?P<tail>[A-ZÄÖÜ]?[\wäöüß]+!?))+")
+# A joint group of local lists in brackets: "(Gartenpartei/Tierschutzallianz)".
+_LOCAL_JOINT_RE = re.compile(r"[A-ZÄÖÜ][\wäöüß]+(?:/[A-ZÄÖÜ][\wäöüß]+)+")
+_PARTY_ENDINGS = ("partei", "allianz", "liste", "bündnis", "wähler", "gemeinschaft")
 
 
 def _staff_person_starts(protocol: Protocol, lex: Lexicon) -> set[int]:
@@ -257,7 +261,12 @@ def _unknown_bracket_faction(
     if bracket < 0 or fold(ref.faction) in lex.non_factions:
         return
     name = ref.faction.strip()
-    local_group = re.fullmatch(r"[A-ZÄÖÜ][A-ZÄÖÜ&./ -]{1,12}|.+-(?:Rats)?[Ff]raktion", name)
+    local_group = re.fullmatch(
+        r"[A-ZÄÖÜ][A-ZÄÖÜ&./ -]{1,12}|.+-(?:Rats)?[Ff]raktion", name
+    ) is not None or (
+        _LOCAL_JOINT_RE.fullmatch(name) is not None
+        and any(part.lower().endswith(_PARTY_ENDINGS) for part in name.split("/"))
+    )
     start = bracket + 1 + text[bracket + 1 :].index(name)
     if local_group and (start, start + len(name)) not in known:
         label = name if "raktion" in name else f"Fraktion {name}"

@@ -844,3 +844,21 @@ def test_a_role_heading_over_listed_names_makes_each_the_head_of_the_unit_beside
         ("lutz", "Geschäftsbereich Soziales und Gesundheit"),
         ("rahn", "Geschäftsbereich Ordnung und Sicherheit"),
     }
+
+
+def test_joint_local_groups_joined_by_slashes_are_one_faction() -> None:
+    ex = _document(
+        "Anwesend:\nMitglieder des Gremiums\nHerr Tom Reuter (SPD/Heimatpartei/Volt)\n"
+        "Frau Ina Lamm (Grüne/zukunft!)\nHerr Jan-Ole Brandt (Seepartei/Bürgerallianz)\n"
+        "Frau Eva Kohl (Bauen/Planen)\n"
+    )
+    members = {
+        (ex.mentions[c.subject].label, ex.mentions[c.object].label)
+        for c in ex.claims
+        if c.kind == "member_of"
+    }
+    assert members == {
+        ("Tom Reuter", "Fraktion SPD/Heimatpartei/Volt"),
+        ("Ina Lamm", "Fraktion Grüne/zukunft!"),
+        ("Jan-Ole Brandt", "Fraktion Seepartei/Bürgerallianz"),
+    }
