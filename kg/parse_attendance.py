@@ -67,6 +67,8 @@ def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceSta
     pos = 0
     for line in head.split("\n"):
         body = line[_ENUMERATION.match(line).end() :].strip().rstrip(":").strip()  # type: ignore[union-attr]
+        if body[:1].islower():  # a header alone on its line in lower case: "entschuldigt"
+            body = body[:1].upper() + body[1:]
         if body in alone:
             found.append((pos, pos + len(line), *alone[body]))
         label, colon, _ = line.partition(":")

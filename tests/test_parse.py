@@ -694,3 +694,13 @@ def test_a_name_on_the_attendance_list_starts_no_turn() -> None:
     assert [(e.person.surname, e.status) for e in protocol.attendance][-1] == ("Brause", "absent")
     turns = [(i.number, t.speaker.surname) for i in protocol.items for t in i.turns]
     assert turns == [("1", "Kranz")]
+
+
+def test_a_lower_case_header_alone_on_its_line_opens_an_attendance_section() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Stadtrates\n\nAnwesenheit\nMitglieder\n"
+        "Albers, Petra                    CDU\nKranz, Uwe                       SPD\n\n"
+        "entschuldigt\nBrause, Timo                     FDP\n\nTagesordnung\n"
+    )
+    status = {e.person.surname: e.status for e in parse(_doc(text)).attendance}
+    assert status == {"Albers": "present", "Kranz": "present", "Brause": "absent"}
