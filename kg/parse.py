@@ -76,7 +76,8 @@ def parse(document: SourceDocument) -> Protocol:
     agenda = split_items(text, lex)
     headings = [(item.span.start, item.title) for item in agenda if item.number is not None]
     attendance = tuple(parse_attendance(text, lex, headings))
-    items = tuple(_with_turns(text, item, lex, attendance) for item in agenda)
+    chair = _meeting_chair(text, attendance)
+    items = tuple(_with_turns(text, item, lex, attendance, chair) for item in agenda)
     return Protocol(
         document=document,
         meeting=parse_meeting(document),
@@ -169,18 +170,69 @@ def find_body(text: str) -> str | None:
 
 
 def _with_turns(
-    text: str, item: AgendaItem, lex: Lexicon, attendance: tuple[AttendanceEntry, ...]
+    text: str,
+    item: AgendaItem,
+    lex: Lexicon,
+    attendance: tuple[AttendanceEntry, ...],
+    chair: PersonRef | None,
 ) -> AgendaItem:
     listed = {entry.person.span.start for entry in attendance}
-    turns = tuple(t for t in find_turns(text, item.span, lex) if t.speaker.span.start not in listed)
+    found = find_turns(text, item.span, lex, chair)
+    turns = tuple(t for t in found if t.speaker.span.start not in listed)
     return AgendaItem(
         number=item.number, title=item.title, span=item.span, turns=turns, public=item.public
     )
 
 
-def find_turns(text: str, span: Span, lex: Lexicon) -> tuple[Turn, ...]:
-    """Speaker turns inside `span`: from a named speaker taking the floor to the next one."""
-    starts = list(_turn_starts(text, span, lex))
+# The meeting's chair in the protocol head: a label or heading line "Vorsitz:",
+# "Vorsitzender: Landrat Dr. X", "Vorsitzende" over the name.
+_CHAIR_LABEL_RE = re.compile(
+    r"^[ \t]*Vorsitz(?:ende[rn]?)?[ \t]*(?::[ \t]*|\n[ \t]*)", re.MULTILINE
+)
+# The chair named by the role alone: "Der Vorsitzende sagt dies zu.", "Die Vorsitzende teilte
+# mit, …".
+_CHAIR_SUBJECT_RE = re.compile(r"(?:Der|Die)[ \t]+Vorsitzende[ \t]+(?P<verb>[a-zäöüß]+)")
+
+
+def _meeting_chair(text: str, attendance: tuple[AttendanceEntry, ...]) -> PersonRef | None:
+    """Who chairs the meeting: the person of a "Vorsitz" attendance section or the name after
+    a "Vorsitzender:" label in the protocol head."""
+    for entry in attendance:
+        if fold(entry.section or "").startswith("vorsitz"):
+            return entry.person
+    label = _CHAIR_LABEL_RE.search(text, 0, 3000)
+    if label is None:
+        return None
+    ref = first_person_ref(text, label.end(), label.end() + 100)
+    return ref.ref if ref is not None and ref.start == label.end() else None
+
+
+def _chair_speaker(
+    text: str, pos: int, limit: int, lex: Lexicon, chair: PersonRef
+) -> PersonRef | None:
+    """ "Der Vorsitzende sagt dies zu.": the meeting's chair speaks."""
+    m = _CHAIR_SUBJECT_RE.match(text, pos, limit)
+    if m is None:
+        return None
+    verb = m.group("verb")
+    if verb in _NOT_VERBS or verb in lex.not_turn_verbs:
+        return None
+    return PersonRef(
+        surname=chair.surname,
+        span=Span(pos, _rstrip(text, pos, m.start("verb"))),
+        given=chair.given,
+        address=chair.address,
+        title=chair.title,
+        role=chair.role,
+    )
+
+
+def find_turns(
+    text: str, span: Span, lex: Lexicon, chair: PersonRef | None = None
+) -> tuple[Turn, ...]:
+    """Speaker turns inside `span`: from a named speaker taking the floor to the next one;
+    `chair`, the meeting's chair, speaks where the minutes name only the role."""
+    starts = list(_turn_starts(text, span, lex, chair))
     stops = sorted(_stop_positions(text, span, lex))
     turns: list[Turn] = []
     for i, (start, ref) in enumerate(starts):
@@ -218,7 +270,9 @@ def _artefact_words(lex: Lexicon) -> int:
     return max((len(a.split()) for a in lex.artefacts), default=0)
 
 
-def _turn_starts(text: str, span: Span, lex: Lexicon) -> Iterator[tuple[int, PersonRef]]:
+def _turn_starts(
+    text: str, span: Span, lex: Lexicon, chair: PersonRef | None
+) -> Iterator[tuple[int, PersonRef]]:
     finite = _finite_cues(lex)
     verbs = [m.start() for m in _WORD.finditer(text, span.start, span.end) if m[0] in finite]
     for m in _SENTENCE_START.finditer(text, span.start, span.end):
@@ -228,6 +282,7 @@ def _turn_starts(text: str, span: Span, lex: Lexicon) -> Iterator[tuple[int, Per
             (_speaker_line(text, pos, span.end, lex) if line_start else None)
             or _subject_speaker(text, pos, span.end, lex)
             or _inverted_speaker(text, pos, span.end, lex, verbs)
+            or (_chair_speaker(text, pos, span.end, lex, chair) if chair else None)
         )
         if ref is not None:
             yield pos, ref

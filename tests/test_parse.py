@@ -704,3 +704,22 @@ def test_a_lower_case_header_alone_on_its_line_opens_an_attendance_section() -> 
     )
     status = {e.person.surname: e.status for e in parse(_doc(text)).attendance}
     assert status == {"Albers": "present", "Kranz": "present", "Brause": "absent"}
+
+
+def test_the_chair_named_only_by_the_role_is_the_chair_of_the_protocol_head() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Kreistags\n\n"
+        "Vorsitzender: Landrat Dr. Heiko Brandt\n\n"
+        "TOP 1 Radwegekonzept\n\nKreisrat Voigt beantragt eine Vertagung.\n"
+        "Der Vorsitzende sagt dies zu.\nDie Vorsitzende des Beirats und der Vorsitzende\n"
+        "Der Vorsitzende der Fraktion sei verhindert.\n"
+    )
+    turns = parse(_doc(text)).items[-1].turns
+    assert [
+        (t.speaker.surname, text[t.speaker.span.start : t.speaker.span.end]) for t in turns
+    ] == [
+        ("Voigt", "Kreisrat Voigt"),
+        ("Brandt", "Der Vorsitzende"),
+    ]
+    no_chair = parse(_doc(text.replace("Vorsitzender: ", "")))
+    assert [t.speaker.surname for t in no_chair.items[-1].turns] == ["Voigt"]
