@@ -41,6 +41,8 @@ eval: $(STAMP)
 	$(BIN)/kg eval tests/gold
 	$(BIN)/kg eval tests/heldout --corpus tests/heldout
 	$(BIN)/kg eval tests/heldout2 --corpus tests/heldout2
+	$(BIN)/kg eval tests/heldout3 --corpus tests/heldout3
+	$(BIN)/kg eval tests/heldout4 --corpus tests/heldout4
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
