@@ -36,7 +36,12 @@ _FIRST_SENTENCE_END_RE = re.compile(r"(?<![A-Z][a-z])(?<![A-Z])(?<!Prof)(?<!Dipl
 # A comma before a verb of the speaker in a row of verbs ("eröffnet …, begrüßt …").
 _VERB_IN_A_ROW_RE = re.compile(r",[ \t]+(?=[a-zäöüß]+t[ \t])")
 # An apposition between the speaker's name and the verb: ", Anwohner der Bergstraße, fragt".
-_APPOSITION_RE = re.compile(r"[ \t]*,[^,.;:!?\n]{2,80},(?=[ \t]+[a-zäöüß])")
+# Between the speaker's name and the verb: an apposition ("Herr X, Anwohner der Y, fragt")
+# or where the speaker comes from ("Frau X aus Keitum fragt", "Frau X von der Stabsstelle Y").
+_APPOSITION_RE = re.compile(
+    r"[ \t]*,[^,.;:!?\n]{2,80},(?=[ \t]+[a-zäöüß])"
+    r"|[ \t]+(?:aus|von[ \t]+der|von[ \t]+dem|vom)(?:[ \t]+[A-ZÄÖÜ][\w-]*){1,3}(?=[ \t]+[a-zäöüß])"
+)
 _ANSWERISH = {"Information", "Confirmation", "Presentation"}
 _OPINION = "opinion"  # marks a sentence that only states an opinion ("ist der Auffassung")
 _ON_BEHALF_RE = re.compile(

@@ -862,3 +862,12 @@ def test_joint_local_groups_joined_by_slashes_are_one_faction() -> None:
         ("Ina Lamm", "Fraktion Grüne/zukunft!"),
         ("Jan-Ole Brandt", "Fraktion Seepartei/Bürgerallianz"),
     }
+
+
+def test_a_cue_verb_after_where_the_speaker_comes_from_counts() -> None:
+    ex = _page(
+        "Frau Petersen aus Keitum fragt, wann die Wohnungen fertig seien.\n\n"
+        "Herr Lund aus Bad Oldesloe kritisiert die Planung.\n\n"
+        "Frau Brandt von der Stabsstelle Klimaschutz stellt den Bericht vor.\n"
+    )
+    assert _acts(ex) == [{"Question"}, {"Criticism"}, {"Presentation"}]
