@@ -168,8 +168,8 @@ def _turn_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[tuple[str, ...], bo
         words = _WORD_RE.findall(body)
         speaker_at = words.index("SPEAKER") if number == 0 and "SPEAKER" in words else None
         cues = _sentence_acts(words, speaker_at, surname, lex)
-        if sentence.group(0).rstrip().endswith("?"):
-            cues.append((len(words), "Question"))
+        if sentence.group(0).rstrip().endswith("?") and (len(words) > 1 or _asks_why(words)):
+            cues.append((len(words), "Question"))  # not the chair's "Gegenprobe?"
         if number == 0 and lex.answer_opener_re.search(sentence.group(0)):
             answers = True
         others = [i for i, act in cues if act not in ("Information", _OPINION)]
@@ -184,6 +184,15 @@ def _turn_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[tuple[str, ...], bo
         acts.add("Information")
     default_only = not (informs or opinion) and acts == {"Information"}
     return tuple(sorted(acts, key=lex.act_order.index)), default_only
+
+
+def _asks_why(words: list[str]) -> bool:
+    """A one-word question is one when it is an interrogative ("Warum?"), not a call of a
+    vote's steps ("Wortmeldungen?", "Gegenprobe?", "Enthaltungen?")."""
+    return bool(words) and words[0].lower() in _INTERROGATIVES
+
+
+_INTERROGATIVES = frozenset({"warum", "wieso", "weshalb", "wann", "wo", "wer", "was", "wie"})
 
 
 def _sentence_acts(

@@ -871,3 +871,12 @@ def test_a_cue_verb_after_where_the_speaker_comes_from_counts() -> None:
         "Frau Brandt von der Stabsstelle Klimaschutz stellt den Bericht vor.\n"
     )
     assert _acts(ex) == [{"Question"}, {"Criticism"}, {"Presentation"}]
+
+
+def test_the_chairs_first_person_procedure_in_a_verbatim_protocol() -> None:
+    ex = _page(
+        "Vorsteherin Kahl: Ich rufe Tagesordnungspunkt 5 auf. Wortmeldungen? – Keine.\n\n"
+        "Herr Lund (SPD): Wir stimmen zu. Warum? Weil es nötig ist.\n\n"
+        "Vorsteherin Kahl: Ich lasse über die Vorlage abstimmen. – Gegenprobe? – Enthaltungen?\n"
+    )
+    assert _acts(ex) == [{"Procedural"}, {"Support", "Question"}, {"Procedural"}]
