@@ -6,8 +6,10 @@ written without looking at the extraction code and were never used to tune it, s
 estimate how the rules generalise. tests/heldout2 was written later, also blind to the first
 set, after the first set's gap list had been used for fixes; tests/heldout3 (eight texts) was
 written blind to the code and to both earlier sets; tests/heldout4 (ten texts) was written
-blind to the code, the benchmarks and the texts of all three earlier sets. No score threshold
-is asserted here on purpose: a threshold would turn the sets into one more development target.
+blind to the code, the benchmarks and the texts of all three earlier sets. tests/heldout3 has
+been development data since 2026-12-07 (after its blind scores were recorded) and is no longer
+blind. No score threshold is asserted here on purpose: a threshold would turn the sets into
+one more development target.
 """
 
 from __future__ import annotations
