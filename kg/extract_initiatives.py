@@ -178,10 +178,15 @@ def _initiative_label(m: re.Match[str]) -> str | None:
 
 
 def _merge_initiative_variants(found: list[Mention]) -> Iterator[Mention]:
-    """A bare "Konfliktmanagement" is the "Kommunales Konfliktmanagement" of the same text."""
+    """A bare "Konfliktmanagement" is the "Kommunales Konfliktmanagement" of the same text, a
+    bare "Förderprogramm" its "Förderprogramm Grüne Höfe" (when the text names only one)."""
     labels = {m.label for m in found}
     for mention in found:
-        longer = {lb for lb in labels if lb != mention.label and lb.endswith(" " + mention.label)}
+        longer = {
+            lb
+            for lb in labels
+            if lb.endswith(" " + mention.label) or lb.startswith(mention.label + " ")
+        }
         if len(longer) == 1:
             label = longer.pop()
             mention = Mention("initiative", mention.span, fold(label), label)

@@ -812,7 +812,7 @@ def test_heads_in_the_genitive_and_traffic_works_named_by_their_street() -> None
         "Herr Roth berichtet über den Stand des Förderprogramms „Bunte Gärten“ und des "
         "Projektes „Bus on demand“. Im Rahmen des Mobilitätsplans Morgen werde der Radweg "
         "Lindenallee gebaut, die Busspur Talstraße folge. Ein Förderprogramm des Landes "
-        "fehle, das Modellprojekt laufe aus. Die Stabsstelle Qualitätsmanagement prüft.\n"
+        "fehle noch. Die Stabsstelle Qualitätsmanagement prüft.\n"
     )
     assert _labels(ex, "initiative") == {
         "Förderprogramm Bunte Gärten", "Projekt Bus on demand", "Mobilitätsplan Morgen",
