@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from kg.extract_entities import MentionIndex, collect_mentions
 from kg.extract_privacy import private_mentions
+from kg.extract_replies import addressee, link_reply, replied_person
 from kg.extract_staff import head_claims
 from kg.extract_votes import find_votes
 from kg.ids import fold
@@ -24,25 +25,20 @@ from kg.models import (
     Statement,
     Turn,
 )
-from kg.parse_refs import person_refs
 
 # A sentence ends at . ! ? before a space or at a line end; "TOP I.6.19" goes on.
 _SENTENCE_RE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+(?:[.!?]+|\n|$)")
 # A line break after a long line not ending in ":" is a hard wrap inside a sentence.
 _WRAP_RE = re.compile(r"(?<=[^\n]{49}[^\n:])\n(?=\S)")
 _WORD_RE = re.compile(r"[\wäöüÄÖÜß-]+")
-# A sentence end that is not the period of a title or an initial ("Dr.", "Prof.", "B.").
-_FIRST_SENTENCE_END_RE = re.compile(r"(?<![A-Z][a-z])(?<![A-Z])(?<!Prof)(?<!Dipl)[.!?](?=\s|$)")
 # A comma before a verb of the speaker in a row of verbs ("eröffnet …, begrüßt …").
 _VERB_IN_A_ROW_RE = re.compile(r",[ \t]+(?=[a-zäöüß]+t[ \t])")
-# An apposition between the speaker's name and the verb: ", Anwohner der Bergstraße, fragt".
 # Between the speaker's name and the verb: an apposition ("Herr X, Anwohner der Y, fragt")
 # or where the speaker comes from ("Frau X aus Keitum fragt", "Frau X von der Stabsstelle Y").
 _APPOSITION_RE = re.compile(
     r"[ \t]*,[^,.;:!?\n]{2,80},(?=[ \t]+[a-zäöüß])"
     r"|[ \t]+(?:aus|von[ \t]+der|von[ \t]+dem|vom)(?:[ \t]+[A-ZÄÖÜ][\w-]*){1,3}(?=[ \t]+[a-zäöüß])"
 )
-_ANSWERISH = {"Information", "Confirmation", "Presentation"}
 _OPINION = "opinion"  # marks a sentence that only states an opinion ("ist der Auffassung")
 _ON_BEHALF_RE = re.compile(
     r"(?:\b(?:seine|ihre|unsere|seiner|ihrer|unserer)\s+(?=\S*[Ff]raktion)|"
@@ -110,7 +106,7 @@ def _statements(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> list[S
             if speaker is None:
                 continue
             acts, default_only = _turn_acts(text, turn, lex)
-            replied = _replied_person(text, turn, index)
+            replied = replied_person(text, turn, index)
             statement = Statement(
                 item=item_no,
                 position=position,
@@ -119,15 +115,12 @@ def _statements(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> list[S
                 acts=acts,
                 about=index.about(turn.span, exclude=speaker),
                 on_behalf_of=_on_behalf_of(text, turn, index),
-                addressee=replied if replied is not None else _addressee(text, turn, index),
+                addressee=replied if replied is not None else addressee(text, turn, index),
             )
-            statement = _with_reply(
-                statement, statements, first_in_item, index, default_only, replied is not None
+            linked = link_reply(
+                text, statement, statements, first_in_item, index, default_only, replied is not None
             )
-            if statement.reply_to is None:
-                named = _named_earlier_speaker(text, statement, statements, first_in_item, index)
-                statement = _replace(statement, reply_to=named) if named is not None else statement
-            statements.append(statement)
+            statements.append(linked)
     return statements
 
 
@@ -276,110 +269,6 @@ def _needs_ok(needs: str, words: list[str], head: int, lex: Lexicon) -> bool:
     return welcomes if needs == "person_or_audience" else not welcomes
 
 
-def _with_reply(
-    statement: Statement,
-    earlier: list[Statement],
-    first_in_item: int,
-    index: MentionIndex,
-    default_only: bool = False,
-    to_latest: bool = False,
-) -> Statement:
-    """Link an answer to the turn it answers (same item, another speaker).
-
-    A named addressee ("auf die Frage von Herrn X") picks X's latest turn; an addressee who
-    did not speak before (a question only reported) gets no link; a reply to a named person
-    ("entgegnet Herrn X", `to_latest`) picks X's latest turn. Otherwise an explicit answer
-    goes to the latest question or request not answered yet, else to the turn just before it;
-    a turn that only informs or confirms right after a question is taken as its answer.
-    """
-    own = index.mentions[statement.speaker].key
-    others = [
-        (i, s)
-        for i, s in enumerate(earlier)
-        if i >= first_in_item and index.mentions[s.speaker].key != own
-    ]
-    if not others:
-        return statement
-    answered = {s.reply_to for s in earlier[first_in_item:] if s.reply_to is not None}
-    open_asks = [i for i, s in others if _asks(s) and i not in answered]
-    target: int | None = None
-    if statement.addressee is not None:
-        addressed = index.mentions[statement.addressee].key
-        spoke = [(i, s) for i, s in others if index.mentions[s.speaker].key == addressed]
-        if not spoke:
-            return statement
-        asked = [i for i, s in spoke if _asks(s)]
-        target = asked[-1] if asked and not to_latest else spoke[-1][0]
-    acts = statement.acts
-    previous = len(earlier) - 1
-    if "Answer" in acts:
-        if target is None:
-            target = open_asks[-1] if open_asks else None
-        if target is None and others[-1][0] == previous:
-            target = previous
-    elif (
-        target is None
-        and open_asks
-        and open_asks[-1] == previous
-        and "Question" in earlier[previous].acts
-        and "Question" not in acts
-        and set(acts) <= _ANSWERISH
-    ):
-        target = previous
-        acts = ("Answer",) if default_only else ("Answer", *acts)
-    if target is None:
-        return statement
-    order = lexicon().act_order
-    return _replace(statement, acts=tuple(sorted(set(acts), key=order.index)), reply_to=target)
-
-
-def _named_earlier_speaker(
-    text: str, statement: Statement, earlier: list[Statement], first: int, index: MentionIndex
-) -> int | None:
-    """A reply that names an earlier speaker of the same item in its first sentence
-    ("Herr B kritisiert die Darstellung von Herrn A", "Frau C schließt sich Herrn A an");
-    the sentence goes on after a title ("sB Dr. Kaiser …", "… von Frau Dr. Roth")."""
-    speaker_end = index.mentions[statement.speaker].span.end
-    inside = statement.span.start < speaker_end <= statement.span.end
-    start = speaker_end if inside else statement.span.start
-    sentence_end = _FIRST_SENTENCE_END_RE.search(text, start, statement.span.end)
-    end = sentence_end.end() if sentence_end else statement.span.end
-    own = index.mentions[statement.speaker].key
-    cues = lexicon().reply_cues
-    named = {
-        index.mentions[i].key
-        for i in index.in_span(Span(statement.span.start, min(end, statement.span.end)), "person")
-        if cues
-        & set(
-            _WORD_RE.findall(
-                text[
-                    max(statement.span.start, index.mentions[i].span.start - 40) : index.mentions[
-                        i
-                    ].span.start
-                ]
-            )
-        )
-    } - {own}
-    for number in range(len(earlier) - 1, first - 1, -1):
-        if index.mentions[earlier[number].speaker].key in named:
-            return number
-    return None
-
-
-def _replace(statement: Statement, **changes: object) -> Statement:
-    from dataclasses import replace
-
-    return replace(statement, **changes)  # type: ignore[arg-type]
-
-
-def _asks(statement: Statement) -> bool:
-    return "Question" in statement.acts or "Request" in statement.acts
-
-
-def _same_speaker(a: Statement, b: Statement, index: MentionIndex) -> bool:
-    return index.mentions[a.speaker].key == index.mentions[b.speaker].key
-
-
 def _on_behalf_of(text: str, turn: Turn, index: MentionIndex) -> int | None:
     bracket = turn.speaker.faction
     if bracket:
@@ -395,37 +284,6 @@ def _on_behalf_of(text: str, turn: Turn, index: MentionIndex) -> int | None:
     return None
 
 
-def _replied_person(text: str, turn: Turn, index: MentionIndex) -> int | None:
-    """The person a reply verb names right after it ("Herr B entgegnet Herrn A, dass …",
-    "Frau C sagt Herrn A eine Antwort zu"), not the speaker."""
-    head = text[turn.span.start : min(turn.span.end, turn.span.start + 160)]
-    speaker = index.person_at(turn.speaker.span.start)
-    for m in _reply_verb_re().finditer(head):
-        start = turn.span.start + m.end()
-        ref = next(person_refs(text, start, turn.span.start + len(head)), None)
-        if ref is None or ref.start != start or ref.start == turn.speaker.span.start:
-            continue
-        person = index.person_at(ref.start)
-        if person is not None and (
-            speaker is None or index.mentions[person].key != index.mentions[speaker].key
-        ):
-            return person
-    return None
-
-
-@functools.cache
-def _reply_verb_re() -> re.Pattern[str]:
-    """A reply verb, or one with the contribution replied to ("erwidert auf den Beitrag
-    von"), before the person replied to."""
-    cues = load_yaml("cues.yaml")
-    verbs, contribution = _alternation(cues["reply_verbs"]), cues["reply_to_contribution"]
-    articles, of = _alternation(contribution["articles"]), _alternation(contribution["of"])
-    return re.compile(
-        rf"(?<![\wäöüß])(?:{verbs})[ \t]+(?:{contribution['preposition']}[ \t]+(?:{articles})"
-        rf"[ \t]+\w+[ \t]+(?:{of})[ \t]+)?"
-    )
-
-
 @functools.cache
 def _for_group_re() -> re.Pattern[str]:
     """ "für die CDU-Fraktion" between a cue's words ("erklärt für die SPD-Fraktion
@@ -439,18 +297,6 @@ def _for_group_re() -> re.Pattern[str]:
 
 def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-def _addressee(text: str, turn: Turn, index: MentionIndex) -> int | None:
-    """The person a turn answers or addresses ("Auf die Frage von Herrn X antwortet …")."""
-    head = text[turn.span.start : min(turn.span.end, turn.span.start + 160)]
-    m = re.search(
-        r"\b(?:Frage|Fragen|Nachfrage|Anfrage|Anmerkung|Hinweis)\s+(?:von|des|der)\s+", head
-    )
-    if m is None:
-        return None
-    ref = next(person_refs(text, turn.span.start + m.end(), turn.span.start + len(head)), None)
-    return index.person_at(ref.start) if ref else None
 
 
 # ---------------------------------------------------------------- claims
