@@ -2,7 +2,9 @@
 
 Part of the extract stage (`kg.extract` builds the statements). An answer goes to the
 question it answers, a reply to the turn of the person it names ("entgegnet Herrn X", "auf
-die Frage von Frau Y", "Herr B kritisiert die Darstellung von Herrn A").
+die Frage von Frau Y", "Herr B kritisiert die Darstellung von Herrn A"), or in a verbatim
+protocol to the earlier speaker its speech opens by addressing ("Herr Krämer, das Gegenteil
+ist richtig.").
 """
 
 from __future__ import annotations
@@ -34,12 +36,43 @@ def link_reply(
     """The statement with `reply_to` set when it answers or replies to an earlier one of its
     item (`earlier`: the statements so far, its item's from `first_in_item`). `default_only`:
     its acts are only the default Information; `to_latest`: its addressee was named after a
-    reply verb, so the reply goes to that person's latest turn."""
+    reply verb, so the reply goes to that person's latest turn. A verbatim speech that opens
+    by addressing a person ("Herr Krämer, das Gegenteil …") replies to that person."""
     statement = _with_reply(statement, earlier, first_in_item, index, default_only, to_latest)
     if statement.reply_to is None:
         target = _named_earlier_speaker(text, statement, earlier, first_in_item, index)
         statement = _replace(statement, reply_to=target) if target is not None else statement
+    if statement.reply_to is None and statement.addressee is None:
+        addressed = _vocative(text, statement, index)
+        if addressed is not None:
+            with_addressee = _replace(statement, addressee=addressed)
+            replied = _with_reply(with_addressee, earlier, first_in_item, index, to_latest=True)
+            statement = replied if replied.reply_to is not None else statement
     return statement
+
+
+# After a speaker line's name: the colon, then a person addressed by name and a comma.
+_VOCATIVE_RE = re.compile(r"[ \t]*:\s*(?=(?:Herr|Frau)[ \t])")
+
+
+def _vocative(text: str, statement: Statement, index: MentionIndex) -> int | None:
+    """The person a verbatim speech opens by addressing ("Stadträtin X (SPD): Herr Krämer, …"),
+    not an office ("Frau Oberbürgermeisterin, …", "Herr Oberbürgermeister Kahl, …")."""
+    speaker_end = index.mentions[statement.speaker].span.end
+    m = _VOCATIVE_RE.match(text, speaker_end, statement.span.end)
+    if m is None:
+        return None
+    person = index.person_at(m.end())
+    if person is None or person == statement.speaker:
+        return None
+    mention = index.mentions[person]
+    if (
+        mention.person is None
+        or mention.person.role
+        or text[mention.span.end : mention.span.end + 1] != ","
+    ):
+        return None
+    return person
 
 
 def _alternation(words: list[str]) -> str:

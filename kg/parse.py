@@ -393,6 +393,8 @@ def _subject_speaker(text: str, pos: int, limit: int, lex: Lexicon) -> PersonRef
     if ref is None:
         return None
     rest = text[ref.end : min(limit, ref.end + 120)]
+    if _GIVES_FLOOR_RE.match(rest):
+        return None  # the chair gives the floor: "Frau Lenz, bitte."
     if rest.lstrip().startswith(","):
         rest = _after_apposition(rest, lex, closes_lead=lead is not None and "," in lead[0])
     rest = _ORIGIN_RE.sub(" ", rest, count=1)  # "Herr Kahl aus Elze fragt …"
@@ -477,6 +479,7 @@ _LEAD_RE = re.compile(
     r"(?:Der|Die)\s+(?:[A-ZÄÖÜ][\w-]+\s*,\s*|[A-ZÄÖÜ][^.;:!?]{0,90}?,\s*(?=(?:Herr|Frau)\s))?"
     r"|(?:Erste|Zweite|Dritte)r?\s+(?=[A-ZÄÖÜ])"
 )
+_GIVES_FLOOR_RE = re.compile(r"\s*,\s*bitte(?:\s+schön)?\s*[.!]")
 _COMMA_WORD_RE = re.compile(r",\s*([a-zäöüß]+)|[.;:!?]\s")
 # Between the name and the verb, where a citizen comes from or whom a guest represents:
 # "aus Elze", "aus Bad Pyrmont", "von der Stabsstelle Regionalstadtbahn", "vom Landesamt".

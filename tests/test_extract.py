@@ -880,3 +880,16 @@ def test_the_chairs_first_person_procedure_in_a_verbatim_protocol() -> None:
         "Vorsteherin Kahl: Ich lasse über die Vorlage abstimmen. – Gegenprobe? – Enthaltungen?\n"
     )
     assert _acts(ex) == [{"Procedural"}, {"Support", "Question"}, {"Procedural"}]
+
+
+def test_a_verbatim_speech_opening_by_addressing_an_earlier_speaker_replies_to_that_speaker() -> (
+    None
+):
+    ex = _page(
+        "Stadtrat Voigt (CDU): Wir lehnen die Vorlage ab.\n\n"
+        "Oberbürgermeisterin Kahl: Frau Lenz, bitte.\n\n"
+        "Stadträtin Lenz (SPD): Herr Voigt, das sehe ich anders. Wir stimmen zu.\n\n"
+        "Stadtrat Roth (FDP): Frau Oberbürgermeisterin, wir enthalten uns.\n"
+    )
+    replies = [(ex.mentions[s.speaker].label, s.reply_to) for s in ex.statements]
+    assert replies == [("Voigt", None), ("Kahl", None), ("Lenz", 0), ("Roth", None)]
