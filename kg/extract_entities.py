@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 
+from kg.extract_factions import faction_mentions, staff_person_starts
 from kg.extract_initiatives import initiative_mentions
 from kg.extract_staff import affiliation_units, leader_compound_units, office_holder_refs
 from kg.ids import fold
@@ -125,8 +126,8 @@ def collect_mentions(protocol: Protocol, lex: Lexicon) -> MentionIndex:
     municipality = protocol.document.municipality
     mentions: list[Mention] = []
     mentions += _person_mentions(protocol, lex)
-    staff = _staff_person_starts(protocol, lex)
-    mentions += _faction_mentions(text, [m for m in mentions if m.span.start not in staff], lex)
+    staff = staff_person_starts(protocol, lex)
+    mentions += faction_mentions(text, [m for m in mentions if m.span.start not in staff], lex)
     mentions += _department_mentions(text, municipality, lex, protocol.meeting.body or "")
     mentions += initiative_mentions(text, lex)
     mentions += _place_mentions(text, municipality, lex)
@@ -187,90 +188,6 @@ def surname_key(surname: str) -> str:
     True
     """
     return fold(surname.split()[-1])
-
-
-# ---------------------------------------------------------------- factions
-
-
-_COMPOSITE_JOIN = re.compile(r"[ \t]*[/&][ \t]*")
-# Local partners after a known party: "SPD/Tierschutzpartei/Volt", "Grüne/future!".
-_COMPOSITE_TAIL = re.compile(r"(?:[ \t]*/[ \t]*(?P<tail>[A-ZÄÖÜ]?[\wäöüß]+!?))+")
-# A joint group of local lists in brackets: "(Gartenpartei/Tierschutzallianz)".
-_LOCAL_JOINT_RE = re.compile(r"[A-ZÄÖÜ][\wäöüß]+(?:/[A-ZÄÖÜ][\wäöüß]+)+")
-_PARTY_ENDINGS = ("partei", "allianz", "liste", "bündnis", "wähler", "gemeinschaft")
-
-
-def _staff_person_starts(protocol: Protocol, lex: Lexicon) -> set[int]:
-    """Where staff, press and guests are listed: their brackets name employers, not groups."""
-    staff = {fold(s) for s in lex.layout["staff_sections"]}
-    return {e.person.span.start for e in protocol.attendance if fold(e.section or "") in staff}
-
-
-def _faction_mentions(text: str, persons: list[Mention], lex: Lexicon) -> Iterator[Mention]:
-    matches = [
-        m for m in lex.faction_re.finditer(text) if lex.faction_entry(m.group("a") or m.group("b"))
-    ]
-    for group in _composites(text, matches):
-        if len(group) == 1 and not _COMPOSITE_TAIL.match(text, group[0].end()):
-            entry = lex.faction_entry(group[0].group("a") or group[0].group("b"))
-            assert entry is not None
-            span = Span(group[0].start(), group[0].end())
-            yield Mention("faction", span, fold(entry.abbreviation), entry.label)
-            continue
-        yield _composite_mention(text, group, lex)
-    known_spans = {(m.start(), m.end()) for m in matches}
-    for person in persons:
-        yield from _unknown_bracket_faction(text, person, known_spans, lex)
-
-
-def _composites(text: str, matches: list[re.Match[str]]) -> Iterator[list[re.Match[str]]]:
-    """Group faction names joined by "/" or "&" ("BfHo/Piraten", "SPD / Grüne")."""
-    group: list[re.Match[str]] = []
-    for m in matches:
-        if group and _COMPOSITE_JOIN.fullmatch(text, group[-1].end(), m.start()):
-            group.append(m)
-            continue
-        if group:
-            yield group
-        group = [m]
-    if group:
-        yield group
-
-
-def _composite_mention(text: str, group: list[re.Match[str]], lex: Lexicon) -> Mention:
-    """A joint group of several parties: one faction named as written."""
-    start, end = group[0].start(), group[-1].end()
-    tail = _COMPOSITE_TAIL.match(text, end)
-    if tail is not None:
-        end = tail.end()
-    written = re.sub(r"^(?:Rats)?[Ff]raktion(?:en)?\s+(?:der\s+)?", "", text[start:end]).strip()
-    entry = lex.faction_entry(written)
-    if entry is not None:
-        return Mention("faction", Span(start, end), fold(entry.abbreviation), entry.label)
-    return Mention("faction", Span(start, end), fold(written), f"Fraktion {written}")
-
-
-def _unknown_bracket_faction(
-    text: str, person: Mention, known: set[tuple[int, int]], lex: Lexicon
-) -> Iterator[Mention]:
-    """A local group in brackets that the gazetteer does not know ("Herr X (WGH)")."""
-    ref = person.person
-    if ref is None or not ref.faction or lex.faction_entry(ref.faction) is not None:
-        return
-    bracket = text.rfind("(", person.span.start, person.span.end)
-    if bracket < 0 or fold(ref.faction) in lex.non_factions:
-        return
-    name = ref.faction.strip()
-    local_group = re.fullmatch(
-        r"[A-ZÄÖÜ][A-ZÄÖÜ&./ -]{1,12}|.+-(?:Rats)?[Ff]raktion", name
-    ) is not None or (
-        _LOCAL_JOINT_RE.fullmatch(name) is not None
-        and any(part.lower().endswith(_PARTY_ENDINGS) for part in name.split("/"))
-    )
-    start = bracket + 1 + text[bracket + 1 :].index(name)
-    if local_group and (start, start + len(name)) not in known:
-        label = name if "raktion" in name else f"Fraktion {name}"
-        yield Mention("faction", Span(start, start + len(name)), fold(name), label)
 
 
 # ---------------------------------------------------------------- departments

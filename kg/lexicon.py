@@ -168,6 +168,7 @@ class Lexicon:
             for f in data["factions"]
         )
         self.non_factions = frozenset(fold(w) for w in data["non_factions"])
+        self.local_groups = data["local_groups"]
         self.faction_by_variant: dict[str, FactionEntry] = {}
         for entry in self.factions:
             for variant in (*entry.variants, entry.abbreviation, entry.label):
@@ -222,6 +223,49 @@ class Lexicon:
         return next(
             (self.faction_by_variant[c] for c in candidates if c in self.faction_by_variant), None
         )
+
+
+    def local_group(self, name: str) -> bool:
+        """Whether a name unknown to the gazetteer is shaped like a local voter group or list
+        (the caller knows that it stands where a faction goes).
+
+        >>> [lexicon().local_group(n) for n in ("Bürger für Musterstadt", "BfM", "Amt für Sport")]
+        [True, True, False]
+        """
+        spec = self.local_groups
+        name = name.strip(" „“\"")
+        words = name.split()
+        if not 1 <= len(words) <= 6 or not name[:1].isupper() or words[0] in self.roles:
+            return False
+        folded = [fold(w).strip(".,") for w in words]
+        if folded[-1].endswith(tuple(fold(e) for e in spec["not_endings"])):
+            return False
+        if _GROUP_ACRONYM.fullmatch(name) or any(
+            g in w for w in folded for g in spec["group_words"]
+        ):
+            return True
+        if any(
+            w.endswith(spec["list_word"]) and not w.startswith(tuple(spec["not_lists"]))
+            for w in folded
+        ):
+            return True
+        joined = any(w in ("für", "in") for w in words[1:-1]) or words[-1] == "alle"
+        if words[0] in spec["openers"] and (joined or words[1:2] in (["Bürger"], ["Wähler"])):
+            return True
+        # "Die Andere", "Die Unabhängigen": an article and one capitalised word, no role noun
+        return (
+            len(words) == 2
+            and words[0] == "Die"
+            and words[1][:1].isupper()
+            and words[1] not in self.roles
+            and re.fullmatch(r"[A-ZÄÖÜ][a-zäöüß]+(?:e|en)", words[1]) is not None
+            and not words[1].endswith(("nde", "nden", "te", "ten"))
+        )
+
+
+# A short group name in capitals with "für"/"und" as small letters: "BfM", "BfHo", "BuW"
+# ("AfU" is an "Amt für …").
+_GROUP_ACRONYM = re.compile(r"(?!Af)[A-ZÄÖÜ]+[fu][A-ZÄÖÜ][A-Za-zäöü]{0,3}")
 
 
 def _read_given_names() -> list[str]:

@@ -182,7 +182,7 @@ def _attendance_entries(
             ):
                 entries[-1] = _with_faction(entries[-1], m.group(0))
             else:
-                faction = m.group(0)
+                faction = _header_faction(text, m)
         elif kind == "flipped":
             run = _given_surname_run(text, m.start(), entries, lex)
             if run is not None:  # "Gäste: Ida Lamm, Jan Kahl (SPD)": no "Surname, Given"
@@ -419,7 +419,7 @@ def _line_entry(
     cell = _NEXT_CELL_RE.match(rest)
     if cell and (
         lexicon().faction_re.match(cell.group("cell"))
-        or _PARTY_CELL_RE.fullmatch(cell.group("cell"))
+        or _group_cell(rest, section) is not None
     ):
         faction, goes_on = cell.group("cell"), m.end() + cell.end()
     ref = PersonRef(
@@ -429,6 +429,43 @@ def _line_entry(
         faction=faction,
     )
     return AttendanceEntry(person=ref, status=status, section=section), goes_on
+
+
+def _header_faction(text: str, m: re.Match[str]) -> str:
+    """A faction header as written, with local partners up to its colon: "Die PARTEI/Liste
+    für Tal: StRin Roth" is one joint group."""
+    tail = _HEADER_PARTNERS_RE.match(text, m.end())
+    return text[m.start() : tail.start(1)] if tail else m.group(0)
+
+
+_HEADER_PARTNERS_RE = re.compile(r"(?:[ \t]*/[ \t]*[A-ZÄÖÜ][^:/\n]{0,40})+?([ \t]*):")
+
+
+def _remark(bracket: str) -> bool:
+    """Whether a bracket after a listed name is a remark on substitution or time ("(Vertretung
+    durch StR Roth)", "(ab 18:10 Uhr)"), which leaves the person under their list's faction
+    header; other brackets ("(Elternvertretung)") say what the person represents."""
+    return _REMARK_RE.match(bracket) is not None
+
+
+_REMARK_RE = re.compile(r"(?:Vertretung|[Vv]ertreten|[Vv]ertritt|i\.[ \t]?V\.|für|ab|bis|\d)\b")
+
+
+def _group_cell(rest: str, section: str | None) -> str | None:
+    """The rest of a listed name's row when it names a group: a party abbreviation ("SWG") or
+    a local list ("Bürger für Tal"), maybe before a status ("entschuldigt"). Staff sections
+    list employers and jobs there. Tabs may have been normalised to one space."""
+    if section in lexicon().layout["staff_sections"] or not rest[:1].isspace():
+        return None
+    cell = _NEXT_CELL_RE.match(rest)
+    if cell is None:  # no column gap: capitals alone may name a chamber ("Herr Roth IHK")
+        name = _ROW_STATUS_TAIL.sub("", rest).strip()
+        return name if lexicon().local_group(name) else None
+    name = cell.group("cell")
+    return name if _PARTY_CELL_RE.fullmatch(name) or lexicon().local_group(name) else None
+
+
+_ROW_STATUS_TAIL = re.compile(r"[ \t]+(?:abwesend|entschuldigt|fehlt|verhindert)[ \t.]*$")
 
 
 def _entry(
@@ -446,7 +483,9 @@ def _entry(
         status = "absent"
     if _ROW_STATUS_ABSENT.fullmatch(after):
         status = "absent"  # a status column: "Herr Jan Kahl   FDP   entschuldigt"
-    if ref.faction is None and faction is not None:
+    if ref.faction is None and (cell := _group_cell(after, section)) is not None:
+        faction = cell  # the faction column of a table row: "Herr Jan Kahl   Bürger für Tal"
+    if faction is not None and (ref.faction is None or _remark(ref.faction)):
         ref = PersonRef(
             surname=ref.surname, span=ref.span, given=ref.given, address=ref.address,
             title=ref.title, role=ref.role, faction=faction,

@@ -893,3 +893,34 @@ def test_a_verbatim_speech_opening_by_addressing_an_earlier_speaker_replies_to_t
     )
     replies = [(ex.mentions[s.speaker].label, s.reply_to) for s in ex.statements]
     assert replies == [("Voigt", None), ("Kahl", None), ("Lenz", 0), ("Roth", None)]
+
+
+def _members(ex: Extraction) -> set[tuple[str, str]]:
+    return {
+        (ex.mentions[c.subject].key, ex.mentions[c.object].label)
+        for c in ex.claims
+        if c.kind == "member_of"
+    }
+
+
+def test_local_voter_groups_where_a_faction_goes_are_factions() -> None:
+    ex = _document(
+        "Anwesend:\nMitglieder\nHerr Jan Brandt Bürger für Musterstadt\n"
+        "Frau Ida Lamm     Unabhängige Liste\nFrau Eva Kohl (BfM)\n"
+        "Herr Tom Roth Die Grünen – Rosa Liste\n\n"
+        "Verwaltung:\nHerr Uwe Kahl Amt für Sport\n\nTagesordnung\n\nTOP 1 Haushalt\n\n"
+        "Ratsherr Voigt (WählerGemeinschaft Tal) fragt nach den Kosten.\n"
+        "Herr Lenz erklärt für die Fraktion Wir für Tal Zustimmung.\n"
+        "Herr Dr. Kübler (AfU) berichtet. Die Bürger für mehr Grün kamen nicht. "
+        "Die Fraktion stimmt zu.\n"
+    )
+    assert _members(ex) == {
+        ("brandt", "Fraktion Bürger für Musterstadt"),
+        ("lamm", "Fraktion Unabhängige Liste"),
+        ("kohl", "Fraktion BfM"),
+        ("roth", "Fraktion Die Grünen – Rosa Liste"),
+        ("voigt", "Fraktion WählerGemeinschaft Tal"),
+        ("lenz", "Fraktion Wir für Tal"),
+    }
+    assert {"Fraktion Bürger für Musterstadt", "Fraktion Wir für Tal"} <= _labels(ex, "faction")
+    assert not any("Sport" in f or "AfU" in f or "mehr" in f for f in _labels(ex, "faction"))

@@ -723,3 +723,25 @@ def test_the_chair_named_only_by_the_role_is_the_chair_of_the_protocol_head() ->
     ]
     no_chair = parse(_doc(text.replace("Vorsitzender: ", "")))
     assert [t.speaker.surname for t in no_chair.items[-1].turns] == ["Voigt"]
+
+
+def test_local_groups_in_the_faction_column_and_remarks_under_a_faction_header() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Gemeinderates\n\nAnwesend:\nMitglieder\n"
+        "Herr Jan Brandt Bürger für Musterstadt\nFrau Ida Lamm\tWir für Tal\tentschuldigt\n"
+        "Frau Eva Kohl       UWG\nHerr Tom Roth Die Unabhängigen\n"
+        "Die PARTEI/Liste für Tal: StRin Moosbach\n"
+        "CSU: StR Reiser (Vertretung durch StR Kohler)\n\n"
+        "Verwaltung:\nHerr Uwe Kahl Amt für Sport\nHerr Olaf Roth IHK\n\nTagesordnung\n"
+    )
+    entries = {(e.person.surname, e.status, e.person.faction) for e in parse(_doc(text)).attendance}
+    assert entries >= {
+        ("Brandt", "present", "Bürger für Musterstadt"),
+        ("Lamm", "absent", "Wir für Tal"),
+        ("Kohl", "present", "UWG"),
+        ("Roth", "present", "Die Unabhängigen"),
+        ("Moosbach", "present", "Die PARTEI/Liste für Tal"),
+        ("Reiser", "present", "CSU"),
+        ("Kahl", "present", None),
+    }
+    assert ("Roth", "present", "IHK") not in entries
