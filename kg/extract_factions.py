@@ -115,6 +115,8 @@ def _unknown_bracket_faction(
     else:
         line_end = text.find("\n", person.span.end)
         start = text.find(name, person.span.end, len(text) if line_end < 0 else line_end)
+        if start < 0 and lex.local_group(name):  # a header line above: "Bürger für Tal"
+            start = text.rfind(name, max(0, person.span.start - 3000), person.span.start)
     if start < 0:
         return
     local_group = (

@@ -13,6 +13,15 @@ from collections.abc import Iterator, Sequence
 
 from kg.lexicon import NAME, Lexicon, lexicon
 from kg.models import AttendanceEntry, AttendanceStatus, PersonRef, Span
+from kg.parse_attendance_rows import (
+    GROUP_HEADER_RE,
+    NEXT_CELL_RE,
+    group_cell,
+    group_header,
+    header_faction,
+    remark,
+    substituted,
+)
 from kg.parse_refs import NOUN_SUFFIXES, RefMatch, is_given_name, is_noun, scan_person_ref
 
 
@@ -31,11 +40,10 @@ def parse_attendance(
 @functools.cache
 def _headers(lex: Lexicon) -> tuple[tuple[str, AttendanceStatus, str], ...]:
     """(as written, status, bare name) of every attendance header."""
-    return tuple(
-        (header, status, header.rstrip(":"))
-        for status in ("present", "absent")
-        for header in lex.layout["attendance_headers"][status]
-    )
+    statuses: tuple[AttendanceStatus, ...] = ("present", "absent")
+    headers = [(h, s) for s in statuses for h in lex.layout["attendance_headers"][s]]
+    headers += [(h, statuses[0]) for h in lex.layout["chair_headers"]]
+    return tuple((header, status, header.rstrip(":")) for header, status in headers)
 
 
 _ENUMERATION = re.compile(r"^[ \t]*(?:[a-z0-9]{1,2}[.)][ \t]*)?")
@@ -51,7 +59,8 @@ def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceSta
     found: list[tuple[int, int, AttendanceStatus, str]] = []
     alone: dict[str, tuple[AttendanceStatus, str]] = {}
     for written, status, bare in _headers(lex):
-        alone.setdefault(bare, (status, bare))
+        if written not in lex.layout["chair_headers"]:  # "Vorsitzende" alone is a section
+            alone.setdefault(bare, (status, bare))
         start = head.find(written)
         while start >= 0:
             end = start + len(written)
@@ -86,7 +95,9 @@ def _attendance_regions(
     if not headers:
         return []
     headers.sort()
-    limit = _attendance_end(text, headers[0][1], lex)
+    chairs = {h.rstrip(":") for h in lex.layout["chair_headers"]}
+    first = next((h for h in headers if h[3] not in chairs), headers[0])
+    limit = _attendance_end(text, first[1], lex)
     sections = {bare for _, _, bare in _headers(lex)} | set(lex.layout["staff_sections"])
     limit = min(
         [limit]
@@ -101,6 +112,9 @@ def _attendance_regions(
         if header_end >= limit:
             break
         nxt = headers[i + 1][0] if i + 1 < len(headers) else limit
+        if header in chairs:  # the chair's line only
+            line_end = text.find("\n", header_end)
+            nxt = min(nxt, len(text) if line_end < 0 else line_end)
         regions.append((header_end, min(nxt, limit), status, header))
     return regions
 
@@ -146,9 +160,9 @@ _TRAILING_FACTION_RE = re.compile(
 # The rest of a row after its faction: a status column, no further name.
 _ROW_REST_RE = re.compile(rf"[^\n]*?(?:{NAME}|[A-ZÄÖÜ]{{2,}})[ \t]+{NAME}")
 _ROW_STATUS_ABSENT = re.compile(
-    r"[^,;()\n]*(?<!\w)(?:abwesend|entschuldigt|fehlt|verhindert)[ \t.]*", re.IGNORECASE
+    r"[^,;()\n]*(?<!\w)(?:abwesend|(?:un)?entschuldigt|fehlt|verhindert)[ \t.]*", re.IGNORECASE
 )
-_ABSENT_WORDS = re.compile(r"\b(?:abwesend|entschuldigt|fehlt|verhindert)\b", re.IGNORECASE)
+_ABSENT_WORDS = re.compile(r"\b(?:abwesend|(?:un)?entschuldigt|fehlt|verhindert)\b", re.IGNORECASE)
 
 
 def _attendance_entries(
@@ -182,7 +196,7 @@ def _attendance_entries(
             ):
                 entries[-1] = _with_faction(entries[-1], m.group(0))
             else:
-                faction = _header_faction(text, m)
+                faction = header_faction(text, m)
         elif kind == "flipped":
             run = _given_surname_run(text, m.start(), entries, lex)
             if run is not None:  # "Gäste: Ida Lamm, Jan Kahl (SPD)": no "Surname, Given"
@@ -195,6 +209,11 @@ def _attendance_entries(
                 pos = max(m.end("surname"), least)
         elif kind == "job":
             entries.append(_job_entry(m, status, section))
+        elif kind == "group":
+            if group_header(m, lex):
+                faction = m.group("group")
+            else:  # any other short line: the other patterns read it
+                pos = least
         elif kind == "run":
             if (entry := _run_entry(m, status, faction, section, lex)) is not None:
                 entries.append(entry)
@@ -204,7 +223,7 @@ def _attendance_entries(
         elif _listed_name(text, m, lex):
             entry, pos = _line_entry(text, m, status, faction, section)
             entries.append(entry)
-    return entries
+    return [substituted(text, entry) for entry in entries]
 
 
 def _opens_minutes(text: str, person: RefMatch, lex: Lexicon) -> bool:
@@ -272,6 +291,7 @@ class _Ahead:
         self.patterns = (
             ("faction", lex.faction_re), ("flipped", lex.surname_given_re),
             ("run", _RUN_ENTRY_RE), ("line", _NAME_LINE_RE), ("job", _JOB_TITLE_RE),
+            ("group", GROUP_HEADER_RE),
         )  # fmt: skip
         self.matches: list[re.Match[str] | None] = []
         self.person: RefMatch | None = None
@@ -398,11 +418,6 @@ _LIST_HEADING_NOUNS = frozenset(
 )  # fmt: skip
 
 
-# The next cell of a table row flattened to text, after a column gap.
-_NEXT_CELL_RE = re.compile(r"(?:[ \t]{2,}|\t[ \t]*)(?P<cell>[^ \t\n](?:[^\t\n ]|[ ](?![ \t]))*)")
-_PARTY_CELL_RE = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ/&-]{1,11}")
-
-
 def _line_entry(
     text: str, m: re.Match[str], status: AttendanceStatus, faction: str | None, section: str
 ) -> tuple[AttendanceEntry, int]:
@@ -416,10 +431,9 @@ def _line_entry(
     if bracket:
         faction = bracket.group(1) if lexicon().faction_entry(bracket.group(1)) else None
     goes_on = m.end()
-    cell = _NEXT_CELL_RE.match(rest)
+    cell = NEXT_CELL_RE.match(rest)
     if cell and (
-        lexicon().faction_re.match(cell.group("cell"))
-        or _group_cell(rest, section) is not None
+        lexicon().faction_re.match(cell.group("cell")) or group_cell(rest, section) is not None
     ):
         faction, goes_on = cell.group("cell"), m.end() + cell.end()
     ref = PersonRef(
@@ -429,43 +443,6 @@ def _line_entry(
         faction=faction,
     )
     return AttendanceEntry(person=ref, status=status, section=section), goes_on
-
-
-def _header_faction(text: str, m: re.Match[str]) -> str:
-    """A faction header as written, with local partners up to its colon: "Die PARTEI/Liste
-    für Tal: StRin Roth" is one joint group."""
-    tail = _HEADER_PARTNERS_RE.match(text, m.end())
-    return text[m.start() : tail.start(1)] if tail else m.group(0)
-
-
-_HEADER_PARTNERS_RE = re.compile(r"(?:[ \t]*/[ \t]*[A-ZÄÖÜ][^:/\n]{0,40})+?([ \t]*):")
-
-
-def _remark(bracket: str) -> bool:
-    """Whether a bracket after a listed name is a remark on substitution or time ("(Vertretung
-    durch StR Roth)", "(ab 18:10 Uhr)"), which leaves the person under their list's faction
-    header; other brackets ("(Elternvertretung)") say what the person represents."""
-    return _REMARK_RE.match(bracket) is not None
-
-
-_REMARK_RE = re.compile(r"(?:Vertretung|[Vv]ertreten|[Vv]ertritt|i\.[ \t]?V\.|für|ab|bis|\d)\b")
-
-
-def _group_cell(rest: str, section: str | None) -> str | None:
-    """The rest of a listed name's row when it names a group: a party abbreviation ("SWG") or
-    a local list ("Bürger für Tal"), maybe before a status ("entschuldigt"). Staff sections
-    list employers and jobs there. Tabs may have been normalised to one space."""
-    if section in lexicon().layout["staff_sections"] or not rest[:1].isspace():
-        return None
-    cell = _NEXT_CELL_RE.match(rest)
-    if cell is None:  # no column gap: capitals alone may name a chamber ("Herr Roth IHK")
-        name = _ROW_STATUS_TAIL.sub("", rest).strip()
-        return name if lexicon().local_group(name) else None
-    name = cell.group("cell")
-    return name if _PARTY_CELL_RE.fullmatch(name) or lexicon().local_group(name) else None
-
-
-_ROW_STATUS_TAIL = re.compile(r"[ \t]+(?:abwesend|entschuldigt|fehlt|verhindert)[ \t.]*$")
 
 
 def _entry(
@@ -483,9 +460,9 @@ def _entry(
         status = "absent"
     if _ROW_STATUS_ABSENT.fullmatch(after):
         status = "absent"  # a status column: "Herr Jan Kahl   FDP   entschuldigt"
-    if ref.faction is None and (cell := _group_cell(after, section)) is not None:
+    if ref.faction is None and (cell := group_cell(after, section)) is not None:
         faction = cell  # the faction column of a table row: "Herr Jan Kahl   Bürger für Tal"
-    if faction is not None and (ref.faction is None or _remark(ref.faction)):
+    if faction is not None and (ref.faction is None or remark(ref.faction)):
         ref = PersonRef(
             surname=ref.surname, span=ref.span, given=ref.given, address=ref.address,
             title=ref.title, role=ref.role, faction=faction,

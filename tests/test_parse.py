@@ -745,3 +745,25 @@ def test_local_groups_in_the_faction_column_and_remarks_under_a_faction_header()
         ("Kahl", "present", None),
     }
     assert ("Roth", "present", "IHK") not in entries
+
+
+def test_absence_markers_substitutes_and_local_group_headers() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Ortsrates\n\nVorsitz führte: Kahl, Ida\n"
+        "Anwesend:\nWir für Tal\nHerr Peter Albers\nFrau Jana Kranz Vertretung für Herrn Roth\n"
+        "Fraktion WGH\nHerr Uwe Brause\nKern, Olaf (SPD) unentschuldigt\n"
+        "Lamm, Eva vertritt: Lenz, Tom\n"
+        "Nicht anwesend / entschuldigt:\nHerr Olaf Pohl (CDU)\n\nTagesordnung\n"
+    )
+    entries = {(e.person.surname, e.status, e.person.faction) for e in parse(_doc(text)).attendance}
+    assert entries == {
+        ("Kahl", "present", None),
+        ("Albers", "present", "Wir für Tal"),
+        ("Kranz", "present", "Wir für Tal"),
+        ("Roth", "absent", "Wir für Tal"),
+        ("Brause", "present", "WGH"),
+        ("Kern", "absent", "SPD"),
+        ("Lamm", "present", "WGH"),
+        ("Lenz", "absent", "WGH"),
+        ("Pohl", "absent", "CDU"),
+    }

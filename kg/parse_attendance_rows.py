@@ -1,0 +1,94 @@
+"""Rows of attendance lists: the group a row or a header line names, and the marks that make a
+listed person absent (a status at the row's end, standing in for someone).
+
+Part of the parse stage, used by `kg.parse_attendance`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.lexicon import Lexicon, lexicon
+from kg.models import AttendanceEntry
+
+# Before the person a listed member stands in for: "Herr Kern (CDU) Vertretung für Herrn
+# Roth", "Conzen, Tim vertritt: Schall, Simon", "Ida Lamm i. V. für Jan Roth".
+_SUBSTITUTE_FOR_RE = re.compile(
+    r"(?:i\.[ \t]?V\.[ \t]+für|(?:in[ \t]+)?Vertretung[ \t]+(?:für|von)|vertritt:?|"
+    r"als[ \t]+Vertreter(?:in)?[ \t]+(?:für|von))[ \t]*(?:Herrn|Herr|Frau)?[ \t]*\Z"
+)
+
+
+# A row that ends in an absence: "Kern, Olaf (SPD) unentschuldigt", "Eva Roth – fehlt".
+_ROW_ENDS_ABSENT = re.compile(
+    r"[^\n,;]{0,40}(?<!\w)(?:abwesend|(?:un)?entschuldigt|fehlt|verhindert)[ \t.)]*(?=\n|\Z)",
+    re.IGNORECASE,
+)
+
+
+def substituted(text: str, entry: AttendanceEntry) -> AttendanceEntry:
+    """The member someone stands in for was absent, as is one whose row ends in an absence."""
+    start, end = entry.person.span.start, entry.person.span.end
+    if entry.status == "absent" or not (
+        _SUBSTITUTE_FOR_RE.search(text, max(0, start - 40), start)
+        or _ROW_ENDS_ABSENT.match(text, end)
+    ):
+        return entry
+    return AttendanceEntry(person=entry.person, status="absent", section=entry.section)
+
+
+# A line of its own that may head a faction's names: "Fraktion Bürger für Tal", "Wir für Tal:".
+GROUP_HEADER_RE = re.compile(
+    r"(?m)^[ \t]*(?P<fraktion>(?:Rats|Kreistags)?[Ff]raktion[ \t]+(?:der[ \t]+)?|Gruppe[ \t]+)?"
+    r"(?P<group>[A-ZÄÖÜ][^\n:();,]{1,50}?)[ \t]*:?[ \t]*$"
+)
+
+
+def group_header(m: re.Match[str], lex: Lexicon) -> bool:
+    """A line that heads a local group's names (a known party is read as a faction)."""
+    name = m.group("group")
+    if m.group("fraktion") and re.fullmatch(r"[A-ZÄÖÜ]{2,6}", name):
+        return True  # "Fraktion WGH"
+    return lex.local_group(name)
+
+
+# The next cell of a table row flattened to text, after a column gap.
+NEXT_CELL_RE = re.compile(r"(?:[ \t]{2,}|\t[ \t]*)(?P<cell>[^ \t\n](?:[^\t\n ]|[ ](?![ \t]))*)")
+PARTY_CELL_RE = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ/&-]{1,11}")
+
+
+def header_faction(text: str, m: re.Match[str]) -> str:
+    """A faction header as written, with local partners up to its colon: "Die PARTEI/Liste
+    für Tal: StRin Roth" is one joint group."""
+    tail = _HEADER_PARTNERS_RE.match(text, m.end())
+    return text[m.start() : tail.start(1)] if tail else m.group(0)
+
+
+_HEADER_PARTNERS_RE = re.compile(r"(?:[ \t]*/[ \t]*[A-ZÄÖÜ][^:/\n]{0,40})+?([ \t]*):")
+
+
+def remark(bracket: str) -> bool:
+    """Whether a bracket after a listed name is a remark on substitution or time ("(Vertretung
+    durch StR Roth)", "(ab 18:10 Uhr)"), which leaves the person under their list's faction
+    header; other brackets ("(Elternvertretung)") say what the person represents."""
+    return _REMARK_RE.match(bracket) is not None
+
+
+_REMARK_RE = re.compile(r"(?:Vertretung|[Vv]ertreten|[Vv]ertritt|i\.[ \t]?V\.|für|ab|bis|\d)\b")
+
+
+def group_cell(rest: str, section: str | None) -> str | None:
+    """The rest of a listed name's row when it names a group: a party abbreviation ("SWG") or
+    a local list ("Bürger für Tal"), maybe before a status ("entschuldigt"). Staff sections
+    list employers and jobs there. Tabs may have been normalised to one space."""
+    if section in lexicon().layout["staff_sections"] or not rest[:1].isspace():
+        return None
+    cell = NEXT_CELL_RE.match(rest)
+    if cell is None:  # no column gap: capitals alone may name a chamber ("Herr Roth IHK")
+        name = _ROW_STATUS_TAIL.sub("", rest).strip()
+        return name if lexicon().local_group(name) else None
+    name = cell.group("cell")
+    return name if PARTY_CELL_RE.fullmatch(name) or lexicon().local_group(name) else None
+
+
+_ROW_STATUS_TAIL = re.compile(r"[ \t]+(?:abwesend|(?:un)?entschuldigt|fehlt|verhindert)[ \t.]*$")
