@@ -1,4 +1,4 @@
-"""The held-out gold sets in tests/heldout to heldout4: format, texts, and `kg eval`.
+"""The held-out gold sets in tests/heldout to heldout5: format, texts, and `kg eval`.
 
 Each folder holds hand-written protocol excerpts from towns and council systems that are not
 in ../shared/corpus, each with a gold file in the format of tests/gold/README.md. They were
@@ -8,8 +8,9 @@ set, after the first set's gap list had been used for fixes; tests/heldout3 (eig
 written blind to the code and to both earlier sets; tests/heldout4 (ten texts) was written
 blind to the code, the benchmarks and the texts of all three earlier sets. tests/heldout3 has
 been development data since 2026-12-07 (after its blind scores were recorded) and is no longer
-blind. No score threshold is asserted here on purpose: a threshold would turn the sets into
-one more development target.
+blind. tests/heldout5 (ten texts) was written blind to the code, the benchmarks and the texts
+of all four earlier sets. No score threshold is asserted here on purpose: a threshold would
+turn the sets into one more development target.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ HELDOUT_DIRS = (
     TESTS / "heldout2",
     TESTS / "heldout3",
     TESTS / "heldout4",
+    TESTS / "heldout5",
 )
 CORPUS_INDEX = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "INDEX.tsv"
-MIN_FILES = {"heldout": 12, "heldout2": 12, "heldout3": 8, "heldout4": 10}
+MIN_FILES = {"heldout": 12, "heldout2": 12, "heldout3": 8, "heldout4": 10, "heldout5": 10}
 INDEX_HEADER = ["file", "url", "city", "system", "date", "body"]
 
 
