@@ -132,31 +132,42 @@ def _unknown_bracket_faction(
         yield Mention("faction", Span(start, start + len(name)), fold(name), label)
 
 
-# "Fraktion Bürger für Musterstadt", "die Fraktion „Wir für Tal“", "der BfM-Fraktion": a name
-# after the word Fraktion (up to the first lower-case word) or an abbreviation before it.
-_AFTER_FRAKTION_RE = re.compile(
-    r"(?<![\w-])(?:Rats|Kreistags|Stadtrats|Gemeinderats)?[Ff]raktion[ \t]+(?:der[ \t]+)?"
-    r"(?:„(?P<quoted>[^“”\"\n]{2,50})[“”\"]|(?P<name>[A-ZÄÖÜ][\wäöüß-]*!?"
+# The word Fraktion, found by its letters (a pattern that starts with a letter class would be
+# tried at every capital of the page); the name after it up to the first lower-case word, or
+# an abbreviation before it: "Fraktion Bürger für Tal", "Fraktion „Wir für Tal“", "BfM-Fraktion".
+_FRAKTION_RE = re.compile(r"raktion(?![\w-])")
+_NAME_AFTER_RE = re.compile(
+    r"[ \t]+(?:der[ \t]+)?(?:„(?P<quoted>[^“”\"\n]{2,50})[“”\"]|(?P<name>[A-ZÄÖÜ][\wäöüß-]*!?"
     r"(?:[ \t]+(?:(?:für|in|und|&)[ \t]+)?[A-ZÄÖÜ][\wäöüß-]*!?){0,4}))"
-    r"|(?<![\w-])(?P<short>[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{1,5})-(?:Rats|Kreistags)?[Ff]raktion(?![\w])"
 )
-
-
+_WORD_BEFORE_RE = re.compile(
+    r"(?<![\w-])(?:(?P<short>[A-ZÄÖÜ][A-Za-zÄÖÜäöü]{1,5})-(?:Rats|Kreistags)?[Ff]"
+    r"|(?:Rats|Kreistags|Stadtrats|Gemeinderats)f|F)\Z"
+)
 _JOINED_RE = re.compile(r"[ \t]*[/&]")
 
 
 def _named_local_groups(text: str, lex: Lexicon) -> Iterator[Mention]:
     """Local groups the gazetteer does not know, named beside the word Fraktion."""
-    for m in _AFTER_FRAKTION_RE.finditer(text):
-        group = next(g for g in ("quoted", "name", "short") if m.group(g))
+    for hit in _FRAKTION_RE.finditer(text):
+        before = _WORD_BEFORE_RE.search(text, max(0, hit.start() - 20), hit.start())
+        if before is None:
+            continue
+        after = _NAME_AFTER_RE.match(text, hit.end())
+        if before.group("short"):
+            group, m, start = "short", before, before.start()
+        elif after is not None:
+            group = "quoted" if after.group("quoted") else "name"
+            m, start = after, before.start()
+        else:
+            continue
         name = _group_name(m.group(group), group == "name", lex)
         joined = _JOINED_RE.match(text, m.start(group) + len(name))  # "Fraktion BVB / FW"
         if not name or joined or lex.faction_entry(name) or lex.faction_re.match(name):
             continue
         if re.fullmatch(r"[A-ZÄÖÜ]{2,6}", name) or lex.local_group(name):
-            start = m.start(group)
-            span = Span(m.start() if group != "short" else start, start + len(name))
-            yield Mention("faction", span, fold(name), f"Fraktion {name}")
+            end = m.start(group) + len(name)
+            yield Mention("faction", Span(start, end), fold(name), f"Fraktion {name}")
 
 
 def _group_name(written: str, open_ended: bool, lex: Lexicon) -> str:
