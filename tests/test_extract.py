@@ -924,3 +924,24 @@ def test_local_voter_groups_where_a_faction_goes_are_factions() -> None:
     }
     assert {"Fraktion Bürger für Musterstadt", "Fraktion Wir für Tal"} <= _labels(ex, "faction")
     assert not any("Sport" in f or "AfU" in f or "mehr" in f for f in _labels(ex, "faction"))
+
+
+def test_indirect_speech_cues_of_criticism_motions_and_announced_rejection() -> None:
+    ex = _page(
+        "Herr Lang äußert Bedenken wegen der Kosten.\n\n"
+        "Frau Kern begrüßt den Plan, vermisst aber einen Zeitplan.\n\n"
+        "Herr Voigt erklärte sich mit der Antwort nicht zufrieden.\n\n"
+        "Frau Lenz beantragt, den Zuschuss auf 3.000 Euro zu erhöhen.\n\n"
+        "Herr Brandt kündigt die Ablehnung seiner Fraktion an.\n\n"
+        "Frau Kahl stellt die Wirtschaftlichkeit infrage.\n\n"
+        "Herr Pohl erkundigt sich nach dem Stand und bittet darum, den Bericht nachzureichen.\n"
+    )
+    assert _acts(ex) == [
+        {"Criticism"},
+        {"Support", "Criticism"},
+        {"Criticism"},
+        {"Proposal"},
+        {"Opposition"},
+        {"Criticism"},
+        {"Question", "Request"},
+    ]
