@@ -58,9 +58,14 @@ def test_reference_statements_acts_and_replies(reference: Path) -> None:
         "Engelhardt",
     ]
     assert [set(s.acts) for s in ex.statements] == [
-        {"Welcome"}, {"Presentation"}, {"Support", "Question"}, {"Answer"},
-        {"Request", "Question"}, {"Answer", "Confirmation"}, {"Thanks"},
-    ]  # fmt: skip
+        {"Welcome"},
+        {"Presentation"},
+        {"Support", "Question"},
+        {"Answer", "Information"},
+        {"Request", "Question"},
+        {"Answer", "Confirmation", "Information"},
+        {"Thanks"},
+    ]  # fmt: skip (the gold file's reading but for Support beside the last Thanks)
     assert [s.reply_to for s in ex.statements] == [None, None, None, 2, None, 4, None]
     assert [s.position for s in ex.statements] == [1, 2, 3, 4, 5, 6, 7]
     meier = ex.statements[2]
@@ -945,3 +950,14 @@ def test_indirect_speech_cues_of_criticism_motions_and_announced_rejection() -> 
         {"Criticism"},
         {"Question", "Request"},
     ]
+
+
+def test_an_answer_that_goes_on_to_report_facts_also_informs() -> None:
+    ex = _page(
+        "Frau Roth fragt nach dem Stand der Sanierung.\n\n"
+        "Herr Lang antwortet, die Ausschreibung sei ohne Angebot geblieben. "
+        "Die Neuausschreibung erfolge im März.\n\n"
+        "Herr Voigt fragt, wann die Halle öffnet.\n\n"
+        "Der Beigeordnete, Herr Kahl, antwortete, die Halle öffne im Mai.\n"
+    )
+    assert _acts(ex) == [{"Question"}, {"Answer", "Information"}, {"Question"}, {"Answer"}]
