@@ -961,3 +961,13 @@ def test_an_answer_that_goes_on_to_report_facts_also_informs() -> None:
         "Der Beigeordnete, Herr Kahl, antwortete, die Halle öffne im Mai.\n"
     )
     assert _acts(ex) == [{"Question"}, {"Answer", "Information"}, {"Question"}, {"Answer"}]
+
+
+def test_introducing_or_explaining_the_paper_itself_is_a_presentation() -> None:
+    ex = _page(
+        "Frau Roth bringt die Vorlage ein.\n\n"
+        "Herr Lang erläutert die Planung.\n\n"
+        "Frau Kern erläutert, dass die Planung noch nicht abgeschlossen sei.\n\n"
+        "Herr Voigt bringt ein Beispiel aus der Nachbarstadt.\n"
+    )
+    assert _acts(ex) == [{"Presentation"}, {"Presentation"}, {"Information"}, {"Information"}]
