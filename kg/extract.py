@@ -276,6 +276,8 @@ def _rest_end(words: list[str], head: int, rest: tuple[str, ...]) -> int | None:
 
 def _needs_ok(needs: str, words: list[str], head: int, lex: Lexicon) -> bool:
     following = words[head + 1 : head + 8]
+    if needs == "object":  # "erläutert die Planung", not "erläutert, dass die Planung …"
+        return following[:1] in (["den"], ["die"], ["das"], ["seinen"], ["ihren"], ["einen"])
     welcomes = any(w in lex.audience_words or w in ("Herr", "Herrn", "Frau") for w in following)
     welcomes = welcomes or any(w in lex.roles for w in following)
     return welcomes if needs == "person_or_audience" else not welcomes
