@@ -10,7 +10,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from kg.extract_entities import MentionIndex, collect_mentions
+from kg.extract_entities import MentionIndex, collect_mentions, surname_key
 from kg.extract_privacy import private_mentions
 from kg.extract_replies import addressee, link_reply, replied_person
 from kg.extract_staff import head_claims
@@ -290,7 +290,11 @@ def _on_behalf_of(text: str, turn: Turn, index: MentionIndex) -> int | None:
         if found is not None:
             return found
     body = text[turn.span.start : turn.span.end]
+    own = surname_key(turn.speaker.surname)
     for m in _ON_BEHALF_RE.finditer(body):
+        named = index.nearest_before(turn.span.start + m.start(), "person", window=25)
+        if named is not None and index.mentions[named].key != own:
+            continue  # the chair calls someone else: "Herr Rauch für die CDU-Fraktion"
         start = turn.span.start + m.end()
         found = index.faction_in(Span(start, min(turn.span.end, start + 60)), starting=True)
         if found is not None:

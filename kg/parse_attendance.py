@@ -20,7 +20,7 @@ from kg.parse_attendance_rows import (
     group_header,
     header_faction,
     remark,
-    substituted,
+    substitutes,
 )
 from kg.parse_refs import NOUN_SUFFIXES, RefMatch, is_given_name, is_noun, scan_person_ref
 
@@ -223,7 +223,7 @@ def _attendance_entries(
         elif _listed_name(text, m, lex):
             entry, pos = _line_entry(text, m, status, faction, section)
             entries.append(entry)
-    return [substituted(text, entry) for entry in entries]
+    return substitutes(text, entries)
 
 
 def _opens_minutes(text: str, person: RefMatch, lex: Lexicon) -> bool:

@@ -6,6 +6,7 @@ Part of the parse stage, used by `kg.parse_attendance`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from kg.lexicon import Lexicon, lexicon
@@ -24,6 +25,25 @@ _ROW_ENDS_ABSENT = re.compile(
     r"[^\n,;]{0,40}(?<!\w)(?:abwesend|(?:un)?entschuldigt|fehlt|verhindert)[ \t.)]*(?=\n|\Z)",
     re.IGNORECASE,
 )
+
+
+def substitutes(text: str, entries: list[AttendanceEntry]) -> list[AttendanceEntry]:
+    """Entries with the absences of members someone stands in for; a substitute without a
+    faction of their own shares the one at the end of the row ("Stadtrat Kurz i. V. für
+    Stadträtin Lang, CSU": both CSU)."""
+    marked = [substituted(text, entry) for entry in entries]
+    for i in range(len(marked) - 1):
+        deputy, member = marked[i].person, marked[i + 1].person
+        if (
+            deputy.faction is None
+            and member.faction is not None
+            and marked[i + 1].status == "absent"
+            and "\n" not in text[deputy.span.end : member.span.start]
+            and _SUBSTITUTE_FOR_RE.search(text, deputy.span.end, member.span.start)
+        ):
+            person = dataclasses.replace(deputy, faction=member.faction)
+            marked[i] = dataclasses.replace(marked[i], person=person)
+    return marked
 
 
 def substituted(text: str, entry: AttendanceEntry) -> AttendanceEntry:
@@ -81,6 +101,9 @@ def group_cell(rest: str, section: str | None) -> str | None:
     """The rest of a listed name's row when it names a group: a party abbreviation ("SWG") or
     a local list ("Bürger für Tal"), maybe before a status ("entschuldigt"). Staff sections
     list employers and jobs there. Tabs may have been normalised to one space."""
+    role = _ROLE_APPOSITION_RE.match(rest)
+    if role is not None and role.group("role") in lexicon().roles:
+        rest = rest[role.end() :]  # "Frau Eva Roth, Bezirksbürgermeisterin      SPD"
     if section in lexicon().layout["staff_sections"] or not rest[:1].isspace():
         return None
     cell = NEXT_CELL_RE.match(rest)
@@ -91,4 +114,5 @@ def group_cell(rest: str, section: str | None) -> str | None:
     return name if PARTY_CELL_RE.fullmatch(name) or lexicon().local_group(name) else None
 
 
+_ROLE_APPOSITION_RE = re.compile(r",[ \t]*(?P<role>[A-ZÄÖÜ][\wäöüß-]*)(?=[ \t])")
 _ROW_STATUS_TAIL = re.compile(r"[ \t]+(?:abwesend|(?:un)?entschuldigt|fehlt|verhindert)[ \t.]*$")

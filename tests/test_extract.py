@@ -971,3 +971,12 @@ def test_introducing_or_explaining_the_paper_itself_is_a_presentation() -> None:
         "Herr Voigt bringt ein Beispiel aus der Nachbarstadt.\n"
     )
     assert _acts(ex) == [{"Presentation"}, {"Presentation"}, {"Information"}, {"Information"}]
+
+
+def test_the_chair_calling_a_member_for_a_faction_does_not_speak_for_it() -> None:
+    ex = _page(
+        "Stadtverordnetenvorsteherin Kahl:\nVielen Dank. – Herr Rauch für die CDU-Fraktion.\n\n"
+        "Stadtverordneter Rauch:\nWir lehnen ab.\n\n"
+        "Stadträtin Yılmaz (90/GRÜNE) erklärt für die Fraktion, sie stimme zu.\n"
+    )
+    assert _members(ex) == {("yilmaz", "Fraktion Bündnis 90/Die Grünen")}

@@ -767,3 +767,17 @@ def test_absence_markers_substitutes_and_local_group_headers() -> None:
         ("Lenz", "absent", "WGH"),
         ("Pohl", "absent", "CDU"),
     }
+
+
+def test_a_substitute_shares_the_row_faction_and_a_role_before_the_faction_column() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Bauausschusses\n\nAnwesend:\nMitglieder\n"
+        "Stadtrat Jan Kurz i. V. für Stadträtin Eva Lang, CSU\n"
+        "Frau Monika Roth, Bezirksbürgermeisterin        SPD\n\nTagesordnung\n"
+    )
+    entries = {(e.person.surname, e.status, e.person.faction) for e in parse(_doc(text)).attendance}
+    assert entries == {
+        ("Kurz", "present", "CSU"),
+        ("Lang", "absent", "CSU"),
+        ("Roth", "present", "SPD"),
+    }
