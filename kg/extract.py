@@ -10,6 +10,7 @@ import functools
 import re
 from collections.abc import Iterator
 
+from kg.extract_attendance import prose_attendance
 from kg.extract_entities import MentionIndex, collect_mentions, surname_key
 from kg.extract_privacy import private_mentions
 from kg.extract_replies import addressee, link_reply, replied_person
@@ -77,11 +78,13 @@ def extract(protocol: Protocol) -> Extraction:
     claims += _chair_claims(text, index, lex)
     claims += _staff_head_claims(text, protocol, index, lex)
     claims += head_claims(protocol, index, lex)
-    attendees = tuple(
+    attendees = [
         (index.person_at(entry.person.span.start), entry.status)
         for entry in protocol.attendance
         if index.person_at(entry.person.span.start) is not None
-    )
+    ]
+    listed = {index.mentions[m].key for m, _ in attendees if m is not None}
+    attendees += prose_attendance(protocol, index, listed)
     return Extraction(
         protocol=protocol,
         mentions=index.mentions,

@@ -980,3 +980,13 @@ def test_the_chair_calling_a_member_for_a_faction_does_not_speak_for_it() -> Non
         "Stadträtin Yılmaz (90/GRÜNE) erklärt für die Fraktion, sie stimme zu.\n"
     )
     assert _members(ex) == {("yilmaz", "Fraktion Bündnis 90/Die Grünen")}
+
+
+def test_absences_and_presence_stated_in_the_minutes_prose() -> None:
+    ex = _page(
+        "Herr Lang stellt die Beschlussfähigkeit fest. Ratsmitglied Kahl fehlt. "
+        "Er begrüßt Herrn Voigt, der das erste Mal an einer Sitzung teilnimmt.\n\n"
+        "Frau Roth verliest für den abwesenden Herrn Brandt dessen Erklärung.\n"
+    )
+    attendance = {(ex.mentions[m].key, status) for m, status in ex.attendees}
+    assert attendance == {("kahl", "absent"), ("voigt", "present"), ("brandt", "absent")}
