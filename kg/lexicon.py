@@ -169,7 +169,10 @@ class Lexicon:
             for f in data["factions"]
         )
         self.non_factions = frozenset(fold(w) for w in data["non_factions"])
-        self.local_groups = data["local_groups"]
+        groups = data["local_groups"]
+        self.local_groups = groups
+        self._group_not_endings = tuple(fold(e) for e in groups["not_endings"])
+        self._group_not_lists = tuple(groups["not_lists"])
         self.faction_by_variant: dict[str, FactionEntry] = {}
         for entry in self.factions:
             for variant in (*entry.variants, entry.abbreviation, entry.label):
@@ -225,7 +228,6 @@ class Lexicon:
             (self.faction_by_variant[c] for c in candidates if c in self.faction_by_variant), None
         )
 
-
     def local_group(self, name: str) -> bool:
         """Whether a name unknown to the gazetteer is shaped like a local voter group or list
         (the caller knows that it stands where a faction goes).
@@ -234,19 +236,19 @@ class Lexicon:
         [True, True, False]
         """
         spec = self.local_groups
-        name = name.strip(" „“\"")
+        name = name.strip(' „“"')
         words = name.split()
         if not 1 <= len(words) <= 6 or not name[:1].isupper() or words[0] in self.roles:
             return False
         folded = [fold(w).strip(".,") for w in words]
-        if folded[-1].endswith(tuple(fold(e) for e in spec["not_endings"])):
+        if folded[-1].endswith(self._group_not_endings):
             return False
         if _GROUP_ACRONYM.fullmatch(name) or any(
             g in w for w in folded for g in spec["group_words"]
         ):
             return True
         if any(
-            w.endswith(spec["list_word"]) and not w.startswith(tuple(spec["not_lists"]))
+            w.endswith(spec["list_word"]) and not w.startswith(self._group_not_lists)
             for w in folded
         ):
             return True
