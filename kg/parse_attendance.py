@@ -204,7 +204,12 @@ def _attendance_entries(
                 entries += [_entry(text, ref, status, faction, section) for ref in run_entries]
                 pos = max(run_end, least)
             elif text.rfind("\n", 0, m.start()) + 1 != named_line:
-                entries.append(_flipped_entry(m, status, faction, section))
+                line_end = text.find("\n", m.end())
+                rest = text[m.end() : len(text) if line_end < 0 else line_end]
+                cell = None if m.group("bracket") else group_cell(rest, section)
+                entries.append(_flipped_entry(m, status, cell or faction, section))
+                if cell is not None:  # "Kranz, Jana      Unabhängige Liste"
+                    pos = max(m.end() + rest.index(cell) + len(cell), least)
             else:  # "Herr Uwe Kahl Dezernent, Dezernat Finanzen": his job, no "Surname, Given"
                 pos = max(m.end("surname"), least)
         elif kind == "job":

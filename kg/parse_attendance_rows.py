@@ -22,7 +22,7 @@ _SUBSTITUTE_FOR_RE = re.compile(
 
 # A row that ends in an absence: "Kern, Olaf (SPD) unentschuldigt", "Eva Roth – fehlt".
 _ROW_ENDS_ABSENT = re.compile(
-    r"[^\n,;]{0,40}(?<!\w)(?:abwesend|(?:un)?entschuldigt|fehlt|verhindert)[ \t.)]*(?=\n|\Z)",
+    r"[^\n,;]{0,40}(?<!\w)(?:abwesend|(?:un)?entschuldigt|fehlt|verhindert)[ \t.)–-]*(?=\n|\Z)",
     re.IGNORECASE,
 )
 
@@ -59,7 +59,8 @@ def substituted(text: str, entry: AttendanceEntry) -> AttendanceEntry:
 
 # A line of its own that may head a faction's names: "Fraktion Bürger für Tal", "Wir für Tal:".
 GROUP_HEADER_RE = re.compile(
-    r"(?m)^[ \t]*(?P<fraktion>(?:Rats|Kreistags)?[Ff]raktion[ \t]+(?:der[ \t]+)?|Gruppe[ \t]+)?"
+    r"(?m)^[ \t]*(?:Mitglieder[ \t]+der[ \t]+)?"
+    r"(?P<fraktion>(?:Rats|Kreistags)?[Ff]raktion[ \t]+(?:der[ \t]+)?|Gruppe[ \t]+)?"
     r"(?P<group>[A-ZÄÖÜ][^\n:();,]{1,50}?)[ \t]*:?[ \t]*$"
 )
 
@@ -101,10 +102,15 @@ def group_cell(rest: str, section: str | None) -> str | None:
     """The rest of a listed name's row when it names a group: a party abbreviation ("SWG") or
     a local list ("Bürger für Tal"), maybe before a status ("entschuldigt"). Staff sections
     list employers and jobs there. Tabs may have been normalised to one space."""
+    if section in lexicon().layout["staff_sections"]:
+        return None
     role = _ROLE_APPOSITION_RE.match(rest)
     if role is not None and role.group("role") in lexicon().roles:
         rest = rest[role.end() :]  # "Frau Eva Roth, Bezirksbürgermeisterin      SPD"
-    if section in lexicon().layout["staff_sections"] or not rest[:1].isspace():
+    named = _COMMA_FRAKTION_RE.match(rest)  # "Frau Jana Kranz, Fraktion Wir für Tal"
+    if named is not None and lexicon().local_group(named.group("name")):
+        return named.group("name")
+    if not rest[:1].isspace():
         return None
     cell = NEXT_CELL_RE.match(rest)
     if cell is None:  # no column gap: capitals alone may name a chamber ("Herr Roth IHK")
@@ -114,5 +120,8 @@ def group_cell(rest: str, section: str | None) -> str | None:
     return name if PARTY_CELL_RE.fullmatch(name) or lexicon().local_group(name) else None
 
 
+_COMMA_FRAKTION_RE = re.compile(
+    r",[ \t]*(?:(?:Rats)?[Ff]raktion[ \t]+(?:der[ \t]+)?)?(?P<name>[^,;()\n]{2,50}?)[ \t]*$"
+)
 _ROLE_APPOSITION_RE = re.compile(r",[ \t]*(?P<role>[A-ZÄÖÜ][\wäöüß-]*)(?=[ \t])")
 _ROW_STATUS_TAIL = re.compile(r"[ \t]+(?:abwesend|(?:un)?entschuldigt|fehlt|verhindert)[ \t.]*$")

@@ -781,3 +781,22 @@ def test_a_substitute_shares_the_row_faction_and_a_role_before_the_faction_colum
         ("Lang", "absent", "CSU"),
         ("Roth", "present", "SPD"),
     }
+
+
+def test_local_groups_after_a_comma_in_flipped_rows_and_under_member_headers() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Rates\n\nAnwesend:\n"
+        "Frau Jana Kranz, Fraktion Bürger für Musterstadt\n"
+        "Herr Peter Albers (CDU) - entschuldigt -\n"
+        "Lamm, Eva                  Unabhängige Liste\n"
+        "Brause, Uwe                BfM             entschuldigt\n"
+        "Mitglieder der Fraktion Wir für Tal:\nHerr Uwe Kern\n\nTagesordnung\n"
+    )
+    entries = {(e.person.surname, e.status, e.person.faction) for e in parse(_doc(text)).attendance}
+    assert entries == {
+        ("Kranz", "present", "Bürger für Musterstadt"),
+        ("Albers", "absent", "CDU"),
+        ("Lamm", "present", "Unabhängige Liste"),
+        ("Brause", "absent", "BfM"),
+        ("Kern", "present", "Wir für Tal"),
+    }
