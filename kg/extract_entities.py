@@ -127,7 +127,8 @@ def collect_mentions(protocol: Protocol, lex: Lexicon) -> MentionIndex:
     mentions: list[Mention] = []
     mentions += _person_mentions(protocol, lex)
     staff = staff_person_starts(protocol, lex)
-    mentions += faction_mentions(text, [m for m in mentions if m.span.start not in staff], lex)
+    listed = [m for m in mentions if m.span.start not in staff]
+    mentions += faction_mentions(text, listed, lex, municipality or "")
     mentions += _department_mentions(text, municipality, lex, protocol.meeting.body or "")
     mentions += initiative_mentions(text, lex)
     mentions += _place_mentions(text, municipality, lex)

@@ -32,9 +32,11 @@ def staff_person_starts(protocol: Protocol, lex: Lexicon) -> set[int]:
     return {e.person.span.start for e in protocol.attendance if fold(e.section or "") in staff}
 
 
-def faction_mentions(text: str, persons: list[Mention], lex: Lexicon) -> Iterator[Mention]:
+def faction_mentions(
+    text: str, persons: list[Mention], lex: Lexicon, town: str = ""
+) -> Iterator[Mention]:
     """Known factions (alone or joined), then local groups after "Fraktion" and in the
-    brackets or faction column of listed persons."""
+    brackets or faction column of listed persons (`town`: the municipality)."""
     matches = [
         m for m in lex.faction_re.finditer(text) if lex.faction_entry(m.group("a") or m.group("b"))
     ]
@@ -53,7 +55,7 @@ def faction_mentions(text: str, persons: list[Mention], lex: Lexicon) -> Iterato
     known_spans = {(m.start(), m.end()) for m in matches}
     yield from _named_local_groups(text, lex)
     for person in persons:
-        yield from _unknown_bracket_faction(text, person, known_spans, lex)
+        yield from _unknown_bracket_faction(text, person, known_spans, lex, town)
 
 
 def _composites(text: str, matches: list[re.Match[str]]) -> Iterator[list[re.Match[str]]]:
@@ -99,7 +101,7 @@ def _composite_mention(
 
 
 def _unknown_bracket_faction(
-    text: str, person: Mention, known: set[tuple[int, int]], lex: Lexicon
+    text: str, person: Mention, known: set[tuple[int, int]], lex: Lexicon, town: str
 ) -> Iterator[Mention]:
     """A local group that the gazetteer does not know, in brackets after a person ("Herr X
     (WGH)") or in the faction column of their attendance row ("Frau Y     Bürger für Tal")."""
@@ -115,13 +117,13 @@ def _unknown_bracket_faction(
     else:
         line_end = text.find("\n", person.span.end)
         start = text.find(name, person.span.end, len(text) if line_end < 0 else line_end)
-        if start < 0 and lex.local_group(name):  # a header line above: "Bürger für Tal"
+        if start < 0 and lex.local_group(name, town):  # a header line above: "Bürger für Tal"
             start = text.rfind(name, max(0, person.span.start - 3000), person.span.start)
     if start < 0:
         return
     local_group = (
         re.fullmatch(r"[A-ZÄÖÜ][A-ZÄÖÜ&./ -]{1,12}|.+-(?:Rats)?[Ff]raktion", name) is not None
-        or lex.local_group(name)
+        or lex.local_group(name, town)
         or (
             _LOCAL_JOINT_RE.fullmatch(name) is not None
             and any(part.lower().endswith(_PARTY_ENDINGS) for part in name.split("/"))

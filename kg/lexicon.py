@@ -228,12 +228,15 @@ class Lexicon:
             (self.faction_by_variant[c] for c in candidates if c in self.faction_by_variant), None
         )
 
-    def local_group(self, name: str) -> bool:
+    def local_group(self, name: str, town: str = "") -> bool:
         """Whether a name unknown to the gazetteer is shaped like a local voter group or list
-        (the caller knows that it stands where a faction goes).
+        (the caller knows that it stands where a faction goes); a short name with the `town`
+        in it is one too ("Mehrwertstadt Erfurt", "Hagen Aktiv").
 
         >>> [lexicon().local_group(n) for n in ("Bürger für Musterstadt", "BfM", "Amt für Sport")]
         [True, True, False]
+        >>> lexicon().local_group("Zukunft Tal", town="Tal"), lexicon().local_group("Zukunft Tal")
+        (True, False)
         """
         spec = self.local_groups
         name = name.strip(' „“"')
@@ -243,6 +246,10 @@ class Lexicon:
         folded = [fold(w).strip(".,") for w in words]
         if folded[-1].endswith(self._group_not_endings):
             return False
+        if town and fold(town) in folded and 2 <= len(words) <= 4:
+            return all(w[:1].isupper() or w in ("für", "in") for w in words) and not any(
+                w.endswith(self._group_not_endings) for w in folded
+            )
         if _GROUP_ACRONYM.fullmatch(name) or any(
             g in w for w in folded for g in spec["group_words"]
         ):

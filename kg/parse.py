@@ -75,7 +75,7 @@ def parse(document: SourceDocument) -> Protocol:
     text = document.text
     agenda = split_items(text, lex)
     headings = [(item.span.start, item.title) for item in agenda if item.number is not None]
-    attendance = tuple(parse_attendance(text, lex, headings))
+    attendance = tuple(parse_attendance(text, lex, headings, document.municipality or ""))
     chair = _meeting_chair(text, attendance)
     items = tuple(_with_turns(text, item, lex, attendance, chair) for item in agenda)
     return Protocol(

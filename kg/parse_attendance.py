@@ -26,15 +26,16 @@ from kg.parse_refs import NOUN_SUFFIXES, RefMatch, is_given_name, is_noun, scan_
 
 
 def parse_attendance(
-    text: str, lex: Lexicon, headings: Sequence[tuple[int, str | None]] = ()
+    text: str, lex: Lexicon, headings: Sequence[tuple[int, str | None]] = (), town: str = ""
 ) -> Iterator[AttendanceEntry]:
     """People on the attendance list with status (present/absent) and list section.
 
     `headings`: (start, title) of the agenda items; the list ends at the first one after it
-    (a list section numbered like an item, "3. Verwaltung", does not end it).
+    (a list section numbered like an item, "3. Verwaltung", does not end it). `town`: the
+    municipality, whose name local groups often carry ("Mehrwertstadt Erfurt").
     """
     for start, end, status, section in _attendance_regions(text, lex, headings):
-        yield from _attendance_entries(text, start, end, status, section, lex)
+        yield from _attendance_entries(text, (start, end), status, section, lex, town)
 
 
 @functools.cache
@@ -166,12 +167,17 @@ _ABSENT_WORDS = re.compile(r"\b(?:abwesend|(?:un)?entschuldigt|fehlt|verhindert)
 
 
 def _attendance_entries(
-    text: str, start: int, end: int, status: AttendanceStatus, section: str, lex: Lexicon
+    text: str,
+    region: tuple[int, int],
+    status: AttendanceStatus,
+    section: str,
+    lex: Lexicon,
+    town: str,
 ) -> list[AttendanceEntry]:
     """Scan a list section in text order: faction headers, named people, "Name, Vorname"."""
     entries: list[AttendanceEntry] = []
     faction: str | None = None
-    pos = start
+    pos, end = region
     named_line = -1  # start of the line of the last "Herr Given Surname" entry
     ahead = _Ahead(text, end, lex)
     while pos < end:
@@ -181,7 +187,7 @@ def _attendance_entries(
         if person and (first is None or person.start <= first[1].start()):
             if _opens_minutes(text, person, lex):
                 break
-            entries.append(_entry(text, person.ref, status, faction, section))
+            entries.append(_entry(text, person.ref, status, faction, section, town))
             pos = person.end
             named_line = text.rfind("\n", 0, person.start) + 1
             continue
@@ -206,7 +212,7 @@ def _attendance_entries(
             elif text.rfind("\n", 0, m.start()) + 1 != named_line:
                 line_end = text.find("\n", m.end())
                 rest = text[m.end() : len(text) if line_end < 0 else line_end]
-                cell = None if m.group("bracket") else group_cell(rest, section)
+                cell = None if m.group("bracket") else group_cell(rest, section, town)
                 entries.append(_flipped_entry(m, status, cell or faction, section))
                 if cell is not None:  # "Kranz, Jana      Unabhängige Liste"
                     pos = max(m.end() + rest.index(cell) + len(cell), least)
@@ -226,7 +232,7 @@ def _attendance_entries(
                 # a faction may begin there: "…, Freie Wählergemeinschaft (FWG)"
                 pos = max(m.start("given"), least)
         elif _listed_name(text, m, lex):
-            entry, pos = _line_entry(text, m, status, faction, section)
+            entry, pos = _line_entry(text, m, status, faction, (section, town))
             entries.append(entry)
     return substitutes(text, entries)
 
@@ -424,10 +430,15 @@ _LIST_HEADING_NOUNS = frozenset(
 
 
 def _line_entry(
-    text: str, m: re.Match[str], status: AttendanceStatus, faction: str | None, section: str
+    text: str,
+    m: re.Match[str],
+    status: AttendanceStatus,
+    faction: str | None,
+    where: tuple[str, str],
 ) -> tuple[AttendanceEntry, int]:
     """A 'Given Surname' line, and where the list goes on: after the faction column of a
-    table row ("Jutta Brehm      Die Grünen – Rosa Liste      anwesend")."""
+    table row ("Jutta Brehm      Die Grünen – Rosa Liste      anwesend"). `where`: the list
+    section and the town."""
     line_end = text.find("\n", m.end())
     rest = text[m.end() : len(text) if line_end < 0 else line_end]
     if _ABSENT_WORDS.search(rest):
@@ -438,7 +449,7 @@ def _line_entry(
     goes_on = m.end()
     cell = NEXT_CELL_RE.match(rest)
     if cell and (
-        lexicon().faction_re.match(cell.group("cell")) or group_cell(rest, section) is not None
+        lexicon().faction_re.match(cell.group("cell")) or group_cell(rest, *where) is not None
     ):
         faction, goes_on = cell.group("cell"), m.end() + cell.end()
     ref = PersonRef(
@@ -447,11 +458,16 @@ def _line_entry(
         given=m.group("given"),
         faction=faction,
     )
-    return AttendanceEntry(person=ref, status=status, section=section), goes_on
+    return AttendanceEntry(person=ref, status=status, section=where[0]), goes_on
 
 
 def _entry(
-    text: str, ref: PersonRef, status: AttendanceStatus, faction: str | None, section: str | None
+    text: str,
+    ref: PersonRef,
+    status: AttendanceStatus,
+    faction: str | None,
+    section: str | None,
+    town: str = "",
 ) -> AttendanceEntry:
     line_start = text.rfind("\n", 0, ref.span.start) + 1
     before = text[line_start : ref.span.start]
@@ -465,7 +481,7 @@ def _entry(
         status = "absent"
     if _ROW_STATUS_ABSENT.fullmatch(after):
         status = "absent"  # a status column: "Herr Jan Kahl   FDP   entschuldigt"
-    if ref.faction is None and (cell := group_cell(after, section)) is not None:
+    if ref.faction is None and (cell := group_cell(after, section, town)) is not None:
         faction = cell  # the faction column of a table row: "Herr Jan Kahl   Bürger für Tal"
     if faction is not None and (ref.faction is None or remark(ref.faction)):
         ref = PersonRef(

@@ -98,7 +98,7 @@ def remark(bracket: str) -> bool:
 _REMARK_RE = re.compile(r"(?:Vertretung|[Vv]ertreten|[Vv]ertritt|i\.[ \t]?V\.|für|ab|bis|\d)\b")
 
 
-def group_cell(rest: str, section: str | None) -> str | None:
+def group_cell(rest: str, section: str | None, town: str = "") -> str | None:
     """The rest of a listed name's row when it names a group: a party abbreviation ("SWG") or
     a local list ("Bürger für Tal"), maybe before a status ("entschuldigt"). Staff sections
     list employers and jobs there. Tabs may have been normalised to one space."""
@@ -108,16 +108,16 @@ def group_cell(rest: str, section: str | None) -> str | None:
     if role is not None and role.group("role") in lexicon().roles:
         rest = rest[role.end() :]  # "Frau Eva Roth, Bezirksbürgermeisterin      SPD"
     named = _COMMA_FRAKTION_RE.match(rest)  # "Frau Jana Kranz, Fraktion Wir für Tal"
-    if named is not None and lexicon().local_group(named.group("name")):
+    if named is not None and lexicon().local_group(named.group("name"), town):
         return named.group("name")
     if not rest[:1].isspace():
         return None
     cell = NEXT_CELL_RE.match(rest)
     if cell is None:  # no column gap: capitals alone may name a chamber ("Herr Roth IHK")
         name = _ROW_STATUS_TAIL.sub("", rest).strip()
-        return name if lexicon().local_group(name) else None
+        return name if lexicon().local_group(name, town) else None
     name = cell.group("cell")
-    return name if PARTY_CELL_RE.fullmatch(name) or lexicon().local_group(name) else None
+    return name if PARTY_CELL_RE.fullmatch(name) or lexicon().local_group(name, town) else None
 
 
 _COMMA_FRAKTION_RE = re.compile(

@@ -800,3 +800,17 @@ def test_local_groups_after_a_comma_in_flipped_rows_and_under_member_headers() -
         ("Brause", "absent", "BfM"),
         ("Kern", "present", "Wir für Tal"),
     }
+
+
+def test_a_short_name_with_the_town_in_the_faction_column_is_a_local_group() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Stadtrates\n\nAnwesenheit\nMitglieder\n"
+        "Vogt, Sabine             Zukunft Musterstadt\n"
+        "Herr Jan Kahl            Stadtwerke Musterstadt\nHerr Olaf Roth           Musterstadt\n"
+        "\nTagesordnung\n"
+    )
+    document = SourceDocument(
+        key="t.txt", path="t.txt", sha256="0" * 64, text=text, municipality="Musterstadt"
+    )
+    factions = {e.person.surname: e.person.faction for e in parse(document).attendance}
+    assert factions == {"Vogt": "Zukunft Musterstadt", "Kahl": None, "Roth": None}
