@@ -228,6 +228,8 @@ def _sentence_acts(
                 continue
             if last + 1 < len(words) and words[last + 1] in form.not_before:
                 continue
+            if form.unless and not form.unless.isdisjoint(words):
+                continue
             if form.negated is not None and _negated(words, i, last, lex):
                 acts.append((i, form.negated))
             else:

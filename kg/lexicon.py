@@ -91,6 +91,7 @@ class CueForm:
     negated: str | None = None  # the act when "nicht"/"kein" negates the cue
     not_before: frozenset[str] = frozenset()  # words that may not follow the cue directly
     opinion: bool = False  # an opinion verb: Information only when nothing else is said
+    unless: frozenset[str] = frozenset()  # words of the sentence that make it another act
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +138,7 @@ class Lexicon:
         forms: list[CueForm] = []
         for act, spec in cues["speech_verbs"].items():
             negated, not_before = spec.get("negated"), frozenset(spec.get("not_before", ()))
+            unless = frozenset(spec.get("unless", ()))
             needs_only = spec.get("needs_only")
             for form, opinion in [
                 *((f, False) for f in spec["forms"]),
@@ -145,7 +147,9 @@ class Lexicon:
                 words = form.split()
                 rest, needs = tuple(words[1:]), spec.get("needs")
                 needs = needs if needs_only is None or form in needs_only else None
-                forms.append(CueForm(act, words[0], rest, needs, negated, not_before, opinion))
+                forms.append(
+                    CueForm(act, words[0], rest, needs, negated, not_before, opinion, unless)
+                )
         self.cue_forms = tuple(forms)
         by_head: dict[str, list[CueForm]] = {}
         for form in forms:

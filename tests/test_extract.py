@@ -990,3 +990,13 @@ def test_absences_and_presence_stated_in_the_minutes_prose() -> None:
     )
     attendance = {(ex.mentions[m].key, status) for m, status in ex.attendees}
     assert attendance == {("kahl", "absent"), ("voigt", "present"), ("brandt", "absent")}
+
+
+def test_the_chair_calling_the_vote_is_procedure_and_presenting_a_motion_no_request() -> None:
+    ex = _page(
+        "Vorsteherin Kahl: Wir kommen zu Tagesordnungspunkt 5. Wer zustimmt, den bitte ich um "
+        "das Handzeichen. – Gegenprobe? – Damit ist der Antrag angenommen.\n\n"
+        "Herr Lund (SPD) stellt den Antrag vor.\n\n"
+        "Frau Lenz (CDU) bittet um einen Bericht.\n"
+    )
+    assert _acts(ex) == [{"Procedural"}, {"Presentation"}, {"Request"}]
