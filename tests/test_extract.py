@@ -1000,3 +1000,14 @@ def test_the_chair_calling_the_vote_is_procedure_and_presenting_a_motion_no_requ
         "Frau Lenz (CDU) bittet um einen Bericht.\n"
     )
     assert _acts(ex) == [{"Procedural"}, {"Presentation"}, {"Request"}]
+
+
+def test_carrying_a_paper_reminders_and_first_person_plural_cues() -> None:
+    ex = _page(
+        "Herr Voigt erklärt, man trage die Vorlage mit.\n\n"
+        "Frau Lenz sprach für ihre Fraktion die Zustimmung aus, mahnte aber an, die Stellen "
+        "zu besetzen.\n\n"
+        "Stadträtin Roth (SPD): Wir freuen uns über die Vorlage. Wir möchten aber wissen: "
+        "Wann beginnt der Bau?\n"
+    )
+    assert _acts(ex) == [{"Support"}, {"Support", "Request"}, {"Support", "Question"}]
