@@ -169,6 +169,8 @@ def _turn_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[tuple[str, ...], bo
         cues = _sentence_acts(words, speaker_at, surname, lex)
         if sentence.group(0).rstrip().endswith("?") and (len(words) > 1 or _asks_why(words)):
             cues.append((len(words), "Question"))  # not the chair's "Gegenprobe?"
+        elif (objection := _objection(words, cues)) is not None:
+            cues.append((objection, "Criticism"))
         if number == 0 and lex.answer_opener_re.search(sentence.group(0)):
             answers = True
         others = [i for i, act in cues if act not in ("Information", _OPINION)]
@@ -186,6 +188,20 @@ def _turn_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[tuple[str, ...], bo
         acts.add("Information")
     default_only = not (informs or opinion) and acts == {"Information"}
     return tuple(sorted(acts, key=lex.act_order.index)), default_only
+
+
+def _objection(words: list[str], cues: list[tuple[int, str]]) -> int | None:
+    """Where a sentence objects with "aber" and says no more than that: "Wir teilen das
+    Anliegen, aber der Antrag nennt keine Deckung.", "halte dies aber für überzogen"; not
+    "fragt aber, ob …" (a cue next to it says what the objection does)."""
+    at = next((i for i, w in enumerate(words) if w in ("aber", "Aber")), None)
+    if at is None or len(words) - at < 3 or any(i >= at - 1 for i, _ in cues):
+        return None  # a cue right before or after says what it does: "fragt aber, ob"
+    if words[at - 1 : at] in (["dafür"], ["oder"], ["sondern"]) or words[at + 1] == "auch":
+        return None  # "dafür aber in einem Wahlgang", "oder aber", "aber auch"
+    if words[at + 1] == "nicht" and words[at + 2][:1].islower():
+        return None  # "eingeplanten, aber nicht benötigten Mitteln"
+    return at
 
 
 def _reports(words: list[str], lex: Lexicon) -> bool:

@@ -1011,3 +1011,13 @@ def test_carrying_a_paper_reminders_and_first_person_plural_cues() -> None:
         "Wann beginnt der Bau?\n"
     )
     assert _acts(ex) == [{"Support"}, {"Support", "Request"}, {"Support", "Question"}]
+
+
+def test_an_objection_with_aber_that_says_no_more_is_criticism() -> None:
+    ex = _page(
+        "Stadtrat Krenz (CDU): Wir teilen das Anliegen, aber der Antrag nennt keine Deckung.\n\n"
+        "Herr Lang erklärt, seine Fraktion halte die Aufstockung aber für überzogen.\n\n"
+        "Herr Voigt erklärt, gewählt werde einzeln, dafür aber in einem Wahlgang.\n\n"
+        "Frau Roth begrüßt den Plan, fragt aber, wann er umgesetzt werde.\n"
+    )
+    assert _acts(ex) == [{"Criticism"}, {"Criticism"}, {"Information"}, {"Support", "Question"}]
