@@ -209,6 +209,8 @@ def _attendance_entries(
                 run_end, run_entries = run
                 entries += [_entry(text, ref, status, faction, section) for ref in run_entries]
                 pos = max(run_end, least)
+            elif _inside_phrase(text, m.start()):  # "Beigeordnete für Umwelt, Kultur und Sport"
+                pos = max(m.end("surname"), least)
             elif text.rfind("\n", 0, m.start()) + 1 != named_line:
                 line_end = text.find("\n", m.end())
                 rest = text[m.end() : len(text) if line_end < 0 else line_end]
@@ -235,6 +237,14 @@ def _attendance_entries(
             entry, pos = _line_entry(text, m, status, faction, (section, town))
             entries.append(entry)
     return substitutes(text, entries)
+
+
+def _inside_phrase(text: str, pos: int) -> bool:
+    """A "Surname, Given" match after a lower-case word of the same line ("für Umwelt, Kultur")
+    continues a phrase; a list's label ends in a colon ("vertritt: Schall, Simon")."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    before = text[max(line_start, pos - 30) : pos].split()
+    return bool(before) and before[-1][:1].islower() and not before[-1].endswith(":")
 
 
 def _opens_minutes(text: str, person: RefMatch, lex: Lexicon) -> bool:

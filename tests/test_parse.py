@@ -814,3 +814,13 @@ def test_a_short_name_with_the_town_in_the_faction_column_is_a_local_group() -> 
     )
     factions = {e.person.surname: e.person.faction for e in parse(document).attendance}
     assert factions == {"Vogt": "Zukunft Musterstadt", "Kahl": None, "Roth": None}
+
+
+def test_a_comma_inside_a_job_description_is_no_surname_given_pair() -> None:
+    text = (
+        "Niederschrift\n\nAnwesenheit\nVerwaltung\n"
+        "Dr. Brandt, Konstanze        Beigeordnete für Umwelt, Kultur und Sport\n"
+        "Anwesend: Berg, Patrick Conzen, Tim vertritt: Schall, Simon\n\nTagesordnung\n"
+    )
+    surnames = [e.person.surname for e in parse(_doc(text)).attendance]
+    assert surnames == ["Brandt", "Berg", "Conzen", "Schall"]
