@@ -33,9 +33,9 @@ def test_reference_ingest_and_readme_query(reference: Path, tmp_path: Path) -> N
         "2022-02-15,3.2,1,Engelhardt,Welcome,",
         "2022-02-15,3.2,2,Keller,Presentation,",
         '2022-02-15,3.2,3,Meier,"Support, Question",',
-        '2022-02-15,3.2,4,Keller,"Information, Answer",3',
+        "2022-02-15,3.2,4,Keller,Answer,3",
         '2022-02-15,3.2,5,Sauerwein,"Request, Question",',
-        '2022-02-15,3.2,6,Keller,"Information, Confirmation, Answer",5',
+        '2022-02-15,3.2,6,Keller,"Confirmation, Answer",5',
         "2022-02-15,3.2,7,Engelhardt,Thanks,",
     ]
 
