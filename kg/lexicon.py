@@ -165,7 +165,6 @@ class Lexicon:
             rf"(?<!\w)(?:{_alternation(cues['answer_openers'])})(?!\w)", re.IGNORECASE
         )
         self.act_order = tuple(cues["speech_verbs"])
-        self.reported_verbs = frozenset(cues["reported_speech"]["verbs"])
 
     def _load_factions(self, data: dict[str, Any]) -> None:
         self.factions = tuple(
