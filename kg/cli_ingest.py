@@ -83,7 +83,8 @@ def _ingest_with_progress(
     console.print(
         f"ingested into {settings.store_dir}: {len(report.added)} added, "
         f"{len(report.replaced)} replaced, {len(report.unchanged)} unchanged, "
-        f"{len(report.failed)} failed ({report.triples} triples written)"
+        f"{len(report.failed)} failed ({report.triples} triples written"
+        + ("; store compacted after the large load)" if report.compacted else ")")
     )
     for path, reason in report.failed:
         message = reason if path in reason else f"{path}: {reason}"

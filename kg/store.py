@@ -275,8 +275,18 @@ class Store:
         self._hashes = self._graphs = None
 
     def optimize(self) -> None:
-        """Compact the on-disk files after large loads."""
-        self._ox.optimize()
+        """Compact the on-disk files after large loads (bulk loading adds sorted files as they
+        are; merged, joins read far fewer of them).
+
+        Raises:
+            StoreError: when the store cannot be written (read-only, disk full).
+        """
+        if self.read_only:
+            raise StoreError(f"store {self.store_dir} is opened read-only")
+        try:
+            self._ox.optimize()
+        except OSError as error:
+            raise StoreError(f"cannot compact store {self.store_dir}: {error}") from error
 
     # ------------------------------------------------------------ reading
 

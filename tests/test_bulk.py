@@ -426,3 +426,22 @@ def test_bench_report_merge_keeps_the_sections_of_modules_not_run_again() -> Non
     assert "| second | 4 |" in merged and "| first |" not in merged
     assert "Measured 2026-02-02 00:00 UTC, --quick mode." in merged
     assert "| bench_a | kept from an earlier run | 9.0 | 1 |" in merged
+
+
+def test_a_large_first_load_compacts_the_store_a_small_addition_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.pipeline
+
+    files = sorted(_folder(tmp_path).glob("*.txt"))
+    dumps = []
+    for name, minimum in (("plain", 10**9), ("compacted", 2)):
+        monkeypatch.setattr(kg.pipeline, "COMPACT_MIN_ADDED", minimum)
+        settings = Settings(store_dir=tmp_path / name)
+        report = ingest(files[:-1], settings, workers=1)
+        assert len(report.added) == 2 and report.compacted == (name == "compacted")
+        with Store(settings.store_dir, read_only=True) as store:
+            dumps.append(store.dump_nquads())
+    assert dumps[0] == dumps[1]  # compaction changes files, not data
+    second = ingest(files, settings, workers=1)  # one more document: below the minimum
+    assert len(second.added) == 1 and not second.compacted
