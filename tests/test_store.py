@@ -99,9 +99,11 @@ def test_a_writer_sees_its_own_changes_to_documents_and_graphs(tmp_path: Path) -
 def test_compacting_a_store_opened_read_only_is_a_clear_error(tmp_path: Path) -> None:
     settings = Settings(store_dir=tmp_path / "store")
     ingest([EXAMPLES], settings)
-    with Store(settings.store_dir, read_only=True) as store:
-        with pytest.raises(StoreError, match="read-only"):
-            store.optimize()
+    with (
+        Store(settings.store_dir, read_only=True) as store,
+        pytest.raises(StoreError, match="read-only"),
+    ):
+        store.optimize()
     with Store(settings.store_dir) as store:
         store.optimize()  # the writer may
     assert _dump(settings.store_dir)
