@@ -43,6 +43,8 @@ eval: $(STAMP)
 	$(BIN)/kg eval tests/heldout2 --corpus tests/heldout2
 	$(BIN)/kg eval tests/heldout3 --corpus tests/heldout3
 	$(BIN)/kg eval tests/heldout4 --corpus tests/heldout4
+	$(BIN)/kg eval tests/heldout5 --corpus tests/heldout5
+	$(BIN)/kg eval tests/heldout6 --corpus tests/heldout6
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
