@@ -462,7 +462,10 @@ def _body_mentions(protocol: Protocol) -> Iterator[Mention]:
 @functools.lru_cache(maxsize=256)
 def _body_regex(body: str) -> re.Pattern[str]:
     head, _, tail = body.partition(" ")
-    pattern = re.escape(head) + r"(?:es|s)?" + (r"\s+" + re.escape(tail) if tail else "")
+    if head.endswith("-") and tail:  # "des Haupt- und Finanzausschusses": the last word declines
+        pattern = re.escape(head) + r"\s+" + re.escape(tail) + r"(?:es|s)?"
+    else:
+        pattern = re.escape(head) + r"(?:es|s)?" + (r"\s+" + re.escape(tail) if tail else "")
     return re.compile(rf"{pattern}(?![\w-])")  # begins with the literal head: a fast scan
 
 

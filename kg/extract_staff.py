@@ -73,7 +73,12 @@ _AS_CHAIR_RE = re.compile(
     r"als[ \t]+Vorsitzende[rn]?\b(?:[ \t]+(?:des|der)[ \t]+(?P<of>[A-ZÄÖÜ][\wäöüß-]*))?"
 )
 # "Benedikt Muster   Grüne   anwesend (Vorsitz)": a marker on the chair's own list line.
-_CHAIR_MARK_RE = re.compile(r"\((?:Vorsitz|Vorsitzende[rn]?)\)")
+# Also a function column after a gap: "Stv. Jan Kahl      SPD      Vorsitzender" (a deputy's
+# cell reads "stellv. Vorsitzender").
+_CHAIR_MARK_RE = re.compile(
+    r"\((?:Vorsitz|Vorsitzende[rn]?)\)"
+    r"|(?<=[ \t]{2})(?:Ausschuss)?[Vv]orsitzende[rn]?(?=[ \t]*(?:\n|$|[ \t]{2}))"
+)
 _SENTENCE_END_RE = re.compile(r"[.!?]\s")
 _SAME_LINE_BETWEEN_RE = re.compile(r"[ \t]*[,(]?[ \t]*")
 # "unter der damaligen Leitung des Stadtoberamtmannes Körfer": an office in the genitive

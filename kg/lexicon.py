@@ -203,8 +203,10 @@ class Lexicon:
         self.role_ref_re = re.compile(
             # A role word at a line end is a list entry ("Roesner, Friedrich Bezirksbürgermeister"),
             # so the name must follow on the same line.
-            # "Der Vorsitzende Herr Straßmeier": the form of address may follow the role word.
-            rf"(?<![\w.])(?P<role>{roles})(?:[ \t]*\([A-Za-zÄÖÜäöü]{{1,6}}\))?[ \t]+"
+            # "Der Vorsitzende Herr Straßmeier": the form of address may follow the role word;
+            # so may a short bracket or a Hessian "Stadtrat (hauptamtlich)".
+            rf"(?<![\w.])(?P<role>{roles})"
+            r"(?:[ \t]*\([A-Za-zÄÖÜäöü]{1,6}\)|[ \t]+\((?:haupt|ehren)amtlich\))?[ \t]+"
             rf"(?:(?P<addr>Herrn|Herr|Frau)[ \t]+)?{body}{faction}"
         )
         self.surname_given_re = re.compile(

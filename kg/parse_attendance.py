@@ -16,6 +16,7 @@ from kg.models import AttendanceEntry, AttendanceStatus, PersonRef, Span
 from kg.parse_attendance_rows import (
     GROUP_HEADER_RE,
     NEXT_CELL_RE,
+    given_after,
     group_cell,
     group_header,
     header_faction,
@@ -187,8 +188,8 @@ def _attendance_entries(
         if person and (first is None or person.start <= first[1].start()):
             if _opens_minutes(text, person, lex):
                 break
-            entries.append(_entry(text, person.ref, status, faction, section, town))
-            pos = person.end
+            ref, pos = given_after(text, person, lex)
+            entries.append(_entry(text, ref, status, faction, section, town))
             named_line = text.rfind("\n", 0, person.start) + 1
             continue
         if first is None:
@@ -251,11 +252,18 @@ def _opens_minutes(text: str, person: RefMatch, lex: Lexicon) -> bool:
     """After a blank line, a sentence with a speech verb after the person ("Ortsvorsteherin
     Roth eröffnet um 18 Uhr die Sitzung und stellt …") starts the minutes: the list is over."""
     line_start = text.rfind("\n", 0, person.start) + 1
-    if not text.endswith("\n\n", 0, line_start) or text[line_start : person.start].strip():
+    lead = text[line_start : person.start]
+    if not text.endswith("\n\n", 0, line_start) or (
+        lead.strip() and _CHAIR_LEAD_RE.fullmatch(lead) is None
+    ):
         return False
     line_end = text.find("\n", person.end)
-    rest = text[person.end : len(text) if line_end < 0 else line_end].split()
+    rest = text[person.end : len(text) if line_end < 0 else line_end].lstrip(" ,").split()
     return len(rest) >= 5 and rest[0] in lex.cue_heads and rest[0] not in lex.not_turn_verbs
+
+
+# "Der Vorsitzende, Herr Dr. Kahl, eröffnet …": the chair named by the article and role first.
+_CHAIR_LEAD_RE = re.compile(r"(?:Der|Die)[ \t]+[A-ZÄÖÜ][\wäöüß-]+,?[ \t]+")
 
 
 _RUN_PIECE_RE = re.compile(
@@ -482,6 +490,7 @@ def _entry(
     line_start = text.rfind("\n", 0, ref.span.start) + 1
     before = text[line_start : ref.span.start]
     after = text[ref.span.end : text.find("\n", ref.span.end) % (len(text) + 1)]
+    after = _TRAILING_TITLE_RE.sub("", after, count=1)  # "Klose, Ansgar, Dr.   CDU"
     if before.strip().startswith("(") and ")" in text[ref.span.start : ref.span.end + 2]:
         status = "absent"
         bracket = re.match(r"\)\s*\(([^()\n]{1,60})\)", text[ref.span.end :])
@@ -499,6 +508,9 @@ def _entry(
             title=ref.title, role=ref.role, faction=faction,
         )  # fmt: skip
     return AttendanceEntry(person=ref, status=status, section=section)
+
+
+_TRAILING_TITLE_RE = re.compile(r"^[ \t]*,[ \t]*(?:(?:Prof\.|Dr\.)[ \t]*)+(?=[ \t]{2}|$)")
 
 
 def _flipped_entry(

@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from kg.lexicon import Lexicon, lexicon
-from kg.models import AttendanceEntry
+from kg.lexicon import NAME, Lexicon, lexicon
+from kg.models import AttendanceEntry, PersonRef, Span
+from kg.parse_refs import RefMatch, is_given_name
 
 # Before the person a listed member stands in for: "Herr Kern (CDU) Vertretung für Herrn
 # Roth", "Conzen, Tim vertritt: Schall, Simon", "Ida Lamm i. V. für Jan Roth".
@@ -125,3 +126,31 @@ _COMMA_FRAKTION_RE = re.compile(
 )
 _ROLE_APPOSITION_RE = re.compile(r",[ \t]*(?P<role>[A-ZÄÖÜ][\wäöüß-]*)(?=[ \t])")
 _ROW_STATUS_TAIL = re.compile(r"[ \t]+(?:abwesend|(?:un)?entschuldigt|fehlt|verhindert)[ \t.]*$")
+
+
+# A role word before "Surname, Given" in a table row: "Ratsmitglied   Klose, Ansgar, Dr.   CDU".
+_GIVEN_AFTER_RE = re.compile(
+    rf"[ \t]*,[ \t]*(?P<given>{NAME}(?:-{NAME})?)"
+    r"(?:[ \t]*,[ \t]*(?P<title>(?:(?:Prof\.|Dr\.)[ \t]*)+))?"
+)
+
+
+def given_after(text: str, person: RefMatch, lex: Lexicon) -> tuple[PersonRef, int]:
+    """The reference and where the list goes on, with the first name (and a title) that a
+    "Surname, Given" entry after a role word puts behind the surname."""
+    ref = person.ref
+    m = _GIVEN_AFTER_RE.match(text, person.end)
+    if ref.given or ref.faction or m is None or m.group("given") in lex.not_surnames:
+        return ref, person.end
+    if ref.role is None or text.startswith(tuple(lex.addresses), person.start):
+        return ref, person.end  # "Herr Kahl, Recht": his unit
+    known = is_given_name(m.group("given"), lex) or m.group("title")
+    if not known and not text.startswith(("  ", "\n"), m.end("given")):
+        return ref, person.end  # an unknown word counts as a first name only before a gap
+    title = " ".join((m.group("title") or "").split()) or ref.title
+    ref = PersonRef(
+        surname=ref.surname, span=Span(ref.span.start, m.end("given")), given=m.group("given"),
+        address=ref.address, title=title, role=ref.role,
+    )  # fmt: skip
+    end = m.end("title") if m.group("title") else m.end("given")
+    return ref, end

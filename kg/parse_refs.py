@@ -126,6 +126,8 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
     surname, end = tokens[0]
     if surname in lex.not_surnames or surname in lex.roles or len(surname) < 2:
         return None
+    if given is None and surname.endswith(_UNIT_SUFFIXES) and len(surname) > 8:
+        return None  # "Amtsleiter Ordnungsamt  Kahl, Jan": the unit, then the name
     if given in lex.not_surnames:
         return None  # "Bürgermeisterin Gemeinde Barkelsby" names a place, not a person
     if _is_role_compound(surname, lex) or (given is not None and _is_role_compound(given, lex)):
@@ -164,6 +166,10 @@ def _is_role_compound(word: str, lex: Lexicon) -> bool:
 @functools.cache
 def _role_tails(lex: Lexicon) -> tuple[str, ...]:
     return tuple(w.lower() for w in lex.roles if len(w) >= 6 and w.isalpha() and w[0].isupper())
+
+
+# Endings of administrative units, never of a surname ("Siebdrat" ends like "Rat").
+_UNIT_SUFFIXES = ("amt", "stelle", "bereich", "büro", "verwaltung", "behörde", "dienst", "referat")
 
 
 def is_noun(word: str) -> bool:

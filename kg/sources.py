@@ -189,7 +189,8 @@ def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00ad", "").replace("\ufeff", "").replace("\u200b", "")
-    text = re.sub(r"[\u00a0\u2007\u202f\t]", " ", text)
+    text = re.sub(r"[\u00a0\u2007\u202f]", " ", text)
+    text = text.replace("\t", "  ")  # a tab separates table columns: keep it a column gap
     text = "".join(c for c in text if c in "\n\f" or unicodedata.category(c) != "Cc")
     text = _LINE_BREAK_HYPHEN.sub("", text)
     return _LINE_BREAK_COMPOUND.sub("-", text)

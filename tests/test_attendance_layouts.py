@@ -1,0 +1,92 @@
+"""Attendance tables and heads in the layouts of protocol heads across the Länder (invented)."""
+
+from __future__ import annotations
+
+from kg.extract import extract
+from kg.models import Extraction, Protocol, SourceDocument
+from kg.parse import parse
+from kg.sources import normalise_text
+
+
+def _parse(text: str, body: str | None = None) -> Protocol:
+    document = SourceDocument(
+        key="t.txt", path="t.txt", sha256="0" * 64, text=normalise_text(text),
+        municipality="Musterstadt", body=body,
+    )  # fmt: skip
+    return parse(document)
+
+
+def _rows(protocol: Protocol) -> list[tuple[str | None, str, str, str | None]]:
+    return [
+        (e.person.given, e.person.surname, e.status, e.person.faction) for e in protocol.attendance
+    ]
+
+
+def _heads(ex: Extraction) -> set[tuple[str, str]]:
+    return {
+        (ex.mentions[c.subject].key, ex.mentions[c.object].label)
+        for c in ex.claims
+        if c.kind == "head_of"
+    }
+
+
+HESSIAN_TABLE = (
+    "Niederschrift über die 3. Sitzung des Bau- und Planungsausschusses\n\n"
+    "Anwesend:\n"
+    "Name                          Fraktion        Funktion\n"
+    "Stv. Dr. Anton Kessler        SPD             Vorsitzender\n"
+    "Stv.'in Olga Brandhorst       CDU             stellv. Vorsitzende\n"
+    "Stv. Timo Rehberg             FDP\n\n"
+    "Magistrat:\n"
+    "Stadträtin (ehrenamtlich) Gisela Morbach\n\n"
+    "Entschuldigt:\n"
+    "Stv.'in Ute Lenhardt          CDU\n\n"
+    "Der Vorsitzende, Herr Dr. Kessler, eröffnet die Sitzung und stellt die Beschlussfähigkeit"
+    " fest.\n\n"
+    "TOP 1   Mitteilungen\n\n"
+    "Herr Rehberg fragt nach dem Zeitplan.\n"
+)
+
+
+def test_stadtverordnete_rows_with_column_gaps_keep_their_factions() -> None:
+    protocol = _parse(HESSIAN_TABLE, body="Bau- und Planungsausschuss")
+    assert _rows(protocol) == [
+        ("Anton", "Kessler", "present", "SPD"),
+        ("Olga", "Brandhorst", "present", "CDU"),
+        ("Timo", "Rehberg", "present", "FDP"),
+        ("Gisela", "Morbach", "present", None),
+        ("Ute", "Lenhardt", "absent", "CDU"),
+    ]
+    olga = protocol.attendance[1].person
+    assert (olga.role, olga.address) == ("Stv.'in", "Frau")
+
+
+def test_a_chair_cell_heads_the_body_and_the_declined_compound_names_it() -> None:
+    ex = extract(_parse(HESSIAN_TABLE, body="Bau- und Planungsausschuss"))
+    assert _heads(ex) == {("kessler", "Bau- und Planungsausschuss")}
+
+
+def test_tab_separated_rows_with_role_surname_given_faction() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Ausschusses für Umwelt\n\n"
+        "Anwesende\n\n"
+        "Stimmberechtigte Mitglieder\n"
+        "Ratsmitglied\tBrenner, Jutta\tSPD\n"
+        "Ratsmitglied\tFalkenrath, Ansgar, Dr.\tCDU\tstellv. Vorsitzender\n"
+        "Ratsmitglied\tWiechert, Ole\tGRÜNE\n\n"
+        "Verwaltung\n"
+        "Amtsleiter Ordnungsamt\tSchwalm, Jörg\n\n"
+        "Öffentliche Sitzung\n"
+    )
+    protocol = _parse(text)
+    assert _rows(protocol) == [
+        ("Jutta", "Brenner", "present", "SPD"),
+        ("Ansgar", "Falkenrath", "present", "CDU"),
+        ("Ole", "Wiechert", "present", "GRÜNE"),
+        ("Jörg", "Schwalm", "present", None),
+    ]
+    assert protocol.attendance[1].person.title == "Dr."
+
+
+def test_a_tab_stays_a_column_gap() -> None:
+    assert normalise_text("Kahl, Jan\tSPD") == "Kahl, Jan  SPD"
