@@ -381,14 +381,16 @@ def _chair_claims(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Clai
     if not bodies:
         return
     chair_words, after, before_name = _chair_patterns(lex)
+    committee = "ausschuss" in fold(index.mentions[bodies[0]].label)
     for number, mention in enumerate(index.mentions):
         ref = mention.person
         if ref is None:
             continue
         before = text[max(0, mention.span.start - 12) : mention.span.start].lower()
-        is_chair = ref.role in chair_words and "stellv" not in before
-        is_chair = is_chair or after.match(text, mention.span.end) is not None
-        if is_chair:
+        word = ref.role if ref.role in chair_words and "stellv" not in before else None
+        if word is None and (chair := after.match(text, mention.span.end)) is not None:
+            word = chair.group("word")
+        if word is not None and not (committee and word not in _COMMITTEE_CHAIRS):
             yield Claim("head_of", number, bodies[0], _cover(index, number, bodies[0]))
     for m in before_name.finditer(text):
         person = index.first_after(m.end(), ("person",), window=2)
@@ -400,6 +402,12 @@ def _chair_claims(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Clai
             yield Claim("head_of", person, bodies[0], _cover(index, person, bodies[0]))
 
 
+# A committee's chair; an Ortsvorsteher or Beiratsvorsitzender at a committee meeting chairs
+# another body.
+_COMMITTEE_CHAIRS = frozenset(
+    {"Vorsitzender", "Vorsitzende", "Ausschussvorsitzender", "Ausschussvorsitzende",
+     "Ausschuss-vorsitzender"}
+)  # fmt: skip
 _CHAIRED_BY_RE = re.compile(r"[Uu]nter dem Vorsitz\b(?<=\b[Uu]nter dem Vorsitz)")
 
 
@@ -410,7 +418,7 @@ def _chair_patterns(lex: Lexicon) -> tuple[frozenset[str], re.Pattern[str], re.P
     alternation = "|".join(re.escape(w) for w in sorted(chair_words, key=len, reverse=True))
     return (
         frozenset(chair_words),
-        re.compile(rf"[ \t]*,?[ \t]*(?:als[ \t]+)?(?:{alternation})\b"),
+        re.compile(rf"[ \t]*,?[ \t]*(?:als[ \t]+)?(?P<word>{alternation})\b"),
         re.compile(rf"\b(?:{alternation})[ \t]*,[ \t]*"),
     )
 

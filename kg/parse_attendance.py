@@ -14,8 +14,10 @@ from collections.abc import Iterator, Sequence
 from kg.lexicon import NAME, Lexicon, lexicon
 from kg.models import AttendanceEntry, AttendanceStatus, PersonRef, Span
 from kg.parse_attendance_rows import (
+    CAPS_ROW_RE,
     GROUP_HEADER_RE,
     NEXT_CELL_RE,
+    caps_entry,
     given_after,
     group_cell,
     group_header,
@@ -188,6 +190,9 @@ def _attendance_entries(
         if person and (first is None or person.start <= first[1].start()):
             if _opens_minutes(text, person, lex):
                 break
+            if _office_apposition(text, person, entries, lex):
+                pos = person.end  # "Herr Jan Kahl, Ortsvorsteher Markendorf": his district
+                continue
             ref, pos = given_after(text, person, lex)
             entries.append(_entry(text, ref, status, faction, section, town))
             named_line = text.rfind("\n", 0, person.start) + 1
@@ -221,6 +226,10 @@ def _attendance_entries(
                     pos = max(m.end() + rest.index(cell) + len(cell), least)
             else:  # "Herr Uwe Kahl Dezernent, Dezernat Finanzen": his job, no "Surname, Given"
                 pos = max(m.end("surname"), least)
+        elif kind == "caps":
+            caps, goes_on = caps_entry(text, m, status, section, faction)
+            entries += [caps] if caps is not None else []
+            pos = max(goes_on, least)
         elif kind == "job":
             entries.append(_job_entry(m, status, section))
         elif kind == "group":
@@ -238,6 +247,19 @@ def _attendance_entries(
             entry, pos = _line_entry(text, m, status, faction, (section, town))
             entries.append(entry)
     return substitutes(text, entries)
+
+
+def _office_apposition(
+    text: str, person: RefMatch, entries: list[AttendanceEntry], lex: Lexicon
+) -> bool:
+    """A chair's or mayor's title after a listed name and a comma names the place or body
+    they head ("Herr Jan Kahl, Ortsvorsteher Markendorf"), no second person."""
+    ref = person.ref
+    role = lex.roles.get(ref.role or "")
+    if role is None or role.category not in ("chair", "mayor") or ref.given or not entries:
+        return False
+    previous = entries[-1].person.span.end
+    return re.fullmatch(r"[ \t]*,[ \t]*", text[previous : person.start]) is not None
 
 
 def _inside_phrase(text: str, pos: int) -> bool:
@@ -320,7 +342,7 @@ class _Ahead:
         self.patterns = (
             ("faction", lex.faction_re), ("flipped", lex.surname_given_re),
             ("run", _RUN_ENTRY_RE), ("line", _NAME_LINE_RE), ("job", _JOB_TITLE_RE),
-            ("group", GROUP_HEADER_RE),
+            ("group", GROUP_HEADER_RE), ("caps", CAPS_ROW_RE),
         )  # fmt: skip
         self.matches: list[re.Match[str] | None] = []
         self.person: RefMatch | None = None

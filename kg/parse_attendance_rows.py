@@ -9,8 +9,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from kg.lexicon import NAME, Lexicon, lexicon
-from kg.models import AttendanceEntry, PersonRef, Span
+from kg.lexicon import NAME, UPPER, Lexicon, lexicon
+from kg.models import AttendanceEntry, AttendanceStatus, PersonRef, Span
 from kg.parse_refs import RefMatch, is_given_name
 
 # Before the person a listed member stands in for: "Herr Kern (CDU) Vertretung für Herrn
@@ -154,3 +154,48 @@ def given_after(text: str, person: RefMatch, lex: Lexicon) -> tuple[PersonRef, i
     )  # fmt: skip
     end = m.end("title") if m.group("title") else m.end("given")
     return ref, end
+
+
+# "WOLLENBERG, Sebastian      Die Linke", "HEINZE-BLUM, Karin, Dr.      CDU": a surname in
+# capitals at a row start; also the member a substitute stands in for ("Vertreter für
+# PIETSCH, Heiko").
+CAPS_ROW_RE = re.compile(
+    rf"(?m)(?:^[ \t]*(?P<title>(?:(?:Prof\.|Dr\.)[ \t]*)+)?|"
+    rf"(?P<stand_in>(?:Vertreter(?:in)?|Vertretung|i\.[ \t]?V\.)[ \t]+für[ \t]+))"
+    rf"(?P<surname>[{UPPER}]{{2,}}(?:[ \t]?-[ \t]?[{UPPER}]{{2,}})?),[ \t]*"
+    rf"(?P<given>{NAME}(?: {NAME})?)(?![\w])"
+    r"(?:[ \t]*,[ \t]*(?P<title2>(?:Prof\.|Dr\.)(?:[ \t]?(?:Prof\.|Dr\.))*))?"
+)
+
+
+def caps_entry(
+    text: str, m: re.Match[str], status: AttendanceStatus, section: str, faction: str | None
+) -> tuple[AttendanceEntry | None, int]:
+    """The entry of a row whose surname is in capitals, in the case the prose uses
+    ("HEINZE-BLUM" is Frau Heinze-Blum), and where the list goes on: after its faction cell."""
+    lex = lexicon()
+    surname = m.group("surname")
+    if lex.faction_entry(surname) is not None or m.group("given") in lex.not_surnames:
+        return None, m.end("surname")
+    name_end = m.end("title2") if m.group("title2") else m.end("given")
+    line_end = text.find("\n", name_end)
+    rest = text[name_end : len(text) if line_end < 0 else line_end]
+    goes_on = name_end
+    if m.group("stand_in"):
+        status = "absent"
+        faction = None  # the member's faction only from their own row or header
+    else:
+        cell = NEXT_CELL_RE.match(rest)
+        if cell and (lex.faction_re.fullmatch(cell.group("cell")) or group_cell(rest, section)):
+            faction, goes_on = cell.group("cell"), name_end + cell.end()
+        if _ROW_STATUS_TAIL.search(rest):
+            status = "absent"
+    title = " ".join((m.group("title") or m.group("title2") or "").split()) or None
+    ref = PersonRef(
+        surname="-".join(part.strip().capitalize() for part in surname.split("-")),
+        span=Span(m.start("surname"), m.end("given")),
+        given=m.group("given"),
+        title=title,
+        faction=faction,
+    )
+    return AttendanceEntry(person=ref, status=status, section=section), goes_on

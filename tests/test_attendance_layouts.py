@@ -90,3 +90,38 @@ def test_tab_separated_rows_with_role_surname_given_faction() -> None:
 
 def test_a_tab_stays_a_column_gap() -> None:
     assert normalise_text("Kahl, Jan\tSPD") == "Kahl, Jan  SPD"
+
+
+CAPS_LIST = (
+    "Niederschrift\nGremium:       Ausschuss für Bauen und Verkehr\n\n"
+    "Anwesenheit\n\n"
+    "Vorsitzender\n"
+    "    BRANDSTÄTTER, Gerold             Die Linke\n"
+    "Stadtverordnete\n"
+    "    KLEIN-ROSEN, Ulrike, Dr.         CDU\n"
+    "    HAGEDORN, Tim                    SPD                      Vertreter für OSWALD, Heiko\n"
+    "Gäste\n"
+    "    Herr Jens Pohlmann, Ortsvorsteher Neuberesinchen\n\n"
+    "Abwesend\n"
+    "    LORENZEN, Paul                   AfD                      entschuldigt\n\n"
+    "TOP 1  Eröffnung\n\n"
+    "Der Vorsitzende, Herr Brandstätter, eröffnet die Sitzung.\n"
+)
+
+
+def test_surnames_in_capitals_take_the_case_of_the_prose_and_their_faction_cells() -> None:
+    protocol = _parse(CAPS_LIST, body="Ausschuss für Bauen und Verkehr")
+    assert _rows(protocol) == [
+        ("Gerold", "Brandstätter", "present", "Die Linke"),
+        ("Ulrike", "Klein-Rosen", "present", "CDU"),
+        ("Tim", "Hagedorn", "present", "SPD"),
+        ("Heiko", "Oswald", "absent", None),
+        ("Jens", "Pohlmann", "present", None),
+        ("Paul", "Lorenzen", "absent", "AfD"),
+    ]
+    assert protocol.attendance[1].person.title == "Dr."
+
+
+def test_a_local_chair_visiting_a_committee_heads_nothing_there() -> None:
+    ex = extract(_parse(CAPS_LIST, body="Ausschuss für Bauen und Verkehr"))
+    assert ("pohlmann", "Ausschuss für Bauen und Verkehr") not in _heads(ex)
