@@ -125,3 +125,23 @@ def test_surnames_in_capitals_take_the_case_of_the_prose_and_their_faction_cells
 def test_a_local_chair_visiting_a_committee_heads_nothing_there() -> None:
     ex = extract(_parse(CAPS_LIST, body="Ausschuss für Bauen und Verkehr"))
     assert ("pohlmann", "Ausschuss für Bauen und Verkehr") not in _heads(ex)
+
+
+def test_members_under_faction_labels_and_a_sachkundige_section_after_the_absent() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Ausschusses für Technik\n\n"
+        "Anwesend:\n"
+        "CDU:          Gemeinderat Eberhard Maurer, Gemeinderätin Ute Kessler\n"
+        "Grüne:        Gemeinderätin Friederike Rommel\n\n"
+        "Es fehlten entschuldigt: Gemeinderat Otto Brenz (Freie Wähler)\n\n"
+        "Sachkundige Einwohner (beratend): Herr Prof. Dr. Jan Ecker, Frau Ina Saur\n\n"
+        "§ 12   Sanierung der Brücke\n"
+    )
+    assert _rows(_parse(text)) == [
+        ("Eberhard", "Maurer", "present", "CDU"),
+        ("Ute", "Kessler", "present", "CDU"),
+        ("Friederike", "Rommel", "present", "Grüne"),
+        ("Otto", "Brenz", "absent", "Freie Wähler"),
+        ("Jan", "Ecker", "present", None),
+        ("Ina", "Saur", "present", None),
+    ]
