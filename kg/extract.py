@@ -382,14 +382,17 @@ def _chair_claims(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Clai
         return
     chair_words, after, before_name = _chair_patterns(lex)
     committee = "ausschuss" in fold(index.mentions[bodies[0]].label)
+    own = fold(index.mentions[bodies[0]].label)[:6]
     for number, mention in enumerate(index.mentions):
         ref = mention.person
         if ref is None:
             continue
         before = text[max(0, mention.span.start - 12) : mention.span.start].lower()
         word = ref.role if ref.role in chair_words and "stellv" not in before else None
-        if word is None and (chair := after.match(text, mention.span.end)) is not None:
-            word = chair.group("word")
+        chair = after.match(text, mention.span.end) if word is None else None
+        of = _OF_BODY_RE.match(text, chair.end()) if chair is not None else None
+        if chair is not None and (of is None or fold(of.group(1)).startswith(own)):
+            word = chair.group("word")  # not "Frau X, Vorsitzende des Seniorenbeirats"
         if word is not None and not (committee and word not in _COMMITTEE_CHAIRS):
             yield Claim("head_of", number, bodies[0], _cover(index, number, bodies[0]))
     for m in before_name.finditer(text):
@@ -408,6 +411,7 @@ _COMMITTEE_CHAIRS = frozenset(
     {"Vorsitzender", "Vorsitzende", "Ausschussvorsitzender", "Ausschussvorsitzende",
      "Ausschuss-vorsitzender"}
 )  # fmt: skip
+_OF_BODY_RE = re.compile(r"[ \t]+(?:des|der)[ \t]+([A-ZÄÖÜ][\w-]*)")
 _CHAIRED_BY_RE = re.compile(r"[Uu]nter dem Vorsitz\b(?<=\b[Uu]nter dem Vorsitz)")
 
 

@@ -215,7 +215,9 @@ def _looks_like_unit(unit: str, lex: Lexicon, in_staff: bool) -> bool:
         return False
     if any(w not in spec.joiners for w in _LOWER_WORD_RE.findall(unit)):
         return False  # a sentence ("begrüßt die Entwicklung in der Stabsstelle ..."), not a name
-    return unit not in lex.roles and "raktion" not in unit and lex.faction_entry(unit) is None
+    if unit.split()[0] in lex.roles:
+        return False  # "Bezirksstadträtin und Leiterin der Abteilung Schule": her offices
+    return "raktion" not in unit and lex.faction_entry(unit) is None
 
 
 class _UnitSpec:

@@ -518,7 +518,7 @@ def _entry(
         bracket = re.match(r"\)\s*\(([^()\n]{1,60})\)", text[ref.span.end :])
         if bracket and ref.faction is None:
             faction = bracket.group(1)
-    if re.match(r"\s*i\.\s?V\.", after) is None and re.search(r"i\.\s?V\.\s+für\s*$", before):
+    if re.match(r"\s*i\.\s?V\.", after) is None and re.search(r"i\.\s?V\.\s+(?:für\s*)?$", before):
         status = "absent"
     if _ROW_STATUS_ABSENT.fullmatch(after):
         status = "absent"  # a status column: "Herr Jan Kahl   FDP   entschuldigt"

@@ -118,7 +118,9 @@ def group_cell(rest: str, section: str | None, town: str = "") -> str | None:
         name = _ROW_STATUS_TAIL.sub("", rest).strip()
         return name if lexicon().local_group(name, town) else None
     name = cell.group("cell")
-    return name if PARTY_CELL_RE.fullmatch(name) or lexicon().local_group(name, town) else None
+    if PARTY_CELL_RE.fullmatch(name) or lexicon().faction_entry(name) is not None:
+        return name  # "SPD", "AfD", "Bündnis 90/Die Grünen"
+    return name if lexicon().local_group(name, town) else None
 
 
 _COMMA_FRAKTION_RE = re.compile(

@@ -145,3 +145,42 @@ def test_members_under_faction_labels_and_a_sachkundige_section_after_the_absent
         ("Jan", "Ecker", "present", None),
         ("Ina", "Saur", "present", None),
     ]
+
+
+BEZIRK_TABLE = (
+    "Protokoll\nder 4. Sitzung des Ausschusses für Jugend und Familie\n\n"
+    "Anwesenheit\n"
+    "Name                          Fraktion          Funktion                  Bemerkung\n"
+    "Frau Petra Lohse              CDU               Ausschussvorsitzende\n"
+    "Frau Hanna Wirth              SPD               Bezirksverordnete         i. V. Herr Kolbe\n"
+    "Herr Bernd Kolbe              SPD               Bezirksverordneter        entschuldigt\n"
+    "Herr Dirk Raabe               AfD               Bezirksverordneter        fehlt\n\n"
+    "Bezirksamt\n"
+    "Frau Dr. Eva Stein, Bezirksstadträtin und Leiterin der Abteilung Jugend und Familie\n"
+    "Herr Jens Ulmer, Leiter des Jugendamtes\n\n"
+    "Gäste\n"
+    "Frau Gudrun Pahl, Vorsitzende des Bezirkselternausschusses\n\n"
+    "TOP 3   Kitaplätze\n\n"
+    "Frau Dr. Stein berichtet, dass die Plätze reichen.\n"
+)
+
+
+def test_a_bezirk_table_with_remarks_and_the_bezirksamt_section() -> None:
+    protocol = _parse(BEZIRK_TABLE, body="Ausschuss für Jugend und Familie")
+    assert _rows(protocol) == [
+        ("Petra", "Lohse", "present", "CDU"),
+        ("Hanna", "Wirth", "present", "SPD"),
+        (None, "Kolbe", "absent", "SPD"),
+        ("Bernd", "Kolbe", "absent", "SPD"),
+        ("Dirk", "Raabe", "absent", "AfD"),
+        ("Eva", "Stein", "present", None),
+        ("Jens", "Ulmer", "present", None),
+        ("Gudrun", "Pahl", "present", None),
+    ]
+
+
+def test_a_guest_chairing_another_body_and_an_office_apposition_are_no_heads_here() -> None:
+    heads = _heads(extract(_parse(BEZIRK_TABLE, body="Ausschuss für Jugend und Familie")))
+    assert ("pahl", "Ausschuss für Jugend und Familie") not in heads
+    assert ("lohse", "Ausschuss für Jugend und Familie") in heads
+    assert {unit for person, unit in heads if person == "stein"} == {"Abteilung Jugend und Familie"}
