@@ -210,7 +210,7 @@ class Lexicon:
             rf"(?:(?P<addr>Herrn|Herr|Frau)[ \t]+)?{body}{faction}"
         )
         self.surname_given_re = re.compile(
-            rf"(?P<surname>{particle}{NAME}),\s+(?P<given>{NAME}(?:-{NAME})?(?:\s+{NAME})??)"
+            rf"(?P<surname>(?<![\w-]){particle}{NAME}),\s+(?P<given>{NAME}(?:-{NAME})?(?:\s+{NAME})??)"
             rf"(?:\s+(?P<particle>von der|van der|von|van|de|zu)(?!\w))?"
             rf"(?:\s*\((?P<bracket>[^()\n]{{1,60}})\))?"
         )

@@ -447,6 +447,8 @@ def _listed_name(text: str, m: re.Match[str], lex: Lexicon) -> bool:
         return False
     if is_given_name(given, lex):
         return True
+    if _CELL_BEFORE_FLIPPED_RE.match(text, m.end()):
+        return False  # "Sachbearbeiterin Ratsangelegenheiten   Pätz, Yvonne": a job cell
     if given in lex.roles or given in lex.addresses or given in _ARTICLES:
         return False  # "Rm Günther", "Die Linke", "Der Paritätische"
     # the whole line, or the first cell of a table row ("Wendelin Auer     CSU     anwesend")
@@ -459,6 +461,7 @@ def _listed_name(text: str, m: re.Match[str], lex: Lexicon) -> bool:
     )
 
 
+_CELL_BEFORE_FLIPPED_RE = re.compile(rf"[ \t]{{2,}}{NAME},[ \t]*{NAME}")
 # A list heading of two words: an adjective and a plural noun ("Stimmberechtigte Mitglieder",
 # "Beratende Mitglieder", "Weitere Teilnehmende", "Sachkundige Einwohner").
 _ADJECTIVE_ENDINGS = ("ige", "ende", "te", "ere", "che", "cher", "ene")
@@ -541,10 +544,13 @@ def _flipped_entry(
     surname = m.group("surname")
     if m.group("particle"):
         surname = f"{m.group('particle')} {surname}"
+    bracket = m.group("bracket")
+    if bracket and _ABSENT_WORDS.search(bracket):
+        status, bracket = "absent", None  # "Thon, Karsten   (entschuldigt)"
     ref = PersonRef(
         surname=surname,
         span=Span(m.start(), m.end()),
         given=m.group("given"),
-        faction=m.group("bracket") or faction,
+        faction=bracket or faction,
     )
     return AttendanceEntry(person=ref, status=status, section=section)

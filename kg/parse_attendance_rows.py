@@ -86,7 +86,7 @@ def header_faction(text: str, m: re.Match[str]) -> str:
     return text[m.start() : tail.start(1)] if tail else m.group(0)
 
 
-_HEADER_PARTNERS_RE = re.compile(r"(?:[ \t]*/[ \t]*[A-ZÄÖÜ][^:/\n]{0,40})+?([ \t]*):")
+_HEADER_PARTNERS_RE = re.compile(r"(?:[ \t]*/[ \t]*[A-ZÄÖÜ][^:/\n]{0,40})+?([ \t]*)(?::|(?=\n)|\Z)")
 
 
 def remark(bracket: str) -> bool:

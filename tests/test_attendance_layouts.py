@@ -184,3 +184,26 @@ def test_a_guest_chairing_another_body_and_an_office_apposition_are_no_heads_her
     assert ("pahl", "Ausschuss für Jugend und Familie") not in heads
     assert ("lohse", "Ausschuss für Jugend und Familie") in heads
     assert {unit for person, unit in heads if person == "stein"} == {"Abteilung Jugend und Familie"}
+
+
+def test_surname_given_lines_under_fraktion_headers_with_status_brackets() -> None:
+    text = (
+        "Teilnehmer:\n\n"
+        "Oberbürgermeister\nWalther, Frank\n\n"
+        "Fraktion CDU\n"
+        "Thal, Karsten                (entschuldigt)\n"
+        "Zorn, Ralf                   ab 17:30 Uhr\n\n"
+        "Fraktion SPD/Grüne\n"
+        "Dr. Rauch, Bernd             bis TOP 8\n\n"
+        "Verwaltung\n"
+        "Sachbearbeiterin Ratsangelegenheiten        Pelz, Yvonne (Protokoll)\n\n"
+        "TOP 7   Kita-Bedarfsplanung\n"
+    )
+    rows = _rows(_parse(text))
+    assert rows[:4] == [
+        ("Frank", "Walther", "present", None),
+        ("Karsten", "Thal", "absent", "Fraktion CDU"),
+        ("Ralf", "Zorn", "present", "Fraktion CDU"),
+        ("Bernd", "Rauch", "present", "Fraktion SPD/Grüne"),
+    ]
+    assert [(given, surname) for given, surname, _, _ in rows[4:]] == [("Yvonne", "Pelz")]
