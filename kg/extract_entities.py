@@ -370,7 +370,12 @@ def _department_mention(m: re.Match[str], numbers: dict[str, str], lex: Lexicon)
     head, rest = m.group("head"), " ".join((m.group("rest") or "").split())
     canonical_head = _canonical_head(head, lex)
     number = m.group("num")
-    if head in lex.departments["leader_heads"] and not number and not _names_a_unit(rest):
+    if (
+        head in lex.departments["leader_heads"]
+        and not number
+        and not _names_a_unit(rest)
+        and _NAMED_BEFORE_RE.search(m.string, max(0, m.start() - 40), m.start()) is None
+    ):
         return None  # "FBL Meier" names a person, not a unit
     if number and number.zfill(2) in numbers:
         # The municipality's table gives the key; a name written beside the number stays
@@ -388,6 +393,10 @@ def _department_mention(m: re.Match[str], numbers: dict[str, str], lex: Lexicon)
     else:
         label = ""  # an unnamed "der neue Fachbereich": resolved by context below
     return Mention("department", span, fold(label.replace("&", "und")), label)
+
+
+# "Herr Olaf Roth, Sachgebietsleiter Hochbau": after a named person the word is the unit.
+_NAMED_BEFORE_RE = re.compile(r"[A-ZÄÖÜ][a-zäöüß]+[ \t]+[A-ZÄÖÜ][\wäöüß-]+,[ \t]*$")
 
 
 def _names_a_unit(rest: str) -> bool:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from kg.ids import fold
 from kg.lexicon import LOWER, UPPER, Lexicon
+from kg.extract_row_heads import row_label_heads
 from kg.models import AttendanceEntry, Claim, Mention, PersonRef, Protocol, Span
 
 if TYPE_CHECKING:
@@ -314,6 +315,7 @@ def head_claims(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> Iterat
         *_chair_heads(protocol, index),
         *_leader_word_heads(text, index, lex),
         *_role_unit_heads(text, index, lex),
+        *row_label_heads(text, index, lex),
     )
     for claim in claims:
         person, org = index.mentions[claim.subject], index.mentions[claim.object].span

@@ -207,3 +207,24 @@ def test_surname_given_lines_under_fraktion_headers_with_status_brackets() -> No
         ("Bernd", "Rauch", "present", "Fraktion SPD/Grüne"),
     ]
     assert [(given, surname) for given, surname, _, _ in rows[4:]] == [("Yvonne", "Pelz")]
+
+
+def test_leader_cells_before_the_name_and_leader_words_after_a_name_head_their_units() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Ausschusses für Ordnung\n\n"
+        "Anwesende\n\n"
+        "Verwaltung\n"
+        "Amtsleiterin Umwelt- und Grünflächenamt\tVoss, Annette, Dr.\n"
+        "Fachbereichsleiter Ordnung und Sicherheit   Mewes, Torsten\n"
+        "stellv. Amtsleiter Ordnungsamt\tKrug, Jörg\n"
+        "Fachbereich Finanzen   Lorenz, Jana\n"
+        "Herr Olaf Tamm, Sachgebietsleiter Hochbau\n"
+        "Frau Rita Kuhn, Fachdienstleiterin Verkehrsmanagement\n\n"
+        "Öffentliche Sitzung\n"
+    )
+    assert _heads(extract(_parse(text))) == {
+        ("voss", "Umwelt- und Grünflächenamt"),
+        ("mewes", "Fachbereich Ordnung und Sicherheit"),
+        ("tamm", "Sachgebiet Hochbau"),
+        ("kuhn", "Fachdienst Verkehrsmanagement"),
+    }
