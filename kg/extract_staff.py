@@ -17,9 +17,9 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from kg.extract_row_heads import row_label_heads
 from kg.ids import fold
 from kg.lexicon import LOWER, UPPER, Lexicon
-from kg.extract_row_heads import row_label_heads
 from kg.models import AttendanceEntry, Claim, Mention, PersonRef, Protocol, Span
 
 if TYPE_CHECKING:
