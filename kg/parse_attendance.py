@@ -22,6 +22,9 @@ from kg.parse_attendance_rows import (
     group_cell,
     group_header,
     header_faction,
+    inside_phrase,
+    office_apposition,
+    opens_minutes,
     remark,
     substitutes,
 )
@@ -188,9 +191,9 @@ def _attendance_entries(
         matches = [(kind, m) for kind, m in found if m is not None]
         first = min(matches, key=lambda km: km[1].start()) if matches else None
         if person and (first is None or person.start <= first[1].start()):
-            if _opens_minutes(text, person, lex):
+            if opens_minutes(text, person, lex):
                 break
-            if _office_apposition(text, person, entries, lex):
+            if office_apposition(text, person, entries, lex):
                 pos = person.end  # "Herr Jan Kahl, Ortsvorsteher Markendorf": his district
                 continue
             ref, pos = given_after(text, person, lex)
@@ -215,7 +218,7 @@ def _attendance_entries(
                 run_end, run_entries = run
                 entries += [_entry(text, ref, status, faction, section) for ref in run_entries]
                 pos = max(run_end, least)
-            elif _inside_phrase(text, m.start()):  # "Beigeordnete für Umwelt, Kultur und Sport"
+            elif inside_phrase(text, m.start()):  # "Beigeordnete für Umwelt, Kultur und Sport"
                 pos = max(m.end("surname"), least)
             elif text.rfind("\n", 0, m.start()) + 1 != named_line:
                 line_end = text.find("\n", m.end())
@@ -238,7 +241,7 @@ def _attendance_entries(
             else:  # any other short line: the other patterns read it
                 pos = least
         elif kind == "run":
-            if (entry := _run_entry(m, status, faction, section, lex)) is not None:
+            if (entry := _run_entry(m, status, faction, (section, town), lex)) is not None:
                 entries.append(entry)
             else:
                 # a faction may begin there: "…, Freie Wählergemeinschaft (FWG)"
@@ -247,45 +250,6 @@ def _attendance_entries(
             entry, pos = _line_entry(text, m, status, faction, (section, town))
             entries.append(entry)
     return substitutes(text, entries)
-
-
-def _office_apposition(
-    text: str, person: RefMatch, entries: list[AttendanceEntry], lex: Lexicon
-) -> bool:
-    """A chair's or mayor's title after a listed name and a comma names the place or body
-    they head ("Herr Jan Kahl, Ortsvorsteher Markendorf"), no second person."""
-    ref = person.ref
-    role = lex.roles.get(ref.role or "")
-    if role is None or role.category not in ("chair", "mayor") or ref.given or not entries:
-        return False
-    previous = entries[-1].person.span.end
-    return re.fullmatch(r"[ \t]*,[ \t]*", text[previous : person.start]) is not None
-
-
-def _inside_phrase(text: str, pos: int) -> bool:
-    """A "Surname, Given" match after a lower-case word of the same line ("für Umwelt, Kultur")
-    continues a phrase; a list's label ends in a colon ("vertritt: Schall, Simon")."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    before = text[max(line_start, pos - 30) : pos].split()
-    return bool(before) and before[-1][:1].islower() and not before[-1].endswith(":")
-
-
-def _opens_minutes(text: str, person: RefMatch, lex: Lexicon) -> bool:
-    """After a blank line, a sentence with a speech verb after the person ("Ortsvorsteherin
-    Roth eröffnet um 18 Uhr die Sitzung und stellt …") starts the minutes: the list is over."""
-    line_start = text.rfind("\n", 0, person.start) + 1
-    lead = text[line_start : person.start]
-    if not text.endswith("\n\n", 0, line_start) or (
-        lead.strip() and _CHAIR_LEAD_RE.fullmatch(lead) is None
-    ):
-        return False
-    line_end = text.find("\n", person.end)
-    rest = text[person.end : len(text) if line_end < 0 else line_end].lstrip(" ,").split()
-    return len(rest) >= 5 and rest[0] in lex.cue_heads and rest[0] not in lex.not_turn_verbs
-
-
-# "Der Vorsitzende, Herr Dr. Kahl, eröffnet …": the chair named by the article and role first.
-_CHAIR_LEAD_RE = re.compile(r"(?:Der|Die)[ \t]+[A-ZÄÖÜ][\wäöüß-]+,?[ \t]+")
 
 
 _RUN_PIECE_RE = re.compile(
@@ -382,11 +346,19 @@ def _job_entry(m: re.Match[str], status: AttendanceStatus, section: str) -> Atte
 
 
 def _run_entry(
-    m: re.Match[str], status: AttendanceStatus, faction: str | None, section: str, lex: Lexicon
+    m: re.Match[str],
+    status: AttendanceStatus,
+    faction: str | None,
+    where: tuple[str, str],
+    lex: Lexicon,
 ) -> AttendanceEntry | None:
-    """'Malte Kurz (GRÜNE)' in a run of names: a first name, or a faction in the bracket."""
+    """'Malte Kurz (GRÜNE)' in a run of names: a first name, or a faction in the bracket.
+    `where`: the list section and the town."""
     given, surname, bracket = m.group("given"), m.group("surname"), m.group("bracket")
-    named_faction = lex.faction_entry(bracket) is not None
+    section = where[0]
+    named_faction = lex.faction_entry(bracket) is not None or (
+        is_given_name(given, lex) and lex.local_group(bracket.strip(), where[1])
+    )
     task = bracket.strip() in lex.layout["staff_sections"] or bracket.strip().endswith(
         NOUN_SUFFIXES
     )  # "Niels Adomeit (Protokoll)", "Eva Roth (Ortsamtsleiterin)"
@@ -488,7 +460,10 @@ def _line_entry(
         status = "absent"
     bracket = re.match(r"[ \t]*\(([^()\n]{1,60})\)", rest)
     if bracket:
-        faction = bracket.group(1) if lexicon().faction_entry(bracket.group(1)) else None
+        named = lexicon().faction_entry(bracket.group(1)) or lexicon().local_group(
+            bracket.group(1), where[1]
+        )
+        faction = bracket.group(1) if named else None
     goes_on = m.end()
     cell = NEXT_CELL_RE.match(rest)
     if cell and (
@@ -516,7 +491,8 @@ def _entry(
     before = text[line_start : ref.span.start]
     after = text[ref.span.end : text.find("\n", ref.span.end) % (len(text) + 1)]
     after = _TRAILING_TITLE_RE.sub("", after, count=1)  # "Klose, Ansgar, Dr.   CDU"
-    if before.strip().startswith("(") and ")" in text[ref.span.start : ref.span.end + 2]:
+    opened = before.strip().startswith("(") and before.count("(") > before.count(")")
+    if opened and ")" in text[ref.span.start : ref.span.end + 2]:
         status = "absent"
         bracket = re.match(r"\)\s*\(([^()\n]{1,60})\)", text[ref.span.end :])
         if bracket and ref.faction is None:

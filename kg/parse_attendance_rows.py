@@ -201,3 +201,45 @@ def caps_entry(
         faction=faction,
     )
     return AttendanceEntry(person=ref, status=status, section=section), goes_on
+
+
+def office_apposition(
+    text: str, person: RefMatch, entries: list[AttendanceEntry], lex: Lexicon
+) -> bool:
+    """A chair's, mayor's or leader's title after a listed name and a comma names the place
+    or unit they head ("Herr Jan Kahl, Ortsvorsteher Markendorf", "Frau Eva Roth,
+    Fachbereichsleiterin Stadtentwicklung und Bauen"), no second person."""
+    ref = person.ref
+    role = lex.roles.get(ref.role or "")
+    if role is None or ref.given or not entries:
+        return False
+    if role.category not in ("chair", "mayor") and not role.word.endswith(("leiter", "leiterin")):
+        return False
+    previous = entries[-1].person.span.end
+    return re.fullmatch(r"[ \t]*,[ \t]*", text[previous : person.start]) is not None
+
+
+def inside_phrase(text: str, pos: int) -> bool:
+    """A "Surname, Given" match after a lower-case word of the same line ("für Umwelt, Kultur")
+    continues a phrase; a list's label ends in a colon ("vertritt: Schall, Simon")."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    before = text[max(line_start, pos - 30) : pos].split()
+    return bool(before) and before[-1][:1].islower() and not before[-1].endswith(":")
+
+
+def opens_minutes(text: str, person: RefMatch, lex: Lexicon) -> bool:
+    """After a blank line, a sentence with a speech verb after the person ("Ortsvorsteherin
+    Roth eröffnet um 18 Uhr die Sitzung und stellt …") starts the minutes: the list is over."""
+    line_start = text.rfind("\n", 0, person.start) + 1
+    lead = text[line_start : person.start]
+    if not text.endswith("\n\n", 0, line_start) or (
+        lead.strip() and _CHAIR_LEAD_RE.fullmatch(lead) is None
+    ):
+        return False
+    line_end = text.find("\n", person.end)
+    rest = text[person.end : len(text) if line_end < 0 else line_end].lstrip(" ,").split()
+    return len(rest) >= 5 and rest[0] in lex.cue_heads and rest[0] not in lex.not_turn_verbs
+
+
+# "Der Vorsitzende, Herr Dr. Kahl, eröffnet …": the chair named by the article and role first.
+_CHAIR_LEAD_RE = re.compile(r"(?:Der|Die)[ \t]+[A-ZÄÖÜ][\wäöüß-]+,?[ \t]+")

@@ -169,7 +169,9 @@ def _role_tails(lex: Lexicon) -> tuple[str, ...]:
 
 
 # Endings of administrative units, never of a surname ("Siebdrat" ends like "Rat").
-_UNIT_SUFFIXES = ("amt", "stelle", "bereich", "büro", "verwaltung", "behörde", "dienst", "referat")
+_UNIT_SUFFIXES = (
+    "amt", "stelle", "bereich", "büro", "verwaltung", "behörde", "dienst", "referat", "ung",
+)  # fmt: skip
 
 
 def is_noun(word: str) -> bool:

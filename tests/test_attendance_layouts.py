@@ -228,3 +228,25 @@ def test_leader_cells_before_the_name_and_leader_words_after_a_name_head_their_u
         ("tamm", "Sachgebiet Hochbau"),
         ("kuhn", "Fachdienst Verkehrsmanagement"),
     }
+
+
+def test_a_semicolon_run_with_a_stand_in_bracket_and_a_local_list() -> None:
+    text = (
+        "Anwesend:\n"
+        "Stadtrat Holger Wendland (CDU), Vorsitzender; Stadträtin Anna-Lena von Bredow (FDP);\n"
+        "Stadtrat Lutz Reimers (SPD) (Vertretung für Frau Ilona Sterz); Stadträtin Mandy Fink"
+        " (Die Linke); Stadtrat\n"
+        "Christoph Harms (Harzer Bürgerliste)\n\n"
+        "Von der Verwaltung:\n"
+        "Frau Dr. Franziska Lenz, Fachbereichsleiterin Stadtentwicklung und Bauen\n\n"
+        "TOP 1 Eröffnung\n"
+    )
+    assert _rows(_parse(text)) == [
+        ("Holger", "Wendland", "present", "CDU"),
+        ("Anna-Lena", "von Bredow", "present", "FDP"),
+        ("Lutz", "Reimers", "present", "SPD"),
+        ("Ilona", "Sterz", "absent", None),
+        ("Mandy", "Fink", "present", "Die Linke"),
+        ("Christoph", "Harms", "present", "Harzer Bürgerliste"),
+        ("Franziska", "Lenz", "present", None),
+    ]
