@@ -193,7 +193,9 @@ class Lexicon:
         roles = _alternation(list(self.roles))
         titles = r"(?:(?:Prof\.|Dr\.)(?:\s*(?:med|rer\.\s*nat|phil|jur)\.)?\s*)+"
         inner = r"(?:(?:von|van|de|ten|ter)[ \t]+(?:(?:der|den|dem)[ \t]+)?)?"
-        names = rf"(?:(?:{INITIAL}\s*)?{NAME}(?:[ \t]+{inner}{NAME})?)"
+        # A first name may end a line: "Herr Karl-Heinz\nStöckmann" (see parse_refs).
+        wrap = rf"[ \t]*\n[ \t]*(?!(?:Herrn?|Frau|{roles})(?!\w))"
+        names = rf"(?:(?:{INITIAL}\s*)?{NAME}(?:(?:[ \t]+|{wrap}){inner}{NAME})?)"
         particle = r"(?:(?:von|van|de|zu|vom|ten|ter)\s+(?:(?:der|den|dem)\s+)?)?"
         faction = r"(?:\s*\((?P<bracket>[^()\n]{1,60})\))?"
         body = rf"(?P<title>{titles})?(?P<names>{particle}{names})"

@@ -499,7 +499,7 @@ def _entry(
             faction = bracket.group(1)
     if re.match(r"\s*i\.\s?V\.", after) is None and re.search(r"i\.\s?V\.\s+(?:für\s*)?$", before):
         status = "absent"
-    if _ROW_STATUS_ABSENT.fullmatch(after):
+    if _ROW_STATUS_ABSENT.fullmatch(after) or _MISSED_BEFORE_RE.search(before):
         status = "absent"  # a status column: "Herr Jan Kahl   FDP   entschuldigt"
     if ref.faction is None and (cell := group_cell(after, section, town)) is not None:
         faction = cell  # the faction column of a table row: "Herr Jan Kahl   Bürger für Tal"
@@ -511,6 +511,10 @@ def _entry(
     return AttendanceEntry(person=ref, status=status, section=section)
 
 
+# "Es fehlte entschuldigt Herr Dennis Rahn;" in a sentence of the list.
+_MISSED_BEFORE_RE = re.compile(
+    r"\b[Ee]s[ \t]+fehlten?(?:[ \t]+(?:un)?entschuldigt)?[ \t]*:?[ \t]*$"
+)
 _TRAILING_TITLE_RE = re.compile(r"^[ \t]*,[ \t]*(?:(?:Prof\.|Dr\.)[ \t]*)+(?=[ \t]{2}|$)")
 
 

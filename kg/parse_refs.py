@@ -104,6 +104,13 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
         particle.append(tokens.pop(0)[0])
     if not tokens:
         return None
+    if "\n" in m.group("names") and not (
+        is_given_name(tokens[0][0], lex)
+        and tokens[-1][0] not in lex.roles
+        and tokens[-1][0] not in lex.addresses
+        and tokens[-1][0] not in lex.not_surnames
+    ):
+        tokens = tokens[:1]  # only a known first name goes on across a line break
     given: str | None = None
     inner = [t for t, _ in tokens[1:-1]]
     if len(tokens) >= 3 and all(t in lex.particles for t in inner):

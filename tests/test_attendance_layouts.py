@@ -250,3 +250,25 @@ def test_a_semicolon_run_with_a_stand_in_bracket_and_a_local_list() -> None:
         ("Christoph", "Harms", "present", "Harzer Bürgerliste"),
         ("Franziska", "Lenz", "present", None),
     ]
+
+
+def test_prose_attendance_with_a_name_across_a_line_break_and_a_missing_member() -> None:
+    text = (
+        "Anwesenheit\n\n"
+        "Anwesend waren die Mitglieder Frau Kathrin Lenz (Vorsitzende), Herr Karl-Heinz\n"
+        "Stegemann sowie ab 18:50 Uhr Frau Anke Fries. Es fehlte entschuldigt Herr Dennis Roll;\n"
+        "Frau Martina Schaal war unentschuldigt abwesend.\n\n"
+        "TOP 1 Eröffnung\n"
+    )
+    assert [(s, status) for _, s, status, _ in _rows(_parse(text))] == [
+        ("Lenz", "present"),
+        ("Stegemann", "present"),
+        ("Fries", "present"),
+        ("Roll", "absent"),
+        ("Schaal", "absent"),
+    ]
+
+
+def test_a_first_name_at_a_line_end_does_not_swallow_the_next_entry() -> None:
+    text = "Anwesend:\nHerr Fick\nHerr Gaul\nFrau Kasper\nRatsherr Lemke\n\nTOP 1 Eröffnung\n"
+    assert [s for _, s, _, _ in _rows(_parse(text))] == ["Fick", "Gaul", "Kasper", "Lemke"]
