@@ -49,8 +49,13 @@ def _headers(lex: Lexicon) -> tuple[tuple[str, AttendanceStatus, str], ...]:
     """(as written, status, bare name) of every attendance header."""
     statuses: tuple[AttendanceStatus, ...] = ("present", "absent")
     headers = [(h, s) for s in statuses for h in lex.layout["attendance_headers"][s]]
-    headers += [(h, statuses[0]) for h in lex.layout["chair_headers"]]
+    headers += [(h, statuses[0]) for h in _line_headers(lex)]
     return tuple((header, status, header.rstrip(":")) for header, status in headers)
+
+
+def _line_headers(lex: Lexicon) -> list[str]:
+    """Labels whose list is the rest of their line: the chair's, the minute-taker's."""
+    return [*lex.layout["chair_headers"], *lex.layout["line_headers"]]
 
 
 _ENUMERATION = re.compile(r"^[ \t]*(?:[a-z0-9]{1,2}[.)][ \t]*)?")
@@ -66,7 +71,7 @@ def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceSta
     found: list[tuple[int, int, AttendanceStatus, str]] = []
     alone: dict[str, tuple[AttendanceStatus, str]] = {}
     for written, status, bare in _headers(lex):
-        if written not in lex.layout["chair_headers"]:  # "Vorsitzende" alone is a section
+        if written not in _line_headers(lex):  # "Vorsitzende" alone is a section
             alone.setdefault(bare, (status, bare))
         start = head.find(written)
         while start >= 0:
@@ -102,7 +107,10 @@ def _attendance_regions(
     if not headers:
         return []
     headers.sort()
-    chairs = {h.rstrip(":") for h in lex.layout["chair_headers"]}
+    chairs = {h.rstrip(":") for h in _line_headers(lex)}
+    takers = {h.rstrip(":") for h in lex.layout["line_headers"]}
+    if all(h[3] in takers for h in headers):
+        return []  # a minute-taker's label alone opens no list
     first = next((h for h in headers if h[3] not in chairs), headers[0])
     limit = _attendance_end(text, first[1], lex)
     sections = {bare for _, _, bare in _headers(lex)} | set(lex.layout["staff_sections"])
@@ -119,8 +127,10 @@ def _attendance_regions(
         if header_end >= limit:
             break
         nxt = headers[i + 1][0] if i + 1 < len(headers) else limit
-        if header in chairs:  # the chair's line only
+        if header in chairs:  # the chair's line only, or the next when the label is alone
             line_end = text.find("\n", header_end)
+            if line_end >= 0 and header in takers and not text[header_end:line_end].strip():
+                line_end = text.find("\n", line_end + 1)
             nxt = min(nxt, len(text) if line_end < 0 else line_end)
         regions.append((header_end, min(nxt, limit), status, header))
     return regions

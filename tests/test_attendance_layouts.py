@@ -272,3 +272,21 @@ def test_prose_attendance_with_a_name_across_a_line_break_and_a_missing_member()
 def test_a_first_name_at_a_line_end_does_not_swallow_the_next_entry() -> None:
     text = "Anwesend:\nHerr Fick\nHerr Gaul\nFrau Kasper\nRatsherr Lemke\n\nTOP 1 Eröffnung\n"
     assert [s for _, s, _, _ in _rows(_parse(text))] == ["Fick", "Gaul", "Kasper", "Lemke"]
+
+
+def test_a_minute_taker_label_ends_the_absent_list_and_heads_one_line() -> None:
+    text = (
+        "Anwesend:           Stadtrat Jan Ruhl (CDU)\n"
+        "Entschuldigt:       Stadträtin Heike Sommer (CDU)\n"
+        "Schriftführerin:    Frau Sandra Mett\n\n"
+        "Schriftführung:\nFrau Lea Hartig, Büro der Stadtverordnetenversammlung\n\n"
+        "TOP 1 Eröffnung\n"
+    )
+    assert [(s, status) for _, s, status, _ in _rows(_parse(text))] == [
+        ("Ruhl", "present"),
+        ("Sommer", "absent"),
+        ("Mett", "present"),
+        ("Hartig", "present"),
+    ]
+    alone = "Vorsitz: BM Jan Ruhl\nProtokollführung:     Frau Ostend\n\nBetreff: Hitzeplan\n"
+    assert _parse(alone).attendance == ()
