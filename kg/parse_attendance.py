@@ -259,6 +259,8 @@ def _attendance_entries(
         elif _listed_name(text, m, lex):
             entry, pos = _line_entry(text, m, status, faction, (section, town))
             entries.append(entry)
+        elif text.startswith("  ", m.end("given")):
+            pos = max(m.start("surname"), least)  # "Schriftführung   Kowalski, Nina": a label
     return substitutes(text, entries)
 
 

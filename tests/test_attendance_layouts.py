@@ -218,6 +218,7 @@ def test_leader_cells_before_the_name_and_leader_words_after_a_name_head_their_u
         "Fachbereichsleiter Ordnung und Sicherheit   Mewes, Torsten\n"
         "stellv. Amtsleiter Ordnungsamt\tKrug, Jörg\n"
         "Fachbereich Finanzen   Lorenz, Jana\n"
+        "Schriftführung\tKolb, Nina\n"
         "Herr Olaf Tamm, Sachgebietsleiter Hochbau\n"
         "Frau Rita Kuhn, Fachdienstleiterin Verkehrsmanagement\n\n"
         "Öffentliche Sitzung\n"
@@ -290,3 +291,8 @@ def test_a_minute_taker_label_ends_the_absent_list_and_heads_one_line() -> None:
     ]
     alone = "Vorsitz: BM Jan Ruhl\nProtokollführung:     Frau Ostend\n\nBetreff: Hitzeplan\n"
     assert _parse(alone).attendance == ()
+
+
+def test_a_label_cell_before_surname_given_is_no_name() -> None:
+    text = "Anwesende\n\nVerwaltung\nSchriftführung\tKolb, Nina\n\nÖffentliche Sitzung\n"
+    assert _rows(_parse(text)) == [("Nina", "Kolb", "present", None)]
