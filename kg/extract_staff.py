@@ -65,7 +65,7 @@ _CHAIR_LABEL_RE = re.compile(r"Vorsitz(?:[ \t]+führte|[ \t]+hatte|[ \t]+hat)?[ 
 _CHAIR_HEADING_RE = re.compile(
     r"Vorsitz(?:ende[rn]?)?(?:[ \t]+(?:führte|hatte|hat))?"
     r"(?:[ \t]+(?:des|der)[ \t]+(?P<of>[A-ZÄÖÜ][\wäöüß-]*)[^\n:]{0,60}?)?"
-    r"(?P<end>[ \t]*:[ \t]*|[ \t]*\n[ \t]*)"
+    r"(?P<end>[ \t]*:[ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t]*)"
 )
 # A role word (or a form of address) between a chair label and the name it introduces.
 _BEFORE_NAME_RE = re.compile(rf"(?:[{UPPER}][\w.-]*[ \t]+)?")

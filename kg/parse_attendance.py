@@ -129,7 +129,7 @@ def _attendance_regions(
         nxt = headers[i + 1][0] if i + 1 < len(headers) else limit
         if header in chairs:  # the chair's line only, or the next when the label is alone
             line_end = text.find("\n", header_end)
-            if line_end >= 0 and header in takers and not text[header_end:line_end].strip():
+            if line_end >= 0 and not text[header_end:line_end].strip():
                 line_end = text.find("\n", line_end + 1)
             nxt = min(nxt, len(text) if line_end < 0 else line_end)
         regions.append((header_end, min(nxt, limit), status, header))

@@ -296,3 +296,15 @@ def test_a_minute_taker_label_ends_the_absent_list_and_heads_one_line() -> None:
 def test_a_label_cell_before_surname_given_is_no_name() -> None:
     text = "Anwesende\n\nVerwaltung\nSchriftführung\tKolb, Nina\n\nÖffentliche Sitzung\n"
     assert _rows(_parse(text)) == [("Nina", "Kolb", "present", None)]
+
+
+def test_a_chair_label_alone_on_its_line_names_the_chair_on_the_next() -> None:
+    text = (
+        "Niederschrift über die öffentliche Sitzung des Gemeinderates\n\n"
+        "Vorsitzender:\nErster Bürgermeister Andreas Wagner\n\n"
+        "Anwesend:\nGemeinderat Florian Obermaier (CSU)\n\n"
+        "TOP 1 Eröffnung\n"
+    )
+    protocol = _parse(text, body="Gemeinderat")
+    assert [s for _, s, _, _ in _rows(protocol)] == ["Wagner", "Obermaier"]
+    assert _heads(extract(protocol)) == {("wagner", "Gemeinderat")}
