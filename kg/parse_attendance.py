@@ -23,8 +23,10 @@ from kg.parse_attendance_rows import (
     group_header,
     header_faction,
     inside_phrase,
+    line_label,
     office_apposition,
     opens_minutes,
+    prose_before,
     remark,
     substitutes,
 )
@@ -201,8 +203,9 @@ def _attendance_entries(
         matches = [(kind, m) for kind, m in found if m is not None]
         first = min(matches, key=lambda km: km[1].start()) if matches else None
         if person and (first is None or person.start <= first[1].start()):
-            if opens_minutes(text, person, lex):
+            if opens_minutes(text, person, lex) or prose_before(text, pos, person.start):
                 break
+            faction = line_label(text, person.start, town) or faction
             if office_apposition(text, person, entries, lex):
                 pos = person.end  # "Herr Jan Kahl, Ortsvorsteher Markendorf": his district
                 continue

@@ -243,3 +243,34 @@ def opens_minutes(text: str, person: RefMatch, lex: Lexicon) -> bool:
 
 # "Der Vorsitzende, Herr Dr. Kahl, eröffnet …": the chair named by the article and role first.
 _CHAIR_LEAD_RE = re.compile(r"(?:Der|Die)[ \t]+[A-ZÄÖÜ][\wäöüß-]+,?[ \t]+")
+
+
+# A paragraph of the minutes: an article, a role noun and a verb ("Die Ortsvorsteherin
+# eröffnet die Sitzung …").
+_PROSE_LINE_RE = re.compile(r"(?:Der|Die)[ \t]+[A-ZÄÖÜ][\wäöüß-]+[ \t]+[a-zäöüß]{3,}[ \t]")
+
+
+def prose_before(text: str, pos: int, start: int) -> bool:
+    """Whether a paragraph of the minutes begins between `pos` and a person at `start`."""
+    blank = text.rfind("\n\n", pos, start)
+    return blank >= 0 and _PROSE_LINE_RE.match(text, blank + 2) is not None
+
+
+_LINE_LABEL_RE = re.compile(
+    r"[ \t]*(?P<label>[A-ZÄÖÜ][\wäöüß/&.-]*(?:[ \t][\wäöüß/&.-]+){0,3}):[ \t]*"
+)
+
+
+def line_label(text: str, start: int, town: str) -> str | None:
+    """A local group labelling the names of its line ("FBG:   Herr Heinz Mayer"); a known
+    party label is read as a faction by the caller."""
+    line_start = text.rfind("\n", 0, start) + 1
+    m = _LINE_LABEL_RE.fullmatch(text, line_start, start)
+    if m is None:
+        return None
+    label = m.group("label")
+    if label in lexicon().layout["staff_sections"] or lexicon().faction_entry(label):
+        return None
+    if PARTY_CELL_RE.fullmatch(label) or lexicon().local_group(label, town):
+        return label
+    return None

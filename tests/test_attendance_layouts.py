@@ -308,3 +308,25 @@ def test_a_chair_label_alone_on_its_line_names_the_chair_on_the_next() -> None:
     protocol = _parse(text, body="Gemeinderat")
     assert [s for _, s, _, _ in _rows(protocol)] == ["Wagner", "Obermaier"]
     assert _heads(extract(protocol)) == {("wagner", "Gemeinderat")}
+
+
+def test_local_group_labels_on_name_lines_and_the_minutes_after_a_blank_line() -> None:
+    text = (
+        "Anwesend waren:\n\n"
+        "Ortsbeiratsmitglieder:\n"
+        "CDU:        Herr Werner Lanz, Frau Ingrid Kolb\n"
+        "GRÜNE:      Frau Dr. Eva Schnell\n"
+        "FBG:        Herr Heinz Mauer\n\n"
+        "Entschuldigt fehlten:\n"
+        "Frau Tanja Riess (SPD)\n\n"
+        "Die Ortsvorsteherin eröffnet die Sitzung und begrüßt insbesondere die\n"
+        "Beigeordnete Frau Dr. Mohr.\n\n"
+        "TOP 1 Einwohnerfragen\n"
+    )
+    assert _rows(_parse(text)) == [
+        ("Werner", "Lanz", "present", "CDU"),
+        ("Ingrid", "Kolb", "present", "CDU"),
+        ("Eva", "Schnell", "present", "GRÜNE"),
+        ("Heinz", "Mauer", "present", "FBG"),
+        ("Tanja", "Riess", "absent", "SPD"),
+    ]
