@@ -296,7 +296,30 @@ def _department_mentions(
                 )
             )
             found.append((mention, bool(m.group("trunc")), neu))
+    found = _without_bracketed_aliases(text, found, lex)
     yield from _number_aliases(text, list(_resolve_department_variants(found)))
+
+
+def _without_bracketed_aliases(
+    text: str, found: list[tuple[Mention, bool, bool]], lex: Lexicon
+) -> list[tuple[Mention, bool, bool]]:
+    """ "Dezernent für Umwelt und Ordnung (Dezernat V)": the unit in the bracket is the one
+    the leader's title describes."""
+    leaders = tuple(lex.departments["leader_heads"])
+    starts = {mention.span.start for mention, _, _ in found}
+    kept = []
+    for entry in found:
+        span = entry[0].span
+        if text.startswith(leaders, span.start):
+            bracket = _BRACKET_OPEN_RE.match(text, span.end)
+            numbered = _NUMBER_ALIAS_RE.match(text, span.end)  # "(FB 51)": its number
+            if bracket is not None and bracket.end() in starts and numbered is None:
+                continue
+        kept.append(entry)
+    return kept
+
+
+_BRACKET_OPEN_RE = re.compile(r"[ \t]*\([ \t]*")
 
 
 _NEXT_NAME_RE = re.compile(r"[ \t](?P<name>[A-ZÄÖÜ][\wäöüß-]+)(?![\wäöüß-])")

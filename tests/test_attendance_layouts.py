@@ -330,3 +330,15 @@ def test_local_group_labels_on_name_lines_and_the_minutes_after_a_blank_line() -
         ("Heinz", "Mauer", "present", "FBG"),
         ("Tanja", "Riess", "absent", "SPD"),
     ]
+
+
+def test_a_dezernent_title_with_its_dezernat_in_brackets_names_one_unit() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Ausschusses für Ordnung\n\n"
+        "Anwesende\n\nVerwaltung\n"
+        "Dezernent für Umwelt, Sicherheit und Ordnung (Dezernat V)\tStark, Uwe\n\n"
+        "Öffentliche Sitzung\n"
+    )
+    ex = extract(_parse(text))
+    assert {m.label for m in ex.mentions if m.kind == "department"} == {"Dezernat V"}
+    assert _heads(ex) == {("stark", "Dezernat V")}
