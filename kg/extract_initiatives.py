@@ -48,7 +48,9 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
         for variant in (entry["label"], *entry["variants"]):
             canon[variant] = entry["label"]
     variants = "|".join(re.escape(v) for v in sorted(canon, key=len, reverse=True))
-    suffixes = "|".join(sorted(lex.initiatives["suffixes"], key=len, reverse=True))
+    ordered = sorted(lex.initiatives["suffixes"], key=len, reverse=True)
+    # "Kita-Bedarfsplanung": after a hyphen the head noun is capitalised
+    suffixes = "|".join([*ordered, *(f"-{w[:1].upper()}{w[1:]}" for w in ordered)])
     heads = "|".join(lex.initiatives["named_heads"])
     compound = re.compile(
         # Every match starts with a capital: the lookahead lets the engine skip other places.
@@ -79,7 +81,8 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
             tuple(plans),
             re.compile(
                 rf"\b(?P<plan>{_alternatives(plans)})(?:es|s)?[ \t]+(?:Nr\.[ \t]*"
-                rf"(?P<number>\d{{1,4}}(?:/\d{{1,4}})?(?:[ \t]?[A-Z]\b)?)[ \t]*)?"
+                rf"(?P<number>\d{{1,4}}(?:/\d{{1,4}})?(?:[ \t]?[A-Z]\b)?)[ \t]*"
+                rf"|(?P<code>[A-Z]{{1,4}}-?\d{{1,4}}[A-Z]?)[ \t]+)?"  # "Bebauungsplan BP-118"
                 rf"{_OPEN_QUOTE}(?P<plan_name>{_QUOTED}){_CLOSE_QUOTE}"
             ),
         ),
@@ -87,7 +90,8 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
             tuple(works),
             re.compile(
                 rf"\b(?P<works>(?:{_alternatives(works)}){_GAP}(?:des|der|eines|einer){_GAP}"
-                rf"[A-ZÄÖÜ][a-zäöüß]*(?:{_alternatives(buildings)})\b"
+                rf"[A-ZÄÖÜ][a-zäöüß-]*(?:{_alternatives(buildings)})\b"
+                rf"(?:{_GAP}{_OPEN_QUOTE}{_QUOTED}{_CLOSE_QUOTE})?"  # "Kita „Zwergenland“"
                 rf"(?:{_GAP}in{_GAP}[A-ZÄÖÜ][\wäöüß-]+)?)"
             ),
         ),
@@ -108,6 +112,9 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
     firsts = "".join(sorted({re.escape(v[0]) for v in canon}))
     known = re.compile(rf"(?=[{firsts}])(?<![\w-])(?:{variants})(?![\w-])")
     return _InitiativePatterns(known, canon, compound, rare)
+
+
+_PRIVATE_WORKS_RE = re.compile(r"(?:Baugenehmigung|Bauantrag|Bauvoranfrage|Vorbescheid)\w*[^.\n]*$")
 
 
 def _alternatives(words: list[str]) -> str:
@@ -132,6 +139,10 @@ def initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
         label = _initiative_label(m)
         if label is None or label in excluded or label.split()[-1] in excluded:
             continue
+        if m.groupdict().get("works") and _PRIVATE_WORKS_RE.search(
+            text, max(0, m.start() - 40), m.start()
+        ):
+            continue  # "Antrag auf Baugenehmigung zum Neubau eines Hauses": a private project
         if m.groupdict().get("acr") and (
             m.group("acr_name").lower().endswith(organisations)
             or lex.faction_entry(m.group("acr")) is not None
@@ -158,6 +169,7 @@ def _initiative_label(m: re.Match[str]) -> str | None:
         return " ".join(g["works"].split())
     if g.get("plan"):
         number = f" Nr. {' '.join(g['number'].split())}" if g.get("number") else ""
+        number = f" {g['code']}" if g.get("code") else number
         return f"{g['plan']}{number} „{g['plan_name'].strip()}“"
     if g.get("quoted_head"):
         return f"{g['quoted_head']} {g['quoted'].strip()}"

@@ -1,0 +1,31 @@
+"""Initiatives named by agenda items of protocol heads across the Länder (invented)."""
+
+from __future__ import annotations
+
+from kg.extract_initiatives import initiative_mentions
+from kg.lexicon import lexicon
+
+
+def _labels(text: str) -> set[str]:
+    return {m.label for m in initiative_mentions(text, lexicon())}
+
+
+def test_plans_with_a_code_and_building_works_with_a_quoted_name_or_a_street() -> None:
+    assert _labels('TOP 4  Bebauungsplan BP-207 "Wohnen am Mühlgraben", Aufstellungsbeschluss') == {
+        "Bebauungsplan BP-207 „Wohnen am Mühlgraben“"
+    }
+    assert _labels('3. Neubau der Kindertagesstätte "Sonnenblume" in Altstadt') == {
+        'Neubau der Kindertagesstätte "Sonnenblume" in Altstadt'
+    }
+    assert _labels("TOP 3   Sanierung der Lindenstraße") == {"Sanierung der Lindenstraße"}
+
+
+def test_a_private_building_application_is_no_initiative() -> None:
+    assert (
+        _labels("TOP 1 Antrag auf Baugenehmigung zum Neubau eines Wohnhauses, Fl.Nr. 12") == set()
+    )
+
+
+def test_hyphenated_plans_and_the_kommunaler_ordnungsdienst() -> None:
+    assert _labels("Fortschreibung der Kita-Bedarfsplanung 2025") == {"Kita-Bedarfsplanung"}
+    assert _labels("Bericht zum Kommunalen Ordnungsdienst") == {"Kommunaler Ordnungsdienst"}
