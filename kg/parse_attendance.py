@@ -29,6 +29,8 @@ from kg.parse_attendance_rows import (
     prose_before,
     remark,
     substitutes,
+    trails_on_line,
+    trails_previous,
 )
 from kg.parse_refs import NOUN_SUFFIXES, RefMatch, is_given_name, is_noun, scan_person_ref
 
@@ -169,15 +171,6 @@ _JOB_TITLE_RE = re.compile(
     rf"[ \t]+(?:(?:Prof\.|Dr\.)[ \t]*)*"
     rf"(?:(?P<given>{NAME})[ \t]+(?={NAME}[ \t]*(?:\n|$|,|\()))?(?P<surname>{NAME})(?![\w.-])"
 )
-# Between a listed name and a faction on the same line: "RM Axel Thieme DVU",
-# "RM Nursen Konak Fraktion „Die Linken im Rat“", "RM Joachim Fischer (SPD" (bracket unclosed).
-# Also after a comma or a table column gap, and a long form before the bracketed abbreviation:
-# "Ratsherr Olaf Kuhn, CDU", "Jutta Brehm      Die Grünen", "Lena Arndt, Freie Liste (FL)".
-_TRAILING_FACTION_RE = re.compile(
-    r"[ \t]*,?[ \t]*(?:(?:Rats)?[Ff]raktion[ \t]*)?(?:(?:[A-ZÄÖÜ][\w-]*[ \t]+){1,3}\()?[„\"(]?"
-)
-# The rest of a row after its faction: a status column, no further name.
-_ROW_REST_RE = re.compile(rf"[^\n]*?(?:{NAME}|[A-ZÄÖÜ]{{2,}})[ \t]+{NAME}")
 _ROW_STATUS_ABSENT = re.compile(
     r"[^,;()\n]*(?<!\w)(?:abwesend|(?:un)?entschuldigt|fehlt|verhindert)[ \t.]*", re.IGNORECASE
 )
@@ -211,6 +204,9 @@ def _attendance_entries(
                 continue
             ref, pos = given_after(text, person, lex)
             entries.append(_entry(text, ref, status, faction, section, town))
+            row_cell = NEXT_CELL_RE.match(text, pos)
+            if ref.given and row_cell and row_cell.group("cell") == entries[-1].person.faction:
+                pos = row_cell.end()  # "Ratsmitglied   Klose, Ansgar, Dr.   CDU": its cell
             named_line = text.rfind("\n", 0, person.start) + 1
             continue
         if first is None:
@@ -219,8 +215,8 @@ def _attendance_entries(
         least, pos = pos + 1, max(m.end(), pos + 1)
         if kind == "faction":
             if entries and (
-                _trails_previous(text, m.start())
-                or _trails_on_line(text, entries[-1].person.span.end, m)
+                trails_previous(text, m.start())
+                or trails_on_line(text, entries[-1].person.span.end, m)
             ):
                 entries[-1] = _with_faction(entries[-1], m.group(0))
             else:
@@ -392,27 +388,6 @@ def _run_entry(
         faction=bracket.strip() if named_faction else faction,
     )
     return AttendanceEntry(person=ref, status=status, section=section)
-
-
-def _trails_on_line(text: str, name_end: int, m: re.Match[str]) -> bool:
-    """A faction right after a listed name, ending its line ("RM Axel Thieme DVU"); in a list
-    flattened onto one line a faction is a header for the names after it."""
-    line_end = text.find("\n", m.end())
-    line_end = len(text) if line_end < 0 else line_end
-    if _TRAILING_FACTION_RE.fullmatch(text, name_end, m.start()) is None:
-        return False
-    return (
-        line_end - m.end() <= 15
-        or _ROW_REST_RE.match(text, m.end(), min(line_end, m.end() + 200)) is None
-    )
-
-
-def _trails_previous(text: str, pos: int) -> bool:
-    """A faction on the line after "-" belongs to the person above (Hannover layout)."""
-    return (
-        re.search(r"\n[ \t]*-[ \t]*\n[ \t]*(?:Fraktion[ \t]+)?$", text[max(0, pos - 20) : pos])
-        is not None
-    )
 
 
 def _with_faction(entry: AttendanceEntry, faction: str) -> AttendanceEntry:

@@ -154,7 +154,8 @@ def given_after(text: str, person: RefMatch, lex: Lexicon) -> tuple[PersonRef, i
         surname=ref.surname, span=Span(ref.span.start, m.end("given")), given=m.group("given"),
         address=ref.address, title=title, role=ref.role,
     )  # fmt: skip
-    end = m.end("title") if m.group("title") else m.end("given")
+    title_end = m.start("title") + len(m.group("title").rstrip()) if m.group("title") else 0
+    end = title_end or m.end("given")
     return ref, end
 
 
@@ -274,3 +275,35 @@ def line_label(text: str, start: int, town: str) -> str | None:
     if PARTY_CELL_RE.fullmatch(label) or lexicon().local_group(label, town):
         return label
     return None
+
+
+# Between a listed name and a faction on the same line: "RM Axel Thieme DVU",
+# "RM Nursen Konak Fraktion „Die Linken im Rat“", "RM Joachim Fischer (SPD" (bracket unclosed).
+# Also after a comma or a table column gap, and a long form before the bracketed abbreviation:
+# "Ratsherr Olaf Kuhn, CDU", "Jutta Brehm      Die Grünen", "Lena Arndt, Freie Liste (FL)".
+_TRAILING_FACTION_RE = re.compile(
+    r"[ \t]*,?[ \t]*(?:(?:Rats)?[Ff]raktion[ \t]*)?(?:(?:[A-ZÄÖÜ][\w-]*[ \t]+){1,3}\()?[„\"(]?"
+)
+# The rest of a row after its faction: a status column, no further name.
+_ROW_REST_RE = re.compile(rf"[^\n]*?(?:{NAME}|[A-ZÄÖÜ]{{2,}})[ \t]+{NAME}")
+
+
+def trails_on_line(text: str, name_end: int, m: re.Match[str]) -> bool:
+    """A faction right after a listed name, ending its line ("RM Axel Thieme DVU"); in a list
+    flattened onto one line a faction is a header for the names after it."""
+    line_end = text.find("\n", m.end())
+    line_end = len(text) if line_end < 0 else line_end
+    if _TRAILING_FACTION_RE.fullmatch(text, name_end, m.start()) is None:
+        return False
+    return (
+        line_end - m.end() <= 15
+        or _ROW_REST_RE.match(text, m.end(), min(line_end, m.end() + 200)) is None
+    )
+
+
+def trails_previous(text: str, pos: int) -> bool:
+    """A faction on the line after "-" belongs to the person above (Hannover layout)."""
+    return (
+        re.search(r"\n[ \t]*-[ \t]*\n[ \t]*(?:Fraktion[ \t]+)?$", text[max(0, pos - 20) : pos])
+        is not None
+    )

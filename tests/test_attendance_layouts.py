@@ -170,7 +170,7 @@ def test_a_bezirk_table_with_remarks_and_the_bezirksamt_section() -> None:
     assert _rows(protocol) == [
         ("Petra", "Lohse", "present", "CDU"),
         ("Hanna", "Wirth", "present", "SPD"),
-        (None, "Kolbe", "absent", "SPD"),
+        (None, "Kolbe", "absent", None),  # his faction only from his own row
         ("Bernd", "Kolbe", "absent", "SPD"),
         ("Dirk", "Raabe", "absent", "AfD"),
         ("Eva", "Stein", "present", None),
@@ -342,3 +342,17 @@ def test_a_dezernent_title_with_its_dezernat_in_brackets_names_one_unit() -> Non
     ex = extract(_parse(text))
     assert {m.label for m in ex.mentions if m.kind == "department"} == {"Dezernat V"}
     assert _heads(ex) == {("stark", "Dezernat V")}
+
+
+def test_a_faction_cell_after_a_trailing_title_heads_no_later_row() -> None:
+    text = (
+        "Anwesende\n\nStimmberechtigte Mitglieder\n"
+        "Ratsmitglied\tKrome, Ansgar, Dr.\tCDU\n"
+        "Sachkundiger Bürger\tRath, Fabian\tSPD\tVertretung für Herrn Till\n\n"
+        "Öffentliche Sitzung\n"
+    )
+    assert _rows(_parse(text)) == [
+        ("Ansgar", "Krome", "present", "CDU"),
+        ("Fabian", "Rath", "present", "SPD"),
+        (None, "Till", "absent", None),
+    ]
