@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from kg.extract_chairs import STELLV_RE, at_word_start, chair_heads, head_claim
 from kg.extract_row_heads import row_label_heads
 from kg.ids import fold
 from kg.lexicon import LOWER, UPPER, Lexicon
@@ -45,9 +46,8 @@ _LEAD_PREFIX_RE = re.compile(
 # Units are noun phrases: lower-case words in them are joiners or abbreviations ("päd.").
 _LOWER_WORD_RE = re.compile(r"(?<![\wäöüß.-])[a-zäöüß]+(?![\wäöüß.-])")
 _DOUBLE_NAME_RE = re.compile(r"[A-ZÄÖÜ][a-zäöüß]+-[A-ZÄÖÜ][a-zäöüß]+")
-_STELLV_RE = re.compile(r"stellv|stellvertret", re.IGNORECASE)
 # The text patterns below begin with a literal word, which lets the regex engine skip
-# quickly to its occurrences; `_at_word_start` stands in for a leading \b.
+# quickly to its occurrences; `at_word_start` stands in for a leading \b.
 _APPOSITION_RE = re.compile(r"Leit(?:er(?:in)?|ung)[ \t]+(?:des|der|vom)\s+")
 _BETWEEN_BEFORE_RE = re.compile(r"[\s,()–-]*")
 _BETWEEN_AFTER_RE = re.compile(r"[ \t]*,[ \t]*")
@@ -57,30 +57,7 @@ _LED_BY_RE = re.compile(
     r"unter[ \t]+(?:der[ \t]+)?(?:[a-zäöüß]+en[ \t]+)?Leitung[ \t]+(?:von|des|der)[ \t]+"
 )
 _UP_TO_TWO_WORDS_RE = re.compile(rf"(?:[{UPPER}][\w.-]*[ \t]+){{0,2}}")
-_CHAIR_OF_RE = re.compile(r"Vorsitz(?:es)?[ \t]+(?:des|der|im)[ \t]+")
 _CHAIR_LABEL_RE = re.compile(r"Vorsitz(?:[ \t]+führte|[ \t]+hatte|[ \t]+hat)?[ \t]*:[ \t]*")
-# Who chairs the meeting, in the head of a protocol: a label "Vorsitz:" before the name (also
-# with a role word between, "Vorsitz: Stadtverordnetenvorsteherin X"), or a heading line
-# "Vorsitz" / "Vorsitzender des Kreistages" over it; "(of)" is the body a heading names.
-_CHAIR_HEADING_RE = re.compile(
-    r"Vorsitz(?:ende[rn]?)?(?:[ \t]+(?:führte|hatte|hat))?"
-    r"(?:[ \t]+(?:des|der)[ \t]+(?P<of>[A-ZÄÖÜ][\wäöüß-]*)[^\n:]{0,60}?)?"
-    r"(?P<end>[ \t]*:[ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t]*)"
-)
-# A role word (or a form of address) between a chair label and the name it introduces.
-_BEFORE_NAME_RE = re.compile(rf"(?:[{UPPER}][\w.-]*[ \t]+)?")
-# "Frau Lenz eröffnet als Vorsitzende die Sitzung" (a deputy says "als stellv. Vorsitzende").
-_AS_CHAIR_RE = re.compile(
-    r"als[ \t]+Vorsitzende[rn]?\b(?:[ \t]+(?:des|der)[ \t]+(?P<of>[A-ZÄÖÜ][\wäöüß-]*))?"
-)
-# "Benedikt Muster   Grüne   anwesend (Vorsitz)": a marker on the chair's own list line.
-# Also a function column after a gap: "Stv. Jan Kahl      SPD      Vorsitzender" (a deputy's
-# cell reads "stellv. Vorsitzender").
-_CHAIR_MARK_RE = re.compile(
-    r"\((?:Vorsitz|Vorsitzende[rn]?)\)"
-    r"|(?<=[ \t]{2})(?:Ausschuss)?[Vv]orsitzende[rn]?(?=[ \t]*(?:\n|$|[ \t]{2}))"
-)
-_SENTENCE_END_RE = re.compile(r"[.!?]\s")
 _SAME_LINE_BETWEEN_RE = re.compile(r"[ \t]*[,(]?[ \t]*")
 # "unter der damaligen Leitung des Stadtoberamtmannes Körfer": an office in the genitive
 # (masculine "des …manns/…meisters/…ors/…ers", feminine "der …in"; not "des Fachbereichs
@@ -90,13 +67,6 @@ _OFFICE_NAME_RE = re.compile(
     r"[ \t]+"
     rf"(?P<surname>[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?)(?![\w-])"
 )
-
-
-def _at_word_start(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """Matches of `pattern` that begin a word."""
-    for m in pattern.finditer(text):
-        if m.start() == 0 or not (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
-            yield m
 
 
 # ---------------------------------------------------------------- units on attendance lines
@@ -282,13 +252,13 @@ def office_holder_refs(text: str, lex: Lexicon) -> Iterator[PersonRef]:
     """Persons named only where they lead something: "Vorsitz führte: Petran, Matthias",
     "unter der damaligen Leitung des Stadtoberamtmannes Körfer"."""
     if "Vorsitz" in text:
-        for m in _at_word_start(_CHAIR_LABEL_RE, text):
+        for m in at_word_start(_CHAIR_LABEL_RE, text):
             pair = lex.surname_given_re.match(text, m.end())
             if pair and pair.group("surname") not in lex.not_surnames:
                 span = Span(pair.start("surname"), pair.end("given"))
                 yield PersonRef(pair.group("surname"), span, given=pair.group("given"))
     if "Leitung" in text:
-        for m in _at_word_start(_LED_BY_RE, text):
+        for m in at_word_start(_LED_BY_RE, text):
             office = _OFFICE_NAME_RE.match(text, m.end())
             if office is None or office.group("surname") in lex.not_surnames:
                 continue
@@ -312,7 +282,7 @@ def head_claims(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> Iterat
         *_apposition_heads(text, index),
         *_compound_heads(text, index, lex),
         *_led_by_heads(text, index),
-        *_chair_heads(protocol, index),
+        *chair_heads(protocol, index),
         *_leader_word_heads(text, index, lex),
         *_role_unit_heads(text, index, lex),
         *row_label_heads(text, index, lex),
@@ -323,13 +293,6 @@ def head_claims(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> Iterat
         at = text.find(surname, person.span.start, person.span.end)
         if not org.start <= at < org.end:
             yield claim
-
-
-def _claim(index: MentionIndex, person: int, org: int) -> Claim:
-    spans = (index.mentions[person].span, index.mentions[org].span)
-    return Claim(
-        "head_of", person, org, Span(min(s.start for s in spans), max(s.end for s in spans))
-    )
 
 
 def _affiliation_heads(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> Iterator[Claim]:
@@ -351,13 +314,13 @@ def _affiliation_heads(protocol: Protocol, index: MentionIndex, lex: Lexicon) ->
         units = [u for u in near if index.mentions[u].span.start < segment.end]
         line_units = [u for u in near if index.mentions[u].span.start < whole.end]
         if units and role in head_roles:
-            yield _claim(index, person, units[0])  # "Frau Senatorin Borns, FB 4 Kultur"
+            yield head_claim(index, person, units[0])  # "Frau Senatorin Borns, FB 4 Kultur"
         for lead in spec.lead_words.finditer(text, segment.start, segment.end):
-            if _STELLV_RE.search(text, max(segment.start, lead.start() - 16), lead.start()):
+            if STELLV_RE.search(text, max(segment.start, lead.start() - 16), lead.start()):
                 continue
             unit = _unit_at_lead(index, units, lead, line_units)
             if unit is not None:
-                yield _claim(index, person, unit)
+                yield head_claim(index, person, unit)
 
 
 def _heading_roles(protocol: Protocol, head_roles: frozenset[str]) -> dict[int, str]:
@@ -394,8 +357,8 @@ def _apposition_heads(text: str, index: MentionIndex) -> Iterator[Claim]:
     """ "Frau X, Leiterin des Fachbereichs Y" and "der Leiter des Amtes für Z, Herr Y"."""
     if "Leit" not in text:  # cheap tests like this one spare the scan of most texts
         return
-    for m in _at_word_start(_APPOSITION_RE, text):
-        if _STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
+    for m in at_word_start(_APPOSITION_RE, text):
+        if STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
             continue
         unit = index.first_after(m.end(), ("department",), window=1)
         if unit is None:
@@ -404,20 +367,20 @@ def _apposition_heads(text: str, index: MentionIndex) -> Iterator[Claim]:
         if person is not None and _BETWEEN_BEFORE_RE.fullmatch(
             text, index.mentions[person].span.end, m.start()
         ):
-            yield _claim(index, person, unit)
+            yield head_claim(index, person, unit)
             continue
         unit_end = index.mentions[unit].span.end
         after = _BETWEEN_AFTER_RE.match(text, unit_end)
         person = index.first_after(after.end(), ("person",), window=0) if after else None
         if person is not None:
-            yield _claim(index, person, unit)
+            yield head_claim(index, person, unit)
 
 
 def _compound_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Claim]:
     """ "Kämmereileiterin Susanne Schmitz", "Herr Brandt, Jugendamtsleiter" and "Eva Roth
     (Bezirksamtsleiterin)"."""
     for m, _ in _compound_leaders(text, lex):
-        if _STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
+        if STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
             continue
         unit = index.first_after(m.start("unit"), ("department",), window=0)
         if unit is None:
@@ -434,7 +397,7 @@ def _compound_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Cl
             ):
                 person = before
         if person is not None:
-            yield _claim(index, person, unit)
+            yield head_claim(index, person, unit)
 
 
 def _named_after(text: str, index: MentionIndex, pos: int) -> int | None:
@@ -462,7 +425,7 @@ def _led_by_heads(text: str, index: MentionIndex) -> Iterator[Claim]:
     """ "beim Rechtsamt der Stadt unter der damaligen Leitung des Stadtoberamtmannes Körfer"."""
     if "Leitung" not in text:
         return
-    for m in _at_word_start(_LED_BY_RE, text):
+    for m in at_word_start(_LED_BY_RE, text):
         person = index.first_after(m.end(), ("person",), window=40)
         if person is None:
             continue
@@ -470,7 +433,7 @@ def _led_by_heads(text: str, index: MentionIndex) -> Iterator[Claim]:
             continue
         org = index.nearest_before(m.start(), ("department", "initiative"), window=80)
         if org is not None:
-            yield _claim(index, person, org)
+            yield head_claim(index, person, org)
 
 
 def _leader_word_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Claim]:
@@ -481,18 +444,18 @@ def _leader_word_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator
         span = index.mentions[unit].span
         if not text.startswith(leaders, span.start):
             continue
-        if _STELLV_RE.search(text, max(0, span.start - 16), span.start):
+        if STELLV_RE.search(text, max(0, span.start - 16), span.start):
             continue
         person = _person_around(index, span.start)
         if person is not None and text[: span.start].rstrip(" \t").endswith("("):
             # "Bürgermeister X (Dezernent für Y)": the bracket is part of the name mention
-            yield _claim(index, person, unit)
+            yield head_claim(index, person, unit)
             continue
         person = index.nearest_before(span.start, "person", window=80)
         if person is not None and _SAME_LINE_BETWEEN_RE.fullmatch(
             text, index.mentions[person].span.end, span.start
         ):
-            yield _claim(index, person, unit)
+            yield head_claim(index, person, unit)
 
 
 def _role_unit_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Claim]:
@@ -510,61 +473,4 @@ def _role_unit_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[C
         if unit is None or index.mentions[unit].span.start != start:
             continue
         if after or index.mentions[unit].label.startswith(spec.top_units):
-            yield _claim(index, person, unit)
-
-
-def _chair_heads(protocol: Protocol, index: MentionIndex) -> Iterator[Claim]:
-    """ "Frau Selter legt den Vorsitz des Naturschutzbeirats nieder"; the meeting's chair
-    in the protocol head (see `_meeting_chairs`)."""
-    text = protocol.document.text
-    if "Vorsitz" not in text:
-        return
-    for m in _at_word_start(_CHAIR_OF_RE, text):
-        if _STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
-            continue
-        body = index.first_after(m.end(), ("body",), window=0)
-        person = index.nearest_before(m.start(), "person", window=80)
-        if body is None or person is None:
-            continue
-        if not _SENTENCE_END_RE.search(text, index.mentions[person].span.end, m.start()):
-            yield _claim(index, person, body)
-    own = fold(protocol.meeting.body or "")
-    bodies = [i for i, mention in enumerate(index.mentions) if mention.kind == "body"]
-    meeting_body = next((i for i in bodies if index.mentions[i].key == own), None)
-    if meeting_body is not None:
-        for person in _meeting_chairs(text, index, (protocol.meeting.body or "").split()[0]):
-            yield _claim(index, person, meeting_body)
-
-
-def _meeting_chairs(text: str, index: MentionIndex, body_head: str) -> Iterator[int]:
-    """Persons the protocol head names as the meeting's chair: "Vorsitz führte: Petran,
-    Matthias", "Vorsitz: Ratsvorsitzende Anna Muster (SPD)", a heading line "Vorsitz" or
-    "Vorsitzende des Kreistages" over the name, "Name  Partei  anwesend (Vorsitz)", "Frau
-    Lenz eröffnet als Vorsitzende die Sitzung". A heading
-    that names another body ("Vorsitzender des Seniorenbeirats") is not the meeting's chair."""
-    for m in _at_word_start(_CHAIR_HEADING_RE, text):
-        if _STELLV_RE.search(text, max(0, m.start() - 16), m.start()):
-            continue
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        heading = ":" in m.group("end") or not text[line_start : m.start()].strip()
-        of = m.group("of")
-        if not heading or (of and not fold(of).startswith(fold(body_head)[:6])):
-            continue
-        person = index.first_after(m.end(), ("person",), window=60)
-        if person is not None and _BEFORE_NAME_RE.fullmatch(
-            text, m.end(), index.mentions[person].span.start
-        ):
-            yield person
-    for m in _at_word_start(_AS_CHAIR_RE, text):
-        if m.group("of") and not fold(m.group("of")).startswith(fold(body_head)[:6]):
-            continue
-        person = index.nearest_before(m.start(), "person", window=60)
-        if person is not None and not _SENTENCE_END_RE.search(
-            text, index.mentions[person].span.end, m.start()
-        ):
-            yield person
-    for m in _CHAIR_MARK_RE.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        person = index.first_after(line_start, ("person",), window=8)
-        if person is not None and index.mentions[person].span.end <= m.start():
-            yield person
+            yield head_claim(index, person, unit)
