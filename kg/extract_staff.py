@@ -363,6 +363,10 @@ def _apposition_heads(text: str, index: MentionIndex) -> Iterator[Claim]:
         unit = index.first_after(m.end(), ("department",), window=1)
         if unit is None:
             continue
+        around = _person_around(index, m.start())
+        if around is not None and text[: m.start()].rstrip(" \t").endswith("("):
+            yield head_claim(index, around, unit)  # "Herr X (Leiter des Amtes für Y)"
+            continue
         person = index.nearest_before(m.start(), "person", window=60)
         if person is not None and _BETWEEN_BEFORE_RE.fullmatch(
             text, index.mentions[person].span.end, m.start()

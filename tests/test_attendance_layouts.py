@@ -356,3 +356,14 @@ def test_a_faction_cell_after_a_trailing_title_heads_no_later_row() -> None:
         ("Fabian", "Rath", "present", "SPD"),
         (None, "Till", "absent", None),
     ]
+
+
+def test_a_bracketed_leader_apposition_after_a_speaker() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Stadtrates\n\n"
+        "TOP 1 Einwohnerfragen\n\n"
+        "Herr Lindholm (Leiter des Amtes für Verkehrsplanung): Der Bezirksrat wurde beteiligt.\n"
+    )
+    assert _heads(extract(_parse(text, body="Stadtrat"))) == {
+        ("lindholm", "Amt für Verkehrsplanung")
+    }
