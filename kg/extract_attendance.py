@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 
 from kg.extract_entities import MentionIndex
-from kg.models import AttendanceStatus, Protocol
+from kg.models import AttendanceStatus, Protocol, Span
 
 # After the person: "Ratsmitglied Gläser fehlt.", "Frau Roth ist entschuldigt",
 # "Herr Lang nimmt an der Sitzung nicht teil".
@@ -49,3 +49,25 @@ def prose_attendance(
         elif _PRESENT_AFTER_RE.match(text, end):
             listed.add(mention.key)
             yield i, "present"
+    yield from _welcomed_by_name(text, index, listed)
+
+
+# "begrüßt alle Anwesenden. Namentlich begrüßt er Bürgermeister Huber, …": the people a
+# chair welcomes by name are there (a bare "begrüßt Herrn X" is no attendance).
+_BY_NAME_RE = re.compile(r"[Nn]amentlich[ \t]+begrüßt[ \t]+(?:er|sie)\b|begrüßt[ \t]+namentlich\b")
+_SENTENCE_END_RE = re.compile(r"\.(?=\s|\Z)")
+
+
+def _welcomed_by_name(
+    text: str, index: MentionIndex, listed: set[str]
+) -> Iterator[tuple[int, AttendanceStatus]]:
+    if "amentlich" not in text:
+        return
+    for m in _BY_NAME_RE.finditer(text):
+        end = _SENTENCE_END_RE.search(text, m.end())
+        sentence_end = end.start() if end else len(text)
+        for i in index.in_span(Span(m.end(), sentence_end), "person"):
+            key = index.mentions[i].key
+            if key not in listed:
+                listed.add(key)
+                yield i, "present"

@@ -367,3 +367,16 @@ def test_a_bracketed_leader_apposition_after_a_speaker() -> None:
     assert _heads(extract(_parse(text, body="Stadtrat"))) == {
         ("lindholm", "Amt für Verkehrsplanung")
     }
+
+
+def test_people_welcomed_by_name_are_present_a_bare_welcome_is_not() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Rates\n\n"
+        "TOP 1 Eröffnung\n\n"
+        "Ratsvorsitzender Schmitz eröffnet die Sitzung und begrüßt alle Anwesenden. Namentlich"
+        " begrüßt er Bürgermeister Hauber und Frau Grove von der Zeitung. Er begrüßt Herrn Lenz.\n"
+    )
+    ex = extract(_parse(text, body="Rat"))
+    present = {ex.mentions[m].key for m, status in ex.attendees if status == "present"}
+    assert {"hauber", "grove"} <= present
+    assert "lenz" not in present
