@@ -74,6 +74,7 @@ def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceSta
     head = text[:20000]
     found: list[tuple[int, int, AttendanceStatus, str]] = []
     alone: dict[str, tuple[AttendanceStatus, str]] = {}
+    sections: list[tuple[int, int, AttendanceStatus, str]] = []
     for written, status, bare in _headers(lex):
         if written not in _line_headers(lex):  # "Vorsitzende" alone is a section
             alone.setdefault(bare, (status, bare))
@@ -100,8 +101,16 @@ def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceSta
         if colon and label[:1].islower() and label[:1].upper() + label[1:] in alone:
             # a label written in lower case at a line start: "entschuldigt: Ida Lamm"
             found.append((pos, pos + len(label) + 1, *alone[label[:1].upper() + label[1:]]))
+        elif body not in alone and (roman := _ROMAN_SECTION_RE.fullmatch(line)) is not None:
+            sections.append((pos, pos + len(line), "present", roman.group("title")))
         pos += len(line) + 1
+    if found:  # "II. Mitglieder des Rates" after "Entschuldigt ist:": a section of those present
+        first = min(start for start, _, _, _ in found)
+        found += [section for section in sections if section[0] > first]
     return sorted(set(found))
+
+
+_ROMAN_SECTION_RE = re.compile(r"[ \t]*[IVX]{1,4}\.[ \t]+(?P<title>[A-ZÄÖÜ][^\n:]{2,60}?)[ \t]*")
 
 
 def _attendance_regions(

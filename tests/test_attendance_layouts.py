@@ -380,3 +380,19 @@ def test_people_welcomed_by_name_are_present_a_bare_welcome_is_not() -> None:
     present = {ex.mentions[m].key for m, status in ex.attendees if status == "present"}
     assert {"hauber", "grove"} <= present
     assert "lenz" not in present
+
+
+def test_a_roman_numbered_section_after_the_absent_goes_back_to_those_present() -> None:
+    text = (
+        "Anwesend:\n\nI. Mitglieder der Bezirksvertretung\n\n"
+        "Fibich, Hans-Ulrich\nRoesler, Friedrich Bezirksbürgermeister\n\n"
+        "Entschuldigt ist:\nWaidner, Iris\n\n"
+        "II. Mitglieder des Rates\n\nBalser, Hans-Peter\n\n"
+        "Veröffentlichte Tagesordnung:\n"
+    )
+    assert [(s, status) for _, s, status, _ in _rows(_parse(text))] == [
+        ("Fibich", "present"),
+        ("Roesler", "present"),
+        ("Waidner", "absent"),
+        ("Balser", "present"),
+    ]
