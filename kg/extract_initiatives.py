@@ -50,7 +50,8 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
     variants = "|".join(re.escape(v) for v in sorted(canon, key=len, reverse=True))
     ordered = sorted(lex.initiatives["suffixes"], key=len, reverse=True)
     # "Kita-Bedarfsplanung": after a hyphen the head noun is capitalised
-    suffixes = "|".join([*ordered, *(f"-{w[:1].upper()}{w[1:]}" for w in ordered)])
+    capitalised = "|".join(f"{w[:1].upper()}{w[1:]}" for w in ordered)
+    suffixes = f"{'|'.join(ordered)}|-(?:{capitalised})"
     heads = "|".join(lex.initiatives["named_heads"])
     compound = re.compile(
         # Every match starts with a capital: the lookahead lets the engine skip other places.

@@ -57,9 +57,10 @@ def _headers(lex: Lexicon) -> tuple[tuple[str, AttendanceStatus, str], ...]:
     return tuple((header, status, header.rstrip(":")) for header, status in headers)
 
 
-def _line_headers(lex: Lexicon) -> list[str]:
+@functools.cache
+def _line_headers(lex: Lexicon) -> tuple[str, ...]:
     """Labels whose list is the rest of their line: the chair's, the minute-taker's."""
-    return [*lex.layout["chair_headers"], *lex.layout["line_headers"]]
+    return (*lex.layout["chair_headers"], *lex.layout["line_headers"])
 
 
 _ENUMERATION = re.compile(r"^[ \t]*(?:[a-z0-9]{1,2}[.)][ \t]*)?")
@@ -101,8 +102,10 @@ def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceSta
         if colon and label[:1].islower() and label[:1].upper() + label[1:] in alone:
             # a label written in lower case at a line start: "entschuldigt: Ida Lamm"
             found.append((pos, pos + len(label) + 1, *alone[label[:1].upper() + label[1:]]))
-        elif body not in alone and (roman := _ROMAN_SECTION_RE.fullmatch(line)) is not None:
-            sections.append((pos, pos + len(line), "present", roman.group("title")))
+        elif line.lstrip(" \t")[:1] in _ROMAN and body not in alone:
+            roman = _ROMAN_SECTION_RE.fullmatch(line)
+            if roman is not None:
+                sections.append((pos, pos + len(line), "present", roman.group("title")))
         pos += len(line) + 1
     if found:  # "II. Mitglieder des Rates" after "Entschuldigt ist:": a section of those present
         first = min(start for start, _, _, _ in found)
@@ -110,6 +113,7 @@ def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceSta
     return sorted(set(found))
 
 
+_ROMAN = frozenset("IVX")
 _ROMAN_SECTION_RE = re.compile(r"[ \t]*[IVX]{1,4}\.[ \t]+(?P<title>[A-ZÄÖÜ][^\n:]{2,60}?)[ \t]*")
 
 
