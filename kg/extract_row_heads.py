@@ -31,10 +31,11 @@ _STELLV_RE = re.compile(r"stellv", re.IGNORECASE)
 
 def row_label_heads(text: str, index: MentionIndex, lex: Lexicon) -> Iterator[Claim]:
     """The person after a column gap heads the unit a leader's cell names before it."""
+    if "eiter" not in text and "Dezernent" not in text and "Beigeordnete" not in text:
+        return  # no leader's title: a cheap test spares most texts the loop
     leaders = tuple(lex.departments["leader_heads"])
-    for unit, mention in enumerate(index.mentions):
-        if mention.kind != "department":
-            continue
+    units = [(i, m) for i, m in enumerate(index.mentions) if m.kind == "department"]
+    for unit, mention in units:
         span = mention.span
         line_start = text.rfind("\n", 0, span.start) + 1
         prefix = text[line_start : span.start]

@@ -63,6 +63,17 @@ def _line_headers(lex: Lexicon) -> tuple[str, ...]:
     return (*lex.layout["chair_headers"], *lex.layout["line_headers"])
 
 
+@functools.cache
+def _headers_by_first_word(
+    lex: Lexicon,
+) -> tuple[tuple[str, tuple[tuple[str, AttendanceStatus, str], ...]], ...]:
+    """The headers grouped by their first letters ("Anwesend", "Anwesend:", "Anwesende")."""
+    groups: dict[str, list[tuple[str, AttendanceStatus, str]]] = {}
+    for header in _headers(lex):
+        groups.setdefault(header[0][:5], []).append(header)
+    return tuple((word, tuple(group)) for word, group in groups.items())
+
+
 _ENUMERATION = re.compile(r"^[ \t]*(?:[a-z0-9]{1,2}[.)][ \t]*)?")
 
 
@@ -79,18 +90,19 @@ def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceSta
     for written, status, bare in _headers(lex):
         if written not in _line_headers(lex):  # "Vorsitzende" alone is a section
             alone.setdefault(bare, (status, bare))
-        start = head.find(written)
+    for word, group in _headers_by_first_word(lex):  # one scan per shared beginning
+        start = head.find(word)
         while start >= 0:
-            end = start + len(written)
             before = head[start - 1] if start else " "
-            after = head[end] if end < len(head) else " "
-            if (
-                not (before.isalnum() or before in "_(")
-                and not (after.isalnum() or after == "_")
-                and _ARTICLE_BEFORE.search(head, max(0, start - 5), start) is None
+            if not (before.isalnum() or before in "_(") and (
+                _ARTICLE_BEFORE.search(head, max(0, start - 5), start) is None
             ):
-                found.append((start, end, status, bare))
-            start = head.find(written, start + 1)
+                for written, status, bare in group:
+                    end = start + len(written)
+                    after = head[end] if end < len(head) else " "
+                    if head.startswith(written, start) and not (after.isalnum() or after == "_"):
+                        found.append((start, end, status, bare))
+            start = head.find(word, start + 1)
     pos = 0
     for line in head.split("\n"):
         body = line[_ENUMERATION.match(line).end() :].strip().rstrip(":").strip()  # type: ignore[union-attr]

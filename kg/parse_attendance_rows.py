@@ -266,6 +266,8 @@ def line_label(text: str, start: int, town: str) -> str | None:
     """A local group labelling the names of its line ("FBG:   Herr Heinz Mayer"); a known
     party label is read as a faction by the caller."""
     line_start = text.rfind("\n", 0, start) + 1
+    if text.find(":", line_start, start) < 0:
+        return None
     m = _LINE_LABEL_RE.fullmatch(text, line_start, start)
     if m is None:
         return None
