@@ -117,7 +117,13 @@ def _faction_key(text: str) -> str:
     from kg.lexicon import lexicon
 
     entry = lexicon().faction_entry(text)
-    return fold(entry.abbreviation) if entry else fold(text)
+    if entry:
+        return fold(entry.abbreviation)
+    # a header kept as written names a local group ("Fraktion SPD/Grüne", "Fraktion WGH")
+    return fold(_FRAKTION_PREFIX_RE.sub("", text))
+
+
+_FRAKTION_PREFIX_RE = re.compile(r"^(?:Rats|Kreistags)?[Ff]raktion[ \t]+(?:der[ \t]+)?")
 
 
 def collect_mentions(protocol: Protocol, lex: Lexicon) -> MentionIndex:

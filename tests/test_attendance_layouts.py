@@ -396,3 +396,17 @@ def test_a_roman_numbered_section_after_the_absent_goes_back_to_those_present() 
         ("Waidner", "absent"),
         ("Balser", "present"),
     ]
+
+
+def test_members_under_a_joint_fraktion_header_belong_to_the_joint_group() -> None:
+    text = (
+        "Teilnehmer:\n\nFraktion SPD/Grüne\nAmsel, Katharina\nRauch, Bernd\n\n"
+        "TOP 7   Kita-Bedarfsplanung\n\nFrau Amsel fragt nach den Plätzen.\n"
+    )
+    ex = extract(_parse(text))
+    members = {
+        (ex.mentions[c.subject].key, ex.mentions[c.object].key)
+        for c in ex.claims
+        if c.kind == "member_of"
+    }
+    assert members == {("amsel", "spd/gruene"), ("rauch", "spd/gruene")}
