@@ -19,6 +19,8 @@ from kg.ids import fold
 from kg.lexicon import Lexicon
 from kg.models import EntityKind, Mention, PersonRef, Protocol, Span
 from kg.parse import person_refs
+from kg.parse_attendance_rows import office_apposition
+from kg.parse_refs import RefMatch
 
 _CAP = r"[A-ZÄÖÜ][\wäöüß]*(?:-[A-ZÄÖÜ]?[\wäöüß]+)*"
 # A name may go on in the next line after a dangling "und" ("Jugend und\nFamilie"); a gap of
@@ -170,7 +172,11 @@ def _person_mentions(protocol: Protocol, lex: Lexicon) -> Iterator[Mention]:
     for item in protocol.items:
         for turn in item.turns:
             refs.setdefault(turn.speaker.span.start, turn.speaker)
-    for match in person_refs(protocol.document.text):
+    text = protocol.document.text
+    listed_ends = {entry.person.span.end for entry in protocol.attendance}
+    for match in person_refs(text):
+        if match.start not in refs and _after_listed_name(text, match, listed_ends, lex):
+            continue  # "Herr Jan Kahl, Ortsvorsteher Markendorf": his district, no person
         refs.setdefault(match.start, match.ref)
     taken = [r.span for r in refs.values()]
     for ref in office_holder_refs(protocol.document.text, lex):
@@ -178,6 +184,17 @@ def _person_mentions(protocol: Protocol, lex: Lexicon) -> Iterator[Mention]:
             refs[ref.span.start] = ref
     for ref in refs.values():
         yield person_mention(ref)
+
+
+def _after_listed_name(text: str, match: RefMatch, listed_ends: set[int], lex: Lexicon) -> bool:
+    if not listed_ends:
+        return False
+    start = max(0, match.start - 8)
+    before = text[start : match.start].rstrip(" \t")
+    if not before.endswith(","):
+        return False
+    previous = start + len(before[:-1].rstrip(" \t"))
+    return previous in listed_ends and office_apposition(text, match, previous, lex)
 
 
 def person_mention(ref: PersonRef) -> Mention:

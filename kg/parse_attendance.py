@@ -224,7 +224,8 @@ def _attendance_entries(
             if opens_minutes(text, person, lex) or prose_before(text, pos, person.start):
                 break
             faction = line_label(text, person.start, town) or faction
-            if office_apposition(text, person, entries, lex):
+            previous = entries[-1].person.span.end if entries else None
+            if office_apposition(text, person, previous, lex):
                 pos = person.end  # "Herr Jan Kahl, Ortsvorsteher Markendorf": his district
                 continue
             ref, pos = given_after(text, person, lex)

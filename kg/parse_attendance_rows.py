@@ -204,19 +204,16 @@ def caps_entry(
     return AttendanceEntry(person=ref, status=status, section=section), goes_on
 
 
-def office_apposition(
-    text: str, person: RefMatch, entries: list[AttendanceEntry], lex: Lexicon
-) -> bool:
-    """A chair's, mayor's or leader's title after a listed name and a comma names the place
-    or unit they head ("Herr Jan Kahl, Ortsvorsteher Markendorf", "Frau Eva Roth,
-    Fachbereichsleiterin Stadtentwicklung und Bauen"), no second person."""
+def office_apposition(text: str, person: RefMatch, previous: int | None, lex: Lexicon) -> bool:
+    """A chair's, mayor's or leader's title after a listed name (ending at `previous`) and a
+    comma names the place or unit they head ("Herr Jan Kahl, Ortsvorsteher Markendorf", "Frau
+    Eva Roth, Fachbereichsleiterin Stadtentwicklung und Bauen"), no second person."""
     ref = person.ref
     role = lex.roles.get(ref.role or "")
-    if role is None or ref.given or not entries:
+    if role is None or ref.given or previous is None:
         return False
     if role.category not in ("chair", "mayor") and not role.word.endswith(("leiter", "leiterin")):
         return False
-    previous = entries[-1].person.span.end
     return re.fullmatch(r"[ \t]*,[ \t]*", text[previous : person.start]) is not None
 
 

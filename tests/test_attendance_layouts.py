@@ -125,6 +125,9 @@ def test_surnames_in_capitals_take_the_case_of_the_prose_and_their_faction_cells
 def test_a_local_chair_visiting_a_committee_heads_nothing_there() -> None:
     ex = extract(_parse(CAPS_LIST, body="Ausschuss für Bauen und Verkehr"))
     assert ("pohlmann", "Ausschuss für Bauen und Verkehr") not in _heads(ex)
+    persons = {m.key for m in ex.mentions if m.kind == "person"}
+    assert "pohlmann" in persons
+    assert "neuberesinchen" not in persons  # his district
 
 
 def test_members_under_faction_labels_and_a_sachkundige_section_after_the_absent() -> None:
