@@ -113,3 +113,7 @@ def _meeting_chairs(text: str, index: MentionIndex, body_head: str) -> Iterator[
         person = index.first_after(line_start, ("person",), window=8)
         if person is not None and index.mentions[person].span.end <= m.start():
             yield person
+        elif m.group(0).startswith("("):  # "Anwesend waren Frau Eva Lenz (Vorsitzende), …"
+            person = index.nearest_before(m.end(), "person", window=80)
+            if person is not None and index.mentions[person].span.end in (m.start(), m.end()):
+                yield person

@@ -413,3 +413,13 @@ def test_members_under_a_joint_fraktion_header_belong_to_the_joint_group() -> No
         if c.kind == "member_of"
     }
     assert members == {("amsel", "spd/gruene"), ("rauch", "spd/gruene")}
+
+
+def test_a_chair_bracket_in_prose_attendance_heads_the_body() -> None:
+    text = (
+        "Protokoll der 5. Sitzung des Ortsbeirates Lankow\n\nAnwesenheit\n\n"
+        "Anwesend waren die Mitglieder Frau Kathrin Lenz (Vorsitzende), Herr Uwe Pieper\n"
+        "(stellvertretender Vorsitzender) und Frau Jana Wendt.\n\nTOP 1 Eröffnung\n"
+    )
+    heads = _heads(extract(_parse(text, body="Ortsbeirat Lankow")))
+    assert heads == {("lenz", "Ortsbeirat Lankow")}
