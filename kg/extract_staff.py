@@ -80,6 +80,7 @@ def affiliation_units(
     finds by itself are left to it (it normalises their case)."""
     text = protocol.document.text
     staff = {fold(s) for s in lex.layout["staff_sections"]}
+    staff -= {fold(s) for s in lex.layout["guest_sections"]}
     sections = {e.section: fold(e.section or "") in staff for e in protocol.attendance}
     for entry, segment in _affiliation_segments(protocol):
         in_staff = sections[entry.section]

@@ -423,3 +423,12 @@ def test_a_chair_bracket_in_prose_attendance_heads_the_body() -> None:
     )
     heads = _heads(extract(_parse(text, body="Ortsbeirat Lankow")))
     assert heads == {("lenz", "Ortsbeirat Lankow")}
+
+
+def test_a_guest_affiliation_is_an_outside_organisation_not_a_unit() -> None:
+    text = (
+        "Anwesend:\nStadtrat Jan Ruhl (CDU)\n\nVerwaltung:\nHerr Jens Ulmer, 57/FABIDO\n\n"
+        "Gäste:\nHerr Prof. Dr. Jakub Szary, Hochschule Zittau/Görlitz\n\nTOP 5 Konzept\n"
+    )
+    units = {m.label for m in extract(_parse(text)).mentions if m.kind == "department"}
+    assert units == {"57/FABIDO"}
