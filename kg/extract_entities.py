@@ -301,6 +301,7 @@ def _department_mentions(
     found: list[tuple[Mention, bool, bool]] = []
     associations = _municipal_amter(text)
     local_names = _local_names(municipality, body, lex)
+    sections = frozenset(lex.layout["staff_sections"])
     for m in pattern.finditer(text):
         if m.group("enterprise"):
             mention = _enterprise_mention(text, m, local_names)
@@ -309,6 +310,8 @@ def _department_mentions(
         if mention is not None and mention.label.startswith(associations):
             continue  # "Amt Schlei-Ostsee" in a letterhead is the municipality, not a unit
         if mention is not None and m.group("compound"):
+            if mention.label in sections and _alone_on_line(text, m.start(), m.end()):
+                continue  # "Bezirksamt" heading the staff of an attendance list
             mention = _with_local_name(text, mention, local_names)
 
         if mention is not None and not venue.match(text, m.end()):
@@ -321,6 +324,13 @@ def _department_mentions(
             found.append((mention, bool(m.group("trunc")), neu))
     found = _without_bracketed_aliases(text, found, lex)
     yield from _number_aliases(text, list(_resolve_department_variants(found)))
+
+
+def _alone_on_line(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    rest = text[end : len(text) if line_end < 0 else line_end]
+    return not text[line_start:start].strip() and not rest.strip(" \t:")
 
 
 def _without_bracketed_aliases(

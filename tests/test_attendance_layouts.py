@@ -432,3 +432,13 @@ def test_a_guest_affiliation_is_an_outside_organisation_not_a_unit() -> None:
     )
     units = {m.label for m in extract(_parse(text)).mentions if m.kind == "department"}
     assert units == {"57/FABIDO"}
+
+
+def test_a_bezirksamt_section_heading_is_no_unit() -> None:
+    text = (
+        "Anwesenheit\nFrau Petra Lohse     CDU     Bezirksverordnete\n\n"
+        "Bezirksamt\nHerr Jens Ulmer, Leiter des Jugendamtes\n\n"
+        "TOP 3   Kitaplätze\n\nDas Jugendamt berichtet.\n"
+    )
+    units = {m.label for m in extract(_parse(text)).mentions if m.kind == "department"}
+    assert units == {"Jugendamt"}
