@@ -17,8 +17,10 @@ from kg.parse_attendance_rows import (
     CAPS_ROW_RE,
     GROUP_HEADER_RE,
     NEXT_CELL_RE,
+    STAND_IN_RE,
     caps_entry,
     given_after,
+    given_surname_run,
     group_cell,
     group_header,
     header_faction,
@@ -28,6 +30,7 @@ from kg.parse_attendance_rows import (
     opens_minutes,
     prose_before,
     remark,
+    stand_in_entry,
     substitutes,
     trails_on_line,
     trails_previous,
@@ -248,7 +251,7 @@ def _attendance_entries(
             else:
                 faction = header_faction(text, m)
         elif kind == "flipped":
-            run = _given_surname_run(text, m.start(), entries, lex)
+            run = given_surname_run(text, m.start(), entries, lex)
             if run is not None:  # "Gäste: Ida Lamm, Jan Kahl (SPD)": no "Surname, Given"
                 run_end, run_entries = run
                 entries += [_entry(text, ref, status, faction, section) for ref in run_entries]
@@ -264,6 +267,10 @@ def _attendance_entries(
                     pos = max(m.end() + rest.index(cell) + len(cell), least)
             else:  # "Herr Uwe Kahl Dezernent, Dezernat Finanzen": his job, no "Surname, Given"
                 pos = max(m.end("surname"), least)
+        elif kind == "stand_in":
+            stood_in = stand_in_entry(m, section, lex)
+            entries += [stood_in] if stood_in is not None else []
+            pos = max(m.end() if stood_in else m.start("given"), least)
         elif kind == "caps":
             caps, goes_on = caps_entry(text, m, status, section, faction)
             entries += [caps] if caps is not None else []
@@ -289,49 +296,6 @@ def _attendance_entries(
     return substitutes(text, entries)
 
 
-_RUN_PIECE_RE = re.compile(
-    rf"[ \t]*(?P<title>(?:(?:Prof\.|Dr\.)[ \t]*)+)?(?P<given>{NAME})[ \t]+"
-    rf"(?P<particle>(?:von|van|de|zu|vom|ten|ter)[ \t]+(?:(?:der|den|dem)[ \t]+)?)?"
-    rf"(?P<surname>{NAME})[ \t]*(?:\((?P<bracket>[^()\n]{{1,60}})\))?[ \t]*"
-)
-
-
-def _given_surname_run(
-    text: str, pos: int, entries: list[AttendanceEntry], lex: Lexicon
-) -> tuple[int, list[PersonRef]] | None:
-    """The people of a comma-separated run of "Given Surname" after a line start or label
-    ("Mitglieder: Ida Lamm, Dr. Jan Kahl, Eva Roth"), when a "Surname, Given" match at `pos`
-    falls inside it: the run's first and last entries are two name words, where a run of
-    "Surname, Given" begins with one ("Lamm, Ida Kahl, Jan")."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    start = max(line_start, text.rfind(":", line_start, pos) + 1)
-    if entries and entries[-1].person.span.end > start:
-        return None
-    line_end = text.find("\n", pos)
-    line_end = len(text) if line_end < 0 else line_end
-    pieces = text[start:line_end].split(",")
-    if len(pieces) < 2 or not all(_RUN_PIECE_RE.fullmatch(p) for p in (pieces[0], pieces[-1])):
-        return None
-    refs: list[PersonRef] = []
-    offset = start
-    for piece in pieces:
-        m = _RUN_PIECE_RE.fullmatch(piece)
-        if m is not None and m.group("surname") not in lex.not_surnames:
-            bracket = m.group("bracket")
-            particle = " ".join((m.group("particle") or "").split())
-            refs.append(
-                PersonRef(
-                    surname=f"{particle} {m.group('surname')}".strip(),
-                    span=Span(offset + m.start("given"), offset + m.end("surname")),
-                    given=m.group("given"),
-                    title=(m.group("title") or "").strip() or None,
-                    faction=bracket if bracket and lex.faction_entry(bracket) else None,
-                )
-            )
-        offset += len(piece) + 1
-    return line_end, refs
-
-
 class _Ahead:
     """The next match of each list pattern (and the next person reference) at or after a
     position, kept while it still lies ahead: a search from a later position up to that
@@ -343,7 +307,7 @@ class _Ahead:
         self.patterns = (
             ("faction", lex.faction_re), ("flipped", lex.surname_given_re),
             ("run", _RUN_ENTRY_RE), ("line", _NAME_LINE_RE), ("job", _JOB_TITLE_RE),
-            ("group", GROUP_HEADER_RE), ("caps", CAPS_ROW_RE),
+            ("group", GROUP_HEADER_RE), ("caps", CAPS_ROW_RE), ("stand_in", STAND_IN_RE),
         )  # fmt: skip
         self.matches: list[re.Match[str] | None] = []
         self.person: RefMatch | None = None

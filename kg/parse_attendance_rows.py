@@ -1,5 +1,6 @@
-"""Rows of attendance lists: the group a row or a header line names, and the marks that make a
-listed person absent (a status at the row's end, standing in for someone).
+"""Rows of attendance lists: the group a row or a header line names, the marks that make a
+listed person absent (a status at the row's end, standing in for someone), the row layouts
+("ROLE  Surname, Given", "SURNAME, Given", runs of "Given Surname") and where the list ends.
 
 Part of the parse stage, used by `kg.parse_attendance`.
 """
@@ -306,3 +307,66 @@ def trails_previous(text: str, pos: int) -> bool:
         re.search(r"\n[ \t]*-[ \t]*\n[ \t]*(?:Fraktion[ \t]+)?$", text[max(0, pos - 20) : pos])
         is not None
     )
+
+
+# "Ansgar Kleff (Beschäftigtenvertreter) i. V. für Michael Gdanietz": the member stood in for,
+# named without a form of address.
+STAND_IN_RE = re.compile(
+    rf"(?:i\.[ \t]?V\.|Vertretung|Vertreter(?:in)?)[ \t]+für[ \t]+"
+    rf"(?P<given>{NAME})[ \t]+(?P<surname>{NAME})(?![\w-])"
+)
+
+
+def stand_in_entry(m: re.Match[str], section: str, lex: Lexicon) -> AttendanceEntry | None:
+    """The absent member a substitute stands in for, when the first name is known."""
+    if not is_given_name(m.group("given"), lex) or m.group("surname") in lex.not_surnames:
+        return None
+    ref = PersonRef(
+        surname=m.group("surname"),
+        span=Span(m.start("given"), m.end("surname")),
+        given=m.group("given"),
+    )
+    return AttendanceEntry(person=ref, status="absent", section=section)
+
+
+_RUN_PIECE_RE = re.compile(
+    rf"[ \t]*(?P<title>(?:(?:Prof\.|Dr\.)[ \t]*)+)?(?P<given>{NAME})[ \t]+"
+    rf"(?P<particle>(?:von|van|de|zu|vom|ten|ter)[ \t]+(?:(?:der|den|dem)[ \t]+)?)?"
+    rf"(?P<surname>{NAME})[ \t]*(?:\((?P<bracket>[^()\n]{{1,60}})\))?[ \t]*"
+)
+
+
+def given_surname_run(
+    text: str, pos: int, entries: list[AttendanceEntry], lex: Lexicon
+) -> tuple[int, list[PersonRef]] | None:
+    """The people of a comma-separated run of "Given Surname" after a line start or label
+    ("Mitglieder: Ida Lamm, Dr. Jan Kahl, Eva Roth"), when a "Surname, Given" match at `pos`
+    falls inside it: the run's first and last entries are two name words, where a run of
+    "Surname, Given" begins with one ("Lamm, Ida Kahl, Jan")."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    start = max(line_start, text.rfind(":", line_start, pos) + 1)
+    if entries and entries[-1].person.span.end > start:
+        return None
+    line_end = text.find("\n", pos)
+    line_end = len(text) if line_end < 0 else line_end
+    pieces = text[start:line_end].split(",")
+    if len(pieces) < 2 or not all(_RUN_PIECE_RE.fullmatch(p) for p in (pieces[0], pieces[-1])):
+        return None
+    refs: list[PersonRef] = []
+    offset = start
+    for piece in pieces:
+        m = _RUN_PIECE_RE.fullmatch(piece)
+        if m is not None and m.group("surname") not in lex.not_surnames:
+            bracket = m.group("bracket")
+            particle = " ".join((m.group("particle") or "").split())
+            refs.append(
+                PersonRef(
+                    surname=f"{particle} {m.group('surname')}".strip(),
+                    span=Span(offset + m.start("given"), offset + m.end("surname")),
+                    given=m.group("given"),
+                    title=(m.group("title") or "").strip() or None,
+                    faction=bracket if bracket and lex.faction_entry(bracket) else None,
+                )
+            )
+        offset += len(piece) + 1
+    return line_end, refs

@@ -442,3 +442,15 @@ def test_a_bezirksamt_section_heading_is_no_unit() -> None:
     )
     units = {m.label for m in extract(_parse(text)).mentions if m.kind == "department"}
     assert units == {"Jugendamt"}
+
+
+def test_a_member_stood_in_for_without_a_form_of_address_is_absent() -> None:
+    text = (
+        "Anwesend:\n\nKathrin Gies (Beschäftigtenvertreterin)\n"
+        "Ansgar Klepp (Beschäftigtenvertreter) i. V. für Michael Gdanski\n\nTagesordnung\n"
+    )
+    assert [(s, status) for _, s, status, _ in _rows(_parse(text))] == [
+        ("Gies", "present"),
+        ("Klepp", "present"),
+        ("Gdanski", "absent"),
+    ]
