@@ -161,7 +161,8 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
 
 NOUN_SUFFIXES = (
     "stelle", "ung", "heit", "keit", "schaft", "amt", "kanzlei", "ausschuss", "verwaltung",
-    "behörde", "rat", "bereich", "büro", "zeitung", "leiter", "leiterin",
+    "behörde", "rat", "bereich", "büro", "zeitung", "leiter", "leiterin", "kammer", "verband",
+    "verein",
 )  # fmt: skip
 
 

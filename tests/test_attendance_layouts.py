@@ -454,3 +454,8 @@ def test_a_member_stood_in_for_without_a_form_of_address_is_absent() -> None:
         ("Klepp", "present"),
         ("Gdanski", "absent"),
     ]
+
+
+def test_an_organisation_after_a_surname_is_no_surname() -> None:
+    text = "Anwesend:\nHerr Barth Handwerkskammer\nFrau Lenz Mieterverein\n\nTagesordnung\n"
+    assert [s for _, s, _, _ in _rows(_parse(text))] == ["Barth", "Lenz"]
