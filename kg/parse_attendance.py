@@ -35,7 +35,14 @@ from kg.parse_attendance_rows import (
     trails_on_line,
     trails_previous,
 )
-from kg.parse_refs import NOUN_SUFFIXES, RefMatch, is_given_name, is_noun, scan_person_ref
+from kg.parse_refs import (
+    NOUN_SUFFIXES,
+    RefMatch,
+    is_given_name,
+    is_noun,
+    is_unit_word,
+    scan_person_ref,
+)
 
 
 def parse_attendance(
@@ -252,7 +259,12 @@ def _attendance_entries(
                 faction = header_faction(text, m)
         elif kind == "flipped":
             run = given_surname_run(text, m.start(), entries, lex)
-            if run is not None:  # "Gäste: Ida Lamm, Jan Kahl (SPD)": no "Surname, Given"
+            given = m.group("given").split()[0]
+            if is_unit_word(m.group("surname")) or (
+                is_noun(given) and not is_given_name(given, lex)
+            ):  # "(Immobilienwirtschaft, Projektleiter Stabsstelle)": a unit and a job
+                pos = max(m.end("surname"), least)
+            elif run is not None:  # "Gäste: Ida Lamm, Jan Kahl (SPD)": no "Surname, Given"
                 run_end, run_entries = run
                 entries += [_entry(text, ref, status, faction, section) for ref in run_entries]
                 pos = max(run_end, least)

@@ -133,7 +133,7 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
     surname, end = tokens[0]
     if surname in lex.not_surnames or surname in lex.roles or len(surname) < 2:
         return None
-    if given is None and surname.endswith(_UNIT_SUFFIXES) and len(surname) > 8:
+    if given is None and is_unit_word(surname):
         return None  # "Amtsleiter Ordnungsamt  Kahl, Jan": the unit, then the name
     if given in lex.not_surnames:
         return None  # "Bürgermeisterin Gemeinde Barkelsby" names a place, not a person
@@ -180,6 +180,11 @@ def _role_tails(lex: Lexicon) -> tuple[str, ...]:
 _UNIT_SUFFIXES = (
     "amt", "stelle", "bereich", "büro", "verwaltung", "behörde", "dienst", "referat", "ung",
 )  # fmt: skip
+
+
+def is_unit_word(word: str) -> bool:
+    """A long word ending like an administrative unit ("Ordnungsamt", "Stabsstelle")."""
+    return len(word) > 8 and word.endswith(_UNIT_SUFFIXES)
 
 
 def is_noun(word: str) -> bool:

@@ -459,3 +459,13 @@ def test_a_member_stood_in_for_without_a_form_of_address_is_absent() -> None:
 def test_an_organisation_after_a_surname_is_no_surname() -> None:
     text = "Anwesend:\nHerr Barth Handwerkskammer\nFrau Lenz Mieterverein\n\nTagesordnung\n"
     assert [s for _, s, _, _ in _rows(_parse(text))] == ["Barth", "Lenz"]
+
+
+def test_units_and_jobs_in_a_bracket_after_a_name_are_no_surname_given_pairs() -> None:
+    text = (
+        "Anwesend:\n\nVerwaltung:\n"
+        "Oliver Lenz (Städt. Immobilienwirtschaft, Projektleiter Stabsstelle, Sonderprojekte)\n"
+        "Sabine Stark (Amt für Liegenschaften - Immobilienentwicklung, Geschäftsbereich 1)\n\n"
+        "Tagesordnung\n"
+    )
+    assert [s for _, s, _, _ in _rows(_parse(text))] == ["Lenz", "Stark"]
