@@ -469,3 +469,22 @@ def test_units_and_jobs_in_a_bracket_after_a_name_are_no_surname_given_pairs() -
         "Tagesordnung\n"
     )
     assert [s for _, s, _, _ in _rows(_parse(text))] == ["Lenz", "Stark"]
+
+
+def test_heads_of_units_in_their_many_phrasings_and_staff_who_head_nothing() -> None:
+    text = (
+        "Anwesend:\nGemeinderat Jan Ruhl (CDU)\n\nVon der Verwaltung:\n"
+        "Amtsleiter Herr Frank Weigel (Tiefbauamt)\n"
+        "Herr Georg Schaal, Grünflächenamt (Amtsleiter)\n"
+        "Frau Christine Oster, Leiterin des Stadtplanungs- und Vermessungsamts\n"
+        "Herr Dominik Zell, Stadtplanungs- und Vermessungsamt\n"
+        "Frau Eva Roth, Fachbereichsleiterin Finanzen\n"
+        "Herr Mehmet Aksoy, Stabsstelle Beteiligungscontrolling\n\n"
+        "TOP 1 Eröffnung\n"
+    )
+    assert _heads(extract(_parse(text))) == {
+        ("weigel", "Tiefbauamt"),
+        ("schaal", "Grünflächenamt"),
+        ("oster", "Stadtplanungs- und Vermessungsamt"),
+        ("roth", "Fachbereich Finanzen"),
+    }
