@@ -187,7 +187,7 @@ def _looks_like_unit(unit: str, lex: Lexicon, in_staff: bool) -> bool:
         return False
     if any(w not in spec.joiners for w in _LOWER_WORD_RE.findall(unit)):
         return False  # a sentence ("begrüßt die Entwicklung in der Stabsstelle ..."), not a name
-    if unit.split()[0] in lex.roles:
+    if unit.split()[0] in lex.roles or unit.split()[0].endswith(("führer", "führerin")):
         return False  # "Bezirksstadträtin und Leiterin der Abteilung Schule": her offices
     return "raktion" not in unit and lex.faction_entry(unit) is None
 

@@ -189,8 +189,9 @@ def _end_of_attendance_re(lex: Lexicon) -> re.Pattern[str]:
 
 _NAME_LINE_RE = re.compile(
     rf"(?m)^[ \t]*(?P<title>(?:(?:Prof\.|Dr\.)[ \t]*)+)?(?P<given>{NAME})[ \t]+(?P<surname>{NAME})"
-    r"(?=[ \t]*(?:,|$|\(|abwesend|entschuldigt|ab \d|bis \d|\d+/|[A-ZÄÖÜ]{2,}\b)|[ \t]{2}|\t)"
-)
+    r"(?=[ \t]*(?:,|$|\(|abwesend|entschuldigt|ab \d|bis \d|\d+/|[A-ZÄÖÜ]{2,}\b|"
+    r"[A-ZÄÖÜ][a-zäöüß]*(?:führer|leiter|referent)(?:in)?\b)|[ \t]{2}|\t)"
+)  # a job after the name: "Karl Hollmann Geschäftsführer Bezirksvertretung"
 # An entry of a run of names with brackets after a header or comma: "Mitglieder: Malte Kurz
 # (GRÜNE), Dr. Wiebke von Alten (CDU), Hakan Demir (SPD)".
 _RUN_ENTRY_RE = re.compile(

@@ -488,3 +488,15 @@ def test_heads_of_units_in_their_many_phrasings_and_staff_who_head_nothing() -> 
         ("oster", "Stadtplanungs- und Vermessungsamt"),
         ("roth", "Fachbereich Finanzen"),
     }
+
+
+def test_a_name_line_with_a_job_after_it_and_the_job_is_no_unit() -> None:
+    text = (
+        "Anwesend:\n\nV. Verwaltung\n\nChrista Fichte 33/GF BV-Innenstadt\n\n"
+        "Karl-Walter Hollweg Geschäftsführer Bezirksvertretung IN-West\n\n"
+        "Veröffentlichte Tagesordnung:\n"
+    )
+    protocol = _parse(text)
+    assert [s for _, s, _, _ in _rows(protocol)] == ["Fichte", "Hollweg"]
+    units = {m.label for m in extract(protocol).mentions if m.kind == "department"}
+    assert not any(u.startswith("Geschäftsführer") for u in units)
