@@ -9,11 +9,13 @@ is re-processed from its stored text; all others stay as they are.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
 import time
 from collections.abc import Iterable, Iterator, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -208,7 +210,7 @@ class Manifest:
         if known is not None and known[0] == stamp:
             return known[1].copy()
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = _read_json(path)
             raw = data.get("documents", {})
             if not all(map(_well_formed, raw.values())):
                 raise ValueError("malformed document record")
@@ -288,6 +290,33 @@ class Manifest:
         }
 
 
+def _read_json(path: Path) -> Any:
+    """The JSON value in `path`, decoded with the cyclic garbage collector paused.
+
+    Decoding builds hundreds of thousands of lists and dicts and no reference cycle; the
+    collector would walk them again and again while they are built (at 10,000 documents a
+    third of the time it takes to read the manifest).
+
+    Raises:
+        OSError, ValueError: when the file cannot be read or is not JSON.
+    """
+    with _collector_paused():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        gc.freeze()  # nor walk them again in every later full collection of this process
+    return data
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _well_formed(record: object) -> bool:
     """Whether a record read from JSON has what `DocumentRecord.from_json` reads (checked when
     the manifest is loaded, so that parsing a record later cannot fail)."""
@@ -334,7 +363,7 @@ class FileIndex:
     def load(cls, store_dir: Path, context: str) -> FileIndex:
         """The index of `store_dir` when it was written for `context`, else an empty one."""
         try:
-            data = json.loads((store_dir / FILES_FILE).read_text(encoding="utf-8"))
+            data = _read_json(store_dir / FILES_FILE)
             if data.get("context") != context:
                 return cls(context)
             entries = {str(p): (str(s), str(i), str(h)) for p, (s, i, h) in data["files"].items()}

@@ -107,3 +107,19 @@ def test_compacting_a_store_opened_read_only_is_a_clear_error(tmp_path: Path) ->
     with Store(settings.store_dir) as store:
         store.optimize()  # the writer may
     assert _dump(settings.store_dir)
+
+
+def test_reading_the_manifest_leaves_the_garbage_collector_as_it_was(tmp_path: Path) -> None:
+    import gc
+
+    from kg.store_manifest import Manifest
+
+    settings = Settings(store_dir=tmp_path / "store")
+    ingest([EXAMPLES], settings)
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            manifest = Manifest.load(settings.store_dir)
+            assert len(manifest.documents) == 3 and gc.isenabled() == enabled
+        finally:
+            gc.enable()
