@@ -8,6 +8,7 @@ may write a store directory at a time; any number may read it beside the writer.
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 import os
 import struct
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 Triple = tuple[Node, Node, Node]
 OXIGRAPH_DIR = "oxigraph"
 BULK_ATOMIC_QUADS = 900_000
+# Documents bulk-loaded since the last compaction, over runs (`compact_if_due`).
+LOADED_FILE = "loaded.json"
 READ_ATTEMPTS = 12  # a reader opening beside a writer may catch it mid-way: retry briefly
 
 
@@ -88,6 +91,7 @@ class Store:
         # document_hashes and named_graphs of this writer, until it next changes a graph
         self._hashes: dict[str, str] | None = None
         self._graphs: list[str] | None = None
+        self._loaded = 0  # graphs this writer bulk-loaded
         path = store_dir / OXIGRAPH_DIR
         try:
             if read_only:
@@ -223,6 +227,7 @@ class Store:
             raise StoreError(f"internal error serialising a batch: {error}") from error
         finally:
             self._forget_graphs()
+        self._loaded += len(parts) // 2  # two parts per document
 
     def delete_graph(self, graph: URIRef) -> None:
         """Remove a document graph and its resolution records.
@@ -287,6 +292,34 @@ class Store:
             self._ox.optimize()
         except OSError as error:
             raise StoreError(f"cannot compact store {self.store_dir}: {error}") from error
+
+    def compact_if_due(self, stored: int, minimum: int) -> bool:
+        """Compact when the documents bulk-loaded since the last compaction (this writer's and
+        earlier runs', counted in `<store>/loaded.json`) are at least `minimum` and a tenth of
+        the `stored` documents; True when it compacted.
+
+        Bulk loading links sorted files into the database as they are, so a store grown by
+        many runs of a few documents needs it as much as one grown by one large run.
+
+        Raises:
+            StoreError: when the store or the counter cannot be written.
+        """
+        counter = self.store_dir / LOADED_FILE
+        try:
+            earlier = int(json.loads(counter.read_text(encoding="utf-8"))["since_compaction"])
+        except (OSError, ValueError, KeyError, TypeError):
+            earlier = 0  # missing or unreadable: count from now
+        loaded, self._loaded = earlier + self._loaded, 0
+        due = loaded >= minimum and loaded * 10 >= stored
+        if due:
+            self.optimize()
+            loaded = 0
+        if loaded != earlier:
+            try:
+                counter.write_text(json.dumps({"since_compaction": loaded}), encoding="utf-8")
+            except OSError as error:
+                raise StoreError(f"cannot write {counter}: {error.strerror or error}") from error
+        return due
 
     # ------------------------------------------------------------ reading
 

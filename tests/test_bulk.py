@@ -445,3 +445,19 @@ def test_a_large_first_load_compacts_the_store_a_small_addition_does_not(
     assert dumps[0] == dumps[1]  # compaction changes files, not data
     second = ingest(files, settings, workers=1)  # one more document: below the minimum
     assert len(second.added) == 1 and not second.compacted
+
+
+def test_small_loads_add_up_to_a_compaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kg.pipeline
+
+    monkeypatch.setattr(kg.pipeline, "COMPACT_MIN_ADDED", 2)
+    files = sorted(_folder(tmp_path).glob("*.txt"))
+    settings = Settings(store_dir=tmp_path / "store")
+    first = ingest(files[:1], settings, workers=1)  # one document: below the minimum
+    assert len(first.added) == 1 and not first.compacted
+    second = ingest(files[:2], settings, workers=1)  # one more: two since the last compaction
+    assert len(second.added) == 1 and second.compacted
+    third = ingest(files, settings, workers=1)  # the count starts again
+    assert len(third.added) == 1 and not third.compacted
