@@ -230,8 +230,9 @@ def _department_regex(lex: Lexicon) -> re.Pattern[str]:
     alt = "|".join(re.escape(h) for h in heads)
     # A word of a name may be the cut first part of a pair ("Stadt- und Landschaftsplanung").
     word = rf"{_CAP}(?:-(?=[ \t]*(?:,|und\b|oder\b)))?"
-    # A name never runs on into a person after a comma ("Amt für Wohnungswesen, Herr Brandt").
-    name = rf"(?:{word}(?:{_JOIN}(?!(?:Herrn?|Frau)\b){word}){{0,4}})"
+    # A name never runs on into a person or an agenda item after a comma ("Amt für
+    # Wohnungswesen, Herr Brandt", "Amt für Verkehr, TOP 5").
+    name = rf"(?:{word}(?:{_JOIN}(?!(?:Herrn?|Frau|TOP|Tagesordnungspunkt)\b){word}){{0,4}})"
     # "Straßen- und Grünflächenamt", "Bau-, Planungs- und Umweltamt": pairs sharing the "-amt".
     pair = r"(?:[A-ZÄÖÜ][a-zäöüß]+-(?:,[ \t]+[A-ZÄÖÜ][a-zäöüß]+-)*[ \t]+(?:und|oder)[ \t]+)?"
     whole = "|".join(re.escape(w) for w in lex.departments["named_units"])

@@ -1016,3 +1016,11 @@ def test_an_objection_with_aber_that_says_no_more_is_criticism() -> None:
         "Frau Roth begrüßt den Plan, fragt aber, wann er umgesetzt werde.\n"
     )
     assert _acts(ex) == [{"Criticism"}, {"Criticism"}, {"Information"}, {"Support", "Question"}]
+
+
+def test_a_unit_name_stops_before_an_agenda_item_after_a_comma() -> None:
+    ex = _document(
+        "Verwaltung\nFrau Lindqvist      Amt für Umwelt, TOP 4\n\n"
+        "Frau Lindqvist, Amt für Umwelt, stellt den Bericht vor.\n"
+    )
+    assert _labels(ex, "department") == {"Amt für Umwelt"}
