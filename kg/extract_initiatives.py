@@ -23,7 +23,17 @@ _OPEN_QUOTE = r"[„“\"»‚]"
 _CLOSE_QUOTE = r"[“”\"«‘]"
 _QUOTED = r"[^„“”\"«»\n]{3,60}"
 _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # between the words of a name, also at a line break
-_NEUTER_HEADS = ("management", "konzept", "programm", "projekt")
+# Head nouns by gender: the adjective before them takes its nominative ending
+# ("des Kommunalen Wärmeplans" -> Kommunaler Wärmeplan, "der Integrierten Strategie" ->
+# Integrierte Strategie).
+_ADJECTIVE_ENDINGS = (
+    (("management", "konzept", "programm", "projekt", "modell", "netzwerk"), "es"),
+    (("plan", "fonds"), "er"),
+    (("strategie", "offensive", "initiative", "planung"), "e"),
+)
+# A process noun with a generic head is no name ("ein Sanierungsprogramm",
+# "ein Finanzierungskonzept vorlegen"); a longer first part is ("Haushaltssicherungskonzept").
+_GENERIC_RE = re.compile(r"[A-ZÄÖÜ][a-zäöüß]{2,9}ungs(?:konzept|programm|projekt|strategie)")
 # Endings of adjective stems ("integriert", "sozialgerecht", "kooperativ", "kommunal").
 _ADJECTIVE_STEM = r"(?:isch|lich|al|iert|ig|ell|iv|bar|sam|cht|ent|ant)"
 _ADJECTIVE_RE = re.compile(
@@ -177,17 +187,18 @@ def _initiative_label(m: re.Match[str]) -> str | None:
     if g.get("head"):
         return f"{g['head']} {g['name']}"
     word = m.group("word")
-    if word.endswith(("managements", "konzepts", "programms", "projekts", "modells")):
+    if word.endswith(("managements", "konzepts", "programms", "projekts", "modells", "plans")):
         word = word[:-1]
     elif word.endswith(("konzeptes", "programmes", "projektes")):
         word = word[:-2]
     adjective = m.group("adj")
     if adjective:
         adj = _ADJECTIVE_RE.match(adjective.strip())
-        if adj and word.lower().endswith(_NEUTER_HEADS):
-            return f"{adj.group('stem')}es {word}"
+        ending = next((e for heads, e in _ADJECTIVE_ENDINGS if word.lower().endswith(heads)), None)
+        if adj and ending:
+            return f"{adj.group('stem')}{ending} {word}"
         return f"{adjective.strip()} {word}"
-    return word
+    return None if _GENERIC_RE.fullmatch(word) else word
 
 
 def _merge_initiative_variants(found: list[Mention]) -> Iterator[Mention]:

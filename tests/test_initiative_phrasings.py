@@ -29,3 +29,21 @@ def test_a_private_building_application_is_no_initiative() -> None:
 def test_hyphenated_plans_and_the_kommunaler_ordnungsdienst() -> None:
     assert _labels("Fortschreibung der Kita-Bedarfsplanung 2025") == {"Kita-Bedarfsplanung"}
     assert _labels("Bericht zum Kommunalen Ordnungsdienst") == {"Kommunaler Ordnungsdienst"}
+
+
+def test_plans_in_the_genitive_take_the_nominative_and_its_adjective_ending() -> None:
+    assert _labels("Fortschreibung des Nahverkehrsplans Kreis Nordheide 2025-2029") == {
+        "Nahverkehrsplan"
+    }
+    assert _labels("3  Umsetzung des Kommunalen Wärmeplans für die Gemeinden") == {
+        "Kommunaler Wärmeplan"
+    }
+    assert _labels("Beschluss zum Integrierten Radverkehrskonzept") == {
+        "Integriertes Radverkehrskonzept"
+    }
+
+
+def test_a_process_noun_with_a_generic_head_is_no_initiative() -> None:
+    assert _labels("Die Verwaltung soll bis Mai ein Finanzierungskonzept vorlegen.") == set()
+    assert _labels("ein Sanierungsprogramm für die Schulen und das Umsetzungsprogramm") == set()
+    assert _labels("das Haushaltssicherungskonzept 2024") == {"Haushaltssicherungskonzept"}
