@@ -144,7 +144,7 @@ def collect_mentions(protocol: Protocol, lex: Lexicon) -> MentionIndex:
     mentions += _body_mentions(protocol)
     mentions += affiliation_units(protocol, lex, _unit_regex(lex))
     mentions += leader_compound_units(text, lex)
-    return MentionIndex(_drop_overlaps(_merge_code_typos(mentions)))
+    return MentionIndex(_drop_overlaps(_merge_code_typos(_with_named_variant(mentions))))
 
 
 def _drop_overlaps(mentions: list[Mention]) -> list[Mention]:
@@ -325,6 +325,24 @@ def _department_mentions(
             found.append((mention, bool(m.group("trunc")), neu))
     found = _without_bracketed_aliases(text, found, lex)
     yield from _number_aliases(text, list(_resolve_department_variants(found)))
+
+
+def _with_named_variant(mentions: list[Mention]) -> list[Mention]:
+    """A bare "Bezirksamt" (also of "Bezirksamtsleiterin") of a text that names one
+    "Bezirksamt Altona" is that unit."""
+    named: dict[str, set[str]] = {}
+    for m in mentions:
+        bare, _, place = m.label.partition(" ")
+        if m.kind == "department" and place[:1].isupper() and " " not in place:
+            named.setdefault(bare, set()).add(m.label)
+    return [
+        Mention("department", m.span, fold(label), label)
+        if m.kind == "department"
+        and len(named.get(m.label, ())) == 1
+        and (label := next(iter(named[m.label])))
+        else m
+        for m in mentions
+    ]
 
 
 def _alone_on_line(text: str, start: int, end: int) -> bool:

@@ -1024,3 +1024,14 @@ def test_a_unit_name_stops_before_an_agenda_item_after_a_comma() -> None:
         "Frau Lindqvist, Amt für Umwelt, stellt den Bericht vor.\n"
     )
     assert _labels(ex, "department") == {"Amt für Umwelt"}
+
+
+def test_a_bare_unit_is_the_one_the_text_names_with_its_place() -> None:
+    ex = _document(
+        "Bezirksamt Nordstadt\nNiederschrift der Bezirksversammlung Nordstadt\n\n"
+        "Verwaltung: Bezirksamtsleiterin Dr. Eva Lutz, Herr Tom Kunz (Fachamt Stadtgrün)\n\n"
+        "Die Fraktion bittet das Bezirksamt um einen Bericht.\n",
+        body="Bezirksversammlung Nordstadt",
+    )
+    assert _labels(ex, "department") == {"Bezirksamt Nordstadt", "Fachamt Stadtgrün"}
+    assert ("lutz", "Bezirksamt Nordstadt") in _heads(ex)
