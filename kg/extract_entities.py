@@ -329,12 +329,15 @@ def _department_mentions(
 
 def _with_named_variant(mentions: list[Mention]) -> list[Mention]:
     """A bare "Bezirksamt" (also of "Bezirksamtsleiterin") of a text that names one
-    "Bezirksamt Altona" is that unit."""
+    "Bezirksamt Altona" is that unit, "Dezernat für Bau" (of "Dezernent für Bau") its
+    "Dezernat Bau"."""
     named: dict[str, set[str]] = {}
     for m in mentions:
         bare, _, place = m.label.partition(" ")
         if m.kind == "department" and place[:1].isupper() and " " not in place:
             named.setdefault(bare, set()).add(m.label)
+        if m.kind == "department" and place[:1].isupper():
+            named.setdefault(f"{bare} für {place}", set()).add(m.label)
     return [
         Mention("department", m.span, fold(label), label)
         if m.kind == "department"

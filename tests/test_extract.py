@@ -1035,3 +1035,11 @@ def test_a_bare_unit_is_the_one_the_text_names_with_its_place() -> None:
     )
     assert _labels(ex, "department") == {"Bezirksamt Nordstadt", "Fachamt Stadtgrün"}
     assert ("lutz", "Bezirksamt Nordstadt") in _heads(ex)
+
+
+def test_the_unit_of_a_dezernent_fuer_is_the_dezernat_the_text_names() -> None:
+    ex = _document(
+        "Federführend:\tDezernat Umwelt und Ordnung\n\n"
+        "Frau Dr. Anna Kessler (Dezernentin für Umwelt und Ordnung) bringt die Vorlage ein.\n"
+    )
+    assert _labels(ex, "department") == {"Dezernat Umwelt und Ordnung"}
