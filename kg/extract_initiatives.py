@@ -91,10 +91,15 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
         (
             tuple(plans),
             re.compile(
-                rf"\b(?P<plan>{_alternatives(plans)})(?:es|s)?[ \t]+(?:Nr\.[ \t]*"
+                rf"\b(?P<plan>{_alternatives(plans)})(?:es|s)?[ \t]+"
+                rf"(?P<green>mit[ \t]+Grünordnung[ \t]+)?"  # Bavarian plans with green order
+                rf"(?:Nr\.[ \t]*"
                 rf"(?P<number>\d{{1,4}}(?:/\d{{1,4}})?(?:[ \t]?[A-Z]\b)?)[ \t]*"
-                rf"|(?P<code>[A-Z]{{1,4}}-?\d{{1,4}}[A-Z]?)[ \t]+)?"  # "Bebauungsplan BP-118"
-                rf"{_OPEN_QUOTE}(?P<plan_name>{_QUOTED}){_CLOSE_QUOTE}"
+                # "Bebauungsplan BP-118", "Bebauungsplan HM 42"
+                rf"|(?P<code>[A-Z]{{1,4}}(?:-|[ \t])?\d{{1,4}}[A-Z]?)[ \t]+)?"
+                rf"(?:{_OPEN_QUOTE}(?P<plan_name>{_QUOTED}){_CLOSE_QUOTE}"
+                # "Bebauungsplan Nr. 2187 Schlachthofviertel": a number and an unquoted name
+                rf"|(?<=[\d \t])(?<![^\d][ \t])(?P<bare_name>{_CAP})(?![\w-]))"
             ),
         ),
         (
@@ -126,6 +131,9 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
 
 
 _PRIVATE_WORKS_RE = re.compile(r"(?:Baugenehmigung|Bauantrag|Bauvoranfrage|Vorbescheid)\w*[^.\n]*$")
+
+
+_PROCEDURE_RE = re.compile(r"(?:beschluss|ung|verfahren|bericht|vorlage|antrag)$")
 
 
 def _alternatives(words: list[str]) -> str:
@@ -181,7 +189,11 @@ def _initiative_label(m: re.Match[str]) -> str | None:
     if g.get("plan"):
         number = f" Nr. {' '.join(g['number'].split())}" if g.get("number") else ""
         number = f" {g['code']}" if g.get("code") else number
-        return f"{g['plan']}{number} „{g['plan_name'].strip()}“"
+        plan = f"{g['plan']} mit Grünordnung" if g.get("green") else g["plan"]
+        if g.get("bare_name"):  # not a step of the procedure ("Nr. 12 Aufstellungsbeschluss")
+            procedure = _PROCEDURE_RE.search(g["bare_name"])
+            return f"{plan}{number} {g['bare_name']}" if g.get("number") and not procedure else None
+        return f"{plan}{number} „{g['plan_name'].strip()}“"
     if g.get("quoted_head"):
         return f"{g['quoted_head']} {g['quoted'].strip()}"
     if g.get("head"):

@@ -47,3 +47,17 @@ def test_a_process_noun_with_a_generic_head_is_no_initiative() -> None:
     assert _labels("Die Verwaltung soll bis Mai ein Finanzierungskonzept vorlegen.") == set()
     assert _labels("ein Sanierungsprogramm für die Schulen und das Umsetzungsprogramm") == set()
     assert _labels("das Haushaltssicherungskonzept 2024") == {"Haushaltssicherungskonzept"}
+
+
+def test_plans_with_a_spaced_code_or_an_unquoted_name_after_the_number() -> None:
+    assert _labels('Ö 5  Bebauungsplan KW 17 "Am Lindenhof" - Auslegung') == {
+        "Bebauungsplan KW 17 „Am Lindenhof“"
+    }
+    assert _labels("TOP 2 Bebauungsplan mit Grünordnung Nr. 1904 Gleisdreieck – Billigung") == {
+        "Bebauungsplan mit Grünordnung Nr. 1904 Gleisdreieck"
+    }
+    assert _labels("Bebauungsplan Nr. 45 Aufstellungsbeschluss") == set()
+
+
+def test_a_system_with_a_quoted_name() -> None:
+    assert _labels("Das Rufbussystem „Land mobil“ wird ausgeweitet.") == {"Rufbussystem Land mobil"}
