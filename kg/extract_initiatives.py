@@ -125,6 +125,17 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
             ),
         ),
     )
+    rare += (
+        (
+            ("Modell",),
+            # "mit dem Regensburger Modell": a scheme named after its town
+            re.compile(
+                r"(?<![\w-])(?!(?:Der|Jeder|Dieser|Jener|Neuer|Anderer|Einer|Unser|Ihrer|Aber|"
+                r"Oder|Weiter|Unter|Über|Hinter)\b)(?P<town_model>[A-ZÄÖÜ][a-zäöüß]+er)"
+                r"[ \t]+Modells?(?![\w-])"
+            ),
+        ),
+    )
     firsts = "".join(sorted({re.escape(v[0]) for v in canon}))
     known = re.compile(rf"(?=[{firsts}])(?<![\w-])(?:{variants})(?![\w-])")
     return _InitiativePatterns(known, canon, compound, rare)
@@ -156,7 +167,9 @@ def initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
             matches += pattern.finditer(text)
     for m in matches:
         label = _initiative_label(m)
-        if label is None or label in excluded or label.split()[-1] in excluded:
+        if label is None or label in excluded:
+            continue
+        if label.split()[-1] in excluded and not m.groupdict().get("town_model"):
             continue
         if m.groupdict().get("works") and _PRIVATE_WORKS_RE.search(
             text, max(0, m.start() - 40), m.start()
@@ -184,6 +197,8 @@ def _initiative_label(m: re.Match[str]) -> str | None:
     g = m.groupdict()
     if g.get("acr"):
         return f"{' '.join(g['acr_name'].split())} ({g['acr']})"
+    if g.get("town_model"):
+        return f"{g['town_model']} Modell"
     if g.get("works"):
         return " ".join(g["works"].split())
     if g.get("plan"):

@@ -61,3 +61,9 @@ def test_plans_with_a_spaced_code_or_an_unquoted_name_after_the_number() -> None
 
 def test_a_system_with_a_quoted_name() -> None:
     assert _labels("Das Rufbussystem „Land mobil“ wird ausgeweitet.") == {"Rufbussystem Land mobil"}
+
+
+def test_a_model_named_after_its_town() -> None:
+    assert _labels("Mit dem Ulmer Modell soll Bauland gesichert werden.") == {"Ulmer Modell"}
+    assert _labels("nach den Grundsätzen des Freiburger Modells") == {"Freiburger Modell"}
+    assert _labels("Dieser Modellversuch und jeder andere") == set()
