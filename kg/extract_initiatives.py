@@ -144,6 +144,11 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
 _PRIVATE_WORKS_RE = re.compile(r"(?:Baugenehmigung|Bauantrag|Bauvoranfrage|Vorbescheid)\w*[^.\n]*$")
 
 
+# "eine Förderung aus dem Feuerwehrbauförderprogramm des Landes": a scheme of the state,
+# the federation or the EU that the town only draws on.
+_EXTERNAL_RE = re.compile(
+    r"[ \t]+(?:des[ \t]+(?:Landes|Bundes|Freistaate?s)|der[ \t]+(?:EU|Europäischen[ \t]+Union))\b"
+)
 _PROCEDURE_RE = re.compile(r"(?:beschluss|ung|verfahren|bericht|vorlage|antrag)$")
 
 
@@ -170,6 +175,8 @@ def initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
         if label is None or label in excluded:
             continue
         if label.split()[-1] in excluded and not m.groupdict().get("town_model"):
+            continue
+        if m.groupdict().get("word") and _EXTERNAL_RE.match(text, m.end()):
             continue
         if m.groupdict().get("works") and _PRIVATE_WORKS_RE.search(
             text, max(0, m.start() - 40), m.start()

@@ -67,3 +67,13 @@ def test_a_model_named_after_its_town() -> None:
     assert _labels("Mit dem Ulmer Modell soll Bauland gesichert werden.") == {"Ulmer Modell"}
     assert _labels("nach den Grundsätzen des Freiburger Modells") == {"Freiburger Modell"}
     assert _labels("Dieser Modellversuch und jeder andere") == set()
+
+
+def test_a_scheme_of_the_state_or_the_eu_is_no_initiative_of_the_town() -> None:
+    assert (
+        _labels("Eine Förderung aus dem Sportstättenförderprogramm des Landes ist beantragt.")
+        == set()
+    )
+    assert _labels("Das Sportstättenförderprogramm der Stadt läuft aus.") == {
+        "Sportstättenförderprogramm"
+    }
