@@ -149,6 +149,7 @@ _PRIVATE_WORKS_RE = re.compile(r"(?:Baugenehmigung|Bauantrag|Bauvoranfrage|Vorbe
 _EXTERNAL_RE = re.compile(
     r"[ \t]+(?:des[ \t]+(?:Landes|Bundes|Freistaate?s)|der[ \t]+(?:EU|Europäischen[ \t]+Union))\b"
 )
+_NAMED_RE = re.compile(r"[ \t]+(?:[A-ZÄÖÜ]|\d{4})")  # "des Nahverkehrsplans Kreis X 2025"
 _PROCEDURE_RE = re.compile(r"(?:beschluss|ung|verfahren|bericht|vorlage|antrag)$")
 
 
@@ -178,6 +179,10 @@ def initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
             continue
         if m.groupdict().get("word") and _EXTERNAL_RE.match(text, m.end()):
             continue
+        if (m.groupdict().get("word") or "").endswith("plans") and not _NAMED_RE.match(
+            text, m.end()
+        ):
+            continue  # "bis zum Vorliegen des Nahverkehrsplans": the plan in general
         if m.groupdict().get("works") and _PRIVATE_WORKS_RE.search(
             text, max(0, m.start() - 40), m.start()
         ):

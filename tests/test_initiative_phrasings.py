@@ -35,6 +35,7 @@ def test_plans_in_the_genitive_take_the_nominative_and_its_adjective_ending() ->
     assert _labels("Fortschreibung des Nahverkehrsplans Kreis Nordheide 2025-2029") == {
         "Nahverkehrsplan"
     }
+    assert _labels("bis zum Vorliegen des Nahverkehrsplans vertagen") == set()
     assert _labels("3  Umsetzung des Kommunalen Wärmeplans für die Gemeinden") == {
         "Kommunaler Wärmeplan"
     }
