@@ -25,7 +25,7 @@ from rdflib import Literal, URIRef
 
 from kg.errors import ResolveError
 from kg.ids import entity_key, municipality_key, short_hash, slug
-from kg.rdf import Triple, person_name_triples
+from kg.rdf import Triple, iri, person_name_triples, rdflib_triples
 from kg.resolve import person_outcome
 from kg.resolve_registry import (
     Observation,
@@ -269,7 +269,8 @@ def _person_triples(person: URIRef, row: RosterRow, municipality: URIRef) -> Ite
     yield person, RDF.type, FOAF.Person
     yield person, RDFS.label, Literal(label, lang="de")
     yield person, RG.municipality, municipality
-    yield from person_name_triples(person, label, row.surname, row.given, row.address, row.title)
+    names = person_name_triples(iri(person), label, row.surname, row.given, row.address, row.title)
+    yield from rdflib_triples(names)
 
 
 def _organisation(
