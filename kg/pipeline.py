@@ -26,13 +26,7 @@ from kg.models import Extraction, ResolvedDocument, SourceDocument
 from kg.parse import parse
 from kg.pipeline_workers import CHUNK_SIZE, Runner, chunks, run_tasks, start_runner
 from kg.pipeline_workers import dask_executor as dask_executor  # part of this module's API
-from kg.rdf import (
-    document_iri,
-    document_iri_of,
-    document_ntriples,
-    ntriples_lines,
-    resolution_triples,
-)
+from kg.rdf import document_iri, document_iri_of, document_nquads
 from kg.resolve import Registry, observations, resolve
 from kg.settings import Settings
 from kg.sources import MAX_BYTES, Metadata, find_files, read_document, read_manifest, read_sidecar
@@ -134,11 +128,8 @@ def build_update(resolved: ResolvedDocument, settings: Settings) -> GraphUpdate:
     Raises:
         RdfError: when a term cannot be written as N-Triples.
     """
-    return GraphUpdate(
-        graph=document_iri_of(resolved, settings),
-        ntriples="".join(document_ntriples(resolved, settings)),
-        resolution_ntriples="".join(ntriples_lines(resolution_triples(resolved, settings))),
-    )
+    nquads, count = document_nquads(resolved, settings)
+    return GraphUpdate(document_iri_of(resolved, settings), nquads=nquads, nquads_count=count)
 
 
 def prepare_document(

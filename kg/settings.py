@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from kg.errors import SettingsError
 
 DEFAULT_STORE = Path("ratsgraph-data")
@@ -33,6 +35,10 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):
             raise SettingsError(f"base IRI must end with '/' or '#': {self.base_iri!r}")
+        try:  # the store bulk-loads without checking IRIs again (`Store.add_graphs`)
+            ox.NamedNode(self.base_iri + "x")
+        except ValueError as error:
+            raise SettingsError(f"base IRI is not an absolute IRI: {self.base_iri!r}") from error
 
 
 def load_settings(store: Path | None = None, base_iri: str | None = None) -> Settings:

@@ -41,8 +41,10 @@ READ_ATTEMPTS = 12  # a reader opening beside a writer may catch it mid-way: ret
 class GraphUpdate:
     """The new content of one document graph plus its records in the resolution graph.
 
-    Content comes as rdflib triples or, from the bulk-ingest fast path, already serialised as
-    N-Triples lines (each `"<s> <p> <o> .\\n"`, no duplicates); both parts are written.
+    Content comes as rdflib triples, as N-Triples lines (each `"<s> <p> <o> .\\n"`, no
+    duplicates), or from the bulk-ingest fast path as N-Quads ready for the bulk loader: the
+    document's lines in its graph, then its records in `rg:resolution` (UTF-8, no
+    duplicates, `nquads_count` lines of the document graph). Every part given is written.
     """
 
     graph: URIRef
@@ -50,6 +52,8 @@ class GraphUpdate:
     resolution: tuple[Triple, ...] = ()
     ntriples: str = ""
     resolution_ntriples: str = ""
+    nquads: bytes = b""
+    nquads_count: int = 0
 
     def document_lines(self) -> str:
         """The document graph as N-Triples lines.
@@ -57,7 +61,8 @@ class GraphUpdate:
         Raises:
             RdfError: for a term N-Triples cannot carry.
         """
-        return "".join(ntriples_lines(self.triples)) + self.ntriples
+        lines = "".join(ntriples_lines(self.triples)) + self.ntriples
+        return lines + _triples_in(self.nquads, self.graph)
 
     def resolution_lines(self) -> str:
         """The resolution records as N-Triples lines.
@@ -65,12 +70,42 @@ class GraphUpdate:
         Raises:
             RdfError: for a term N-Triples cannot carry.
         """
-        return "".join(ntriples_lines(self.resolution)) + self.resolution_ntriples
+        lines = "".join(ntriples_lines(self.resolution)) + self.resolution_ntriples
+        return lines + _triples_in(self.nquads, RESOLUTION_GRAPH)
+
+    def bulk_lines(self) -> bytes:
+        """Both parts as N-Quads lines, for the bulk loader.
+
+        Raises:
+            RdfError: for a term N-Triples cannot carry.
+        """
+        document = self.document_lines() if self.triples or self.ntriples else ""
+        records = self.resolution_lines() if self.resolution or self.resolution_ntriples else ""
+        parts = [
+            document.replace(" .\n", f" {self.graph.n3()} .\n"),
+            records.replace(" .\n", f" {RESOLUTION_GRAPH.n3()} .\n"),
+        ]
+        return self.nquads + "".join(parts).encode("utf-8")
 
     @property
     def size(self) -> int:
         """Number of triples in the document graph."""
-        return len(set(self.triples)) + self.ntriples.count("\n")
+        return len(set(self.triples)) + self.ntriples.count("\n") + self.nquads_count
+
+
+def _triples_in(nquads: bytes, graph: URIRef) -> str:
+    """The lines of `graph` in N-Quads lines, as N-Triples lines.
+
+    A line ends in `" <graph> .\\n"`; a literal cannot hold a line break (N-Triples escapes it).
+    """
+    if not nquads:
+        return ""
+    suffix = f" {graph.n3()} ."
+    return "".join(
+        line[: -len(suffix)] + " .\n"
+        for line in nquads.decode("utf-8").split("\n")
+        if line.endswith(suffix)
+    )
 
 
 class Store:
@@ -203,15 +238,12 @@ class Store:
         Raises:
             StoreError: when the store cannot be written (read-only, disk full).
         """
-        resolution = f" {RESOLUTION_GRAPH.n3()} .\n"
-        parts: list[str] = []
-        for update in updates:
-            parts.append(update.document_lines().replace(" .\n", f" {update.graph.n3()} .\n"))
-            parts.append(update.resolution_lines().replace(" .\n", resolution))
+        updates = list(updates)
         try:
-            data = "".join(parts).encode("utf-8")
+            parts = [update.bulk_lines() for update in updates]
         except UnicodeEncodeError as error:  # pragma: no cover - decoded input has no surrogates
             raise StoreError(f"text that is not valid Unicode in a batch: {error}") from error
+        data = b"".join(parts)
         if not data:
             return
         if self.read_only:
@@ -219,15 +251,18 @@ class Store:
         # One bulk-loader batch (below Oxigraph's 1M quads) is one atomic file ingestion.
         load = self._ox.bulk_load if data.count(b"\n") < BULK_ATOMIC_QUADS else self._ox.load
         self._forget_graphs()
+        # Documents' own lines (`kg.rdf`, IRIs checked there and in Settings) skip the loader's
+        # second IRI check; anything else, e.g. IRIs taken from OParl servers, is checked.
+        lenient = all(update.nquads and update.size == update.nquads_count for update in updates)
         try:
-            load(data, format=ox.RdfFormat.N_QUADS)
+            load(data, format=ox.RdfFormat.N_QUADS, lenient=lenient)
         except OSError as error:
             raise StoreError(f"cannot write store {self.store_dir}: {error}") from error
         except (SyntaxError, ValueError) as error:  # pragma: no cover - we serialise ourselves
             raise StoreError(f"internal error serialising a batch: {error}") from error
         finally:
             self._forget_graphs()
-        self._loaded += len(parts) // 2  # two parts per document
+        self._loaded += len(parts)
 
     def delete_graph(self, graph: URIRef) -> None:
         """Remove a document graph and its resolution records.

@@ -105,7 +105,7 @@ def test_bulk_add_and_transactional_replace_store_the_same(tmp_path: Path) -> No
         tx.replace_graphs(updates)
     with Store(tmp_path / "rdflib") as old_style:
         old_style.replace_graphs(
-            GraphUpdate(u.graph, _triples(u.ntriples), _triples(u.resolution_ntriples))
+            GraphUpdate(u.graph, _triples(u.document_lines()), _triples(u.resolution_lines()))
             for u in updates
         )
     dumps = {_dump(tmp_path / name) for name in ("bulk", "tx", "rdflib")}

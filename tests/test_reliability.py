@@ -377,7 +377,7 @@ def single_file_versions(folder: Path) -> dict[str, frozenset[str]]:
     for path in sorted(folder.glob("*.txt")):
         update = build_update(process_document(read_protocol(path)), Settings())
         graph = ox.NamedNode(str(update.graph))
-        memory.load(update.ntriples.encode("utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        memory.load(update.document_lines().encode(), ox.RdfFormat.N_TRIPLES, to_graph=graph)
     by_graph: dict[str, set[str]] = {}
     for quad in memory:
         by_graph.setdefault(str(quad.graph_name), set()).add(
