@@ -122,3 +122,15 @@ def test_every_command_has_help_and_a_readme_example() -> None:
         assert f"kg {name}" in readme, f"README has no example of kg {name}"
     for group in app.registered_groups:
         assert f"kg {group.name}" in readme
+
+
+@pytest.mark.parametrize("base", ["ratsgraph/id/", "https://example.org/a b/"])
+def test_a_base_iri_that_is_no_absolute_iri_is_refused(base: str, tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[1] / "examples"
+    result = runner.invoke(
+        app, ["ingest", str(example), "--store", str(tmp_path / "s")], env={"KG_BASE_IRI": base}
+    )
+    assert result.exit_code != 0
+    assert "base IRI is not an absolute IRI" in result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "s" / "oxigraph").exists()
