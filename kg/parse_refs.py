@@ -35,7 +35,7 @@ def person_refs(text: str, start: int = 0, end: int | None = None) -> Iterator[R
     found: list[RefMatch] = []
     for pattern in (lex.address_ref_re, lex.role_ref_re):
         for m in pattern.finditer(text, start, end):
-            ref = _ref_from_match(m, lex)
+            ref = _cached_ref(m, lex)
             if ref is not None:
                 found.append(ref)
     found.sort(key=lambda r: (r.start, -r.end))
@@ -57,7 +57,7 @@ def person_ref_at(text: str, start: int, end: int) -> RefMatch | None:
     best: RefMatch | None = None
     for pattern in (lex.address_ref_re, lex.role_ref_re):
         m = pattern.match(text, start, end)
-        ref = _ref_from_match(m, lex) if m is not None else None
+        ref = _cached_ref(m, lex) if m is not None else None
         if ref is not None and (best is None or ref.end > best.end):
             best = ref
     return best
@@ -81,7 +81,7 @@ def scan_person_ref(text: str, start: int, end: int) -> tuple[RefMatch | None, i
             if best is not None and m.start() > best.start:
                 break
             first_seen = min(first_seen, m.start())
-            ref = _ref_from_match(m, lex)
+            ref = _cached_ref(m, lex)
             if ref is not None:
                 if best is None or (ref.start, -ref.end) < (best.start, -best.end):
                     best = ref
@@ -94,6 +94,26 @@ _TOKEN_RE = re.compile(r"\S+")
 _INITIAL_RE = re.compile(INITIAL)
 _NAME_END_RE = re.compile(r"[ \t]*(?:\(|\n|$)|[ \t]{2}|\t")
 _TITLE_WORDS = frozenset({"Dr.", "Prof.", "Dipl.", "Ing.", "med.", "phil.", "jur."})
+
+
+# Parse and extract read the same references several times (a speaker at a sentence start,
+# then every mention of the text); the answer depends only on the text, the pattern and where
+# the match and its groups lie (and the lexicon). Bounded: cleared when full.
+_RefKey = tuple[Lexicon, str, int, tuple[tuple[int, int], ...]]
+_REF_CACHE: dict[_RefKey, RefMatch | None] = {}
+_REF_CACHE_SIZE = 4096
+
+
+def _cached_ref(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
+    """`_ref_from_match(m, lex)`, remembered for the match's text, pattern and groups."""
+    key = (lex, m.string, id(m.re), m.regs)  # hashing a pattern hashes its whole code
+    if key in _REF_CACHE:
+        return _REF_CACHE[key]
+    ref = _ref_from_match(m, lex)
+    if len(_REF_CACHE) >= _REF_CACHE_SIZE:
+        _REF_CACHE.clear()
+    _REF_CACHE[key] = ref
+    return ref
 
 
 def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
