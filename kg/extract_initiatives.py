@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.ids import fold
-from kg.lexicon import Lexicon
+from kg.lexicon import Lexicon, grouped_alternation
 from kg.models import Mention, Span
 
 _CAP = r"[A-ZÄÖÜ][\wäöüß]*(?:-[A-ZÄÖÜ]?[\wäöüß]+)*"
@@ -60,9 +60,9 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
     variants = "|".join(re.escape(v) for v in sorted(canon, key=len, reverse=True))
     ordered = sorted(lex.initiatives["suffixes"], key=len, reverse=True)
     # "Kita-Bedarfsplanung": after a hyphen the head noun is capitalised
-    capitalised = "|".join(f"{w[:1].upper()}{w[1:]}" for w in ordered)
-    suffixes = f"{'|'.join(ordered)}|-(?:{capitalised})"
-    heads = "|".join(lex.initiatives["named_heads"])
+    capitalised = grouped_alternation([f"{w[:1].upper()}{w[1:]}" for w in ordered])
+    suffixes = f"{grouped_alternation(ordered)}|-(?:{capitalised})"
+    heads = grouped_alternation(lex.initiatives["named_heads"])
     compound = re.compile(
         # Every match starts with a capital: the lookahead lets the engine skip other places.
         rf"(?=[A-ZÄÖÜ])(?:"
