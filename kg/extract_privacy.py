@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kg.extract_entities import MentionIndex
-from kg.lexicon import Lexicon, load_yaml
+from kg.lexicon import Lexicon, grouped_alternation, load_yaml
 from kg.models import Claim, Protocol, Span, Statement
 
 _GENDER_FORM_RE = re.compile(r"[*:_/]?innen")
@@ -191,8 +191,7 @@ def _office_mentions(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> s
     text = protocol.document.text
     rules = privacy_rules()
     office_roles = _office_roles(rules)
-    alternation = "|".join(re.escape(w) for w in sorted(office_roles, key=len, reverse=True))
-    role_word_re = re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])")
+    role_word_re = _role_word_regex(office_roles)
     found: set[int] = set()
     for number, mention in enumerate(index.mentions):
         ref = mention.person
@@ -210,6 +209,13 @@ def _office_mentions(protocol: Protocol, index: MentionIndex, lex: Lexicon) -> s
                 found.add(number)
                 break
     return found
+
+
+@functools.cache
+def _role_word_regex(office_roles: frozenset[str]) -> re.Pattern[str]:
+    """One of the office role words as a whole word (compiled once per set of words)."""
+    alternation = grouped_alternation(sorted(office_roles, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.])(?:{alternation})(?![\w])")
 
 
 def _member_after(text: str, index: MentionIndex, name: Span) -> bool:
