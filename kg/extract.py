@@ -28,9 +28,10 @@ from kg.models import (
 )
 
 # A sentence ends at . ! ? before a space or at a line end; "TOP I.6.19" goes on.
-_SENTENCE_RE = re.compile(r"(?:[^.!?\n]|[.!?](?=[^\s.!?]))+(?:[.!?]+|\n|$)")
-# A line break after a long line not ending in ":" is a hard wrap inside a sentence.
-_WRAP_RE = re.compile(r"(?<=[^\n]{49}[^\n:])\n(?=\S)")
+_SENTENCE_RE = re.compile(r"(?:[^.!?\n]+|[.!?](?=[^\s.!?]))+(?:[.!?]+|\n|$)")
+# A line break after a long line not ending in ":" is a hard wrap inside a sentence (the
+# line break comes first so that the engine looks behind only at line breaks).
+_WRAP_RE = re.compile(r"\n(?<=[^\n]{49}[^\n:]\n)(?=\S)")
 _WORD_RE = re.compile(r"[\wäöüÄÖÜß-]+")
 # A comma before a verb of the speaker in a row of verbs ("eröffnet …, begrüßt …").
 _VERB_IN_A_ROW_RE = re.compile(r",[ \t]+(?=[a-zäöüß]+t[ \t])")
