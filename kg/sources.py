@@ -176,8 +176,11 @@ def _looks_like_html(raw: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
 
 
-_LINE_BREAK_HYPHEN = re.compile(r"(?<=[a-zäöüß])-\n(?=[a-zäöüß])")
-_LINE_BREAK_COMPOUND = re.compile(r"(?<=\w)-\n(?=[A-ZÄÖÜ])")
+# The hyphen and line break come first, so that the engine looks behind only there.
+_LINE_BREAK_HYPHEN = re.compile(r"-\n(?<=[a-zäöüß]-\n)(?=[a-zäöüß])")
+_LINE_BREAK_COMPOUND = re.compile(r"-\n(?<=\w-\n)(?=[A-ZÄÖÜ])")
+# Control characters (Unicode category Cc: U+0000-U+001F, U+007F-U+009F) but "\n" and "\f".
+_CONTROL_RE = re.compile(r"[\x00-\x09\x0b\x0d-\x1f\x7f-\x9f]")
 
 
 def normalise_text(text: str) -> str:
@@ -191,7 +194,7 @@ def normalise_text(text: str) -> str:
     text = text.replace("\u00ad", "").replace("\ufeff", "").replace("\u200b", "")
     text = re.sub(r"[\u00a0\u2007\u202f]", " ", text)
     text = text.replace("\t", "  ")  # a tab separates table columns: keep it a column gap
-    text = "".join(c for c in text if c in "\n\f" or unicodedata.category(c) != "Cc")
+    text = _CONTROL_RE.sub("", text)
     text = _LINE_BREAK_HYPHEN.sub("", text)
     return _LINE_BREAK_COMPOUND.sub("-", text)
 
