@@ -38,8 +38,10 @@ _LONG_DATE_RE = re.compile(
 )
 _TIME_RE = r"(\d{1,2})[.:](\d{2})"
 _DURATION_RE = re.compile(rf"Sitzungsdauer:?\s*{_TIME_RE}\s*(?:-|–|bis)\s*{_TIME_RE}")
-_BEGIN_RE = re.compile(rf"\bBeginn:?\s*{_TIME_RE}")
-_END_RE = re.compile(rf"\bEnde:?\s*{_TIME_RE}")
+# The word boundary written after the word ("Beginn(?<=\bBeginn)", the same as "\bBeginn"):
+# a pattern that starts with a word lets the engine skip to its occurrences.
+_BEGIN_RE = re.compile(rf"Beginn(?<=\bBeginn):?\s*{_TIME_RE}")
+_END_RE = re.compile(rf"Ende(?<=\bEnde):?\s*{_TIME_RE}")
 _CLOCK_RE = re.compile(rf"(?:Uhrzeit:?\s*-?\s*|,\s*){_TIME_RE}\s*(?:Uhr)?")
 _BODY_RE = re.compile(
     r"(?:Sitzung|Niederschrift|Protokoll)\s+(?:über die \d+\.\s+Sitzung\s+)?"
