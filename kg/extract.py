@@ -54,9 +54,12 @@ _HEAD_OF_AFTER_RE = re.compile(
     r"[Ll]eiter(?:in)?\s+(?:des|der|vom)\s+"
 )
 _HEAD_OF_BEFORE_RE = re.compile(r"unter(?<=\bunter)\s+(?:der\s+)?Leitung\s+(?:von|des|der)\s+")
+_RESPONSIBLE_WORDS = (
+    "eingegliedert", "angesiedelt", "zugeordnet", "verortet", "angegliedert", "zuständig",
+    "federführend",
+)  # fmt: skip
 _RESPONSIBLE_RE = re.compile(
-    r"\b(?:eingegliedert|angesiedelt|zugeordnet|verortet|angegliedert|zuständig|"
-    r"federführend)\b"
+    "(?:" + "|".join(rf"{word}(?<=\b{word})" for word in _RESPONSIBLE_WORDS) + r")\b"
 )
 
 
