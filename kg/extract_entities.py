@@ -523,14 +523,32 @@ def _place_mentions(text: str, municipality: str, lex: Lexicon) -> Iterator[Ment
     names = list(lex.places["districts"].get(fold(municipality).replace(" ", "-"), []))
     if municipality and municipality != "unbekannt":
         names.append(municipality.split()[-1])
-    cue = "|".join(lex.places["cue_words"])
     if names:
-        alt = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
-        for m in re.finditer(rf"(?<![\w-])(?:{alt})(?![\w-])", text):
+        for m in _place_name_regex(tuple(sorted(set(names), key=len, reverse=True))).finditer(text):
             yield Mention("place", Span(m.start(), m.end()), fold(m.group(0)), m.group(0))
-    for m in re.finditer(rf"\b(?:{cue})\s+(?P<name>[A-ZÄÖÜ][\wäöüß-]+)", text):
+    for m in _place_cue_regex(lex).finditer(text):
         name = m.group("name")
         yield Mention("place", Span(m.start("name"), m.end("name")), fold(name), name)
+
+
+# The place patterns check what stands before a word after the word ("Dorf(?<=\bDorf)", the
+# same as "\bDorf"): a pattern that starts with words is searched by their first letters.
+
+
+@functools.lru_cache(maxsize=256)
+def _place_name_regex(names: tuple[str, ...]) -> re.Pattern[str]:
+    """One of `names` (in this order of preference) as a whole word, hyphens included."""
+    words = [re.escape(name) for name in names]
+    alternation = "|".join(rf"{word}(?<![\w-]{word})" for word in words)
+    return re.compile(rf"(?:{alternation})(?![\w-])")
+
+
+@functools.cache
+def _place_cue_regex(lex: Lexicon) -> re.Pattern[str]:
+    """A cue word ("Stadtteil", "Ortschaft") and the capitalised place name after it."""
+    words = [re.escape(word) for word in lex.places["cue_words"]]
+    alternation = "|".join(rf"{word}(?<=\b{word})" for word in words)
+    return re.compile(rf"(?:{alternation})\s+(?P<name>[A-ZÄÖÜ][\wäöüß-]+)")
 
 
 def _body_mentions(protocol: Protocol) -> Iterator[Mention]:
