@@ -263,6 +263,8 @@ def ingest(
                         tick(outcome.path)
                 finally:  # also on Ctrl-C: the documents prepared so far are complete, keep them
                     writer.finish()
+        # Before reconciliation: its look-ups over the whole store run ~3x faster compacted.
+        report.compacted = store.compact_if_due(len(writer.known), COMPACT_MIN_ADDED)
         from kg.pipeline_resolution import reconcile  # imports this module
 
         batch = _batch_resolutions(registries, observed) if todo else None
@@ -271,7 +273,6 @@ def ingest(
             replaced_entities=writer.replaced_entities,
         ).documents  # fmt: skip
         known_files.save(settings.store_dir)
-        report.compacted = store.compact_if_due(len(writer.known), COMPACT_MIN_ADDED)
     return report
 
 
