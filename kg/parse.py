@@ -277,15 +277,22 @@ def _turn_starts(
 ) -> Iterator[tuple[int, PersonRef]]:
     finite = _finite_cues(lex)
     verbs = [m.start() for m in _WORD.finditer(text, span.start, span.end) if m[0] in finite]
+    # A line start usually matches twice: after the line break's match, the empty match of "^"
+    # at the same place. The speaker found there is the same; look for it once.
+    last: tuple[int, bool, PersonRef | None] = (-1, False, None)
     for m in _SENTENCE_START.finditer(text, span.start, span.end):
         pos = m.end()
         line_start = "\n" in m.group(0) or m.start() == 0 or text[m.start() - 1] == "\n"
-        ref = (
-            (_speaker_line(text, pos, span.end, lex) if line_start else None)
-            or _subject_speaker(text, pos, span.end, lex)
-            or _inverted_speaker(text, pos, span.end, lex, verbs)
-            or (_chair_speaker(text, pos, span.end, lex, chair) if chair else None)
-        )
+        if last[:2] == (pos, line_start):
+            ref = last[2]
+        else:
+            ref = (
+                (_speaker_line(text, pos, span.end, lex) if line_start else None)
+                or _subject_speaker(text, pos, span.end, lex)
+                or _inverted_speaker(text, pos, span.end, lex, verbs)
+                or (_chair_speaker(text, pos, span.end, lex, chair) if chair else None)
+            )
+            last = (pos, line_start, ref)
         if ref is not None:
             yield pos, ref
 
