@@ -209,10 +209,14 @@ class Lexicon:
                 self.faction_by_variant.setdefault(fold(variant), entry)
         variants = [v for e in self.factions for v in (*e.variants, e.abbreviation)]
         alt = _grouped(variants)
+        # The letters a match can begin with (of "Rats…", "Kreistags…", "Bezirks…", "Fraktion",
+        # "fraktion" and the variants): a cheap test before the alternatives at each position.
+        firsts = "".join(re.escape(c) for c in sorted({*"RKBFf", *(v[0] for v in variants)}))
         # "SPD-Fraktion", "Fraktion der SPD", "Fraktion Bündnis 90/Die Grünen", "(SPD)", "SPD",
         # "SPD-Fraktionsbüro" (the faction's office names the faction)
         self.faction_re = re.compile(
-            rf"(?<![\w/-])(?:(?:Rats|Kreistags|Bezirks)?[Ff]raktion(?:en)?\s+(?:der\s+|des\s+)?"
+            rf"(?=[{firsts}])(?<![\w/-])"
+            rf"(?:(?:Rats|Kreistags|Bezirks)?[Ff]raktion(?:en)?\s+(?:der\s+|des\s+)?"
             rf"(?P<a>{alt})|(?P<b>{alt})(?:-(?:Rats|Kreistags)?[Ff]raktion(?:sbüro)?|-Gruppe)?)(?![\w-])"
         )
 
