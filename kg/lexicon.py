@@ -71,26 +71,37 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
-def grouped_alternation(words: list[str]) -> str:
-    """The alternation `w1|w2|…` of the literal `words` with the words that share a first
+def grouped_alternation(words: list[str], not_after: str = "") -> str:
+    r"""The alternation `w1|w2|…` of the literal `words` with the words that share a first
     letter under one branch (`A(?:bc|b)|B(?:…)`), for a pattern without IGNORECASE.
 
     It matches exactly what the plain alternation matches, in the same order of preference
     (the words of one letter keep their order), but the engine tries one branch per letter
-    instead of every word at each position of the text.
+    instead of every word at each position of the text. `not_after`, a character class that
+    may not stand before the word, is the same as `(?<!not_after)` in front of the
+    alternation; it is checked after the first letter, so that the pattern still begins with
+    letters, which the engine searches for quickly.
 
     >>> grouped_alternation(["Abc", "Bx", "Ab"])
     'A(?:bc|b)|B(?:x)'
+    >>> grouped_alternation(["Herrn", "Frau"], not_after=r"\w")
+    'H(?<!\\wH)(?:errn)|F(?<!\\wF)(?:rau)'
     """
-    if not all(words):
-        return "|".join(re.escape(w) for w in words)  # an empty word matches anywhere
+    if not all(words):  # an empty word matches anywhere: no letter to group by
+        plain = "|".join(re.escape(w) for w in words)
+        return f"(?<!{not_after})(?:{plain})" if not_after else plain
     groups: dict[str, list[str]] = {}
     for word in words:
         groups.setdefault(word[0], []).append(word[1:])
     return "|".join(
-        f"{re.escape(first)}(?:{'|'.join(re.escape(rest) for rest in rests)})"
+        f"{_first_letter(first, not_after)}(?:{'|'.join(re.escape(rest) for rest in rests)})"
         for first, rests in groups.items()
     )
+
+
+def _first_letter(letter: str, not_after: str) -> str:
+    escaped = re.escape(letter)
+    return f"{escaped}(?<!{not_after}{escaped})" if not_after else escaped
 
 
 def _grouped(words: list[str]) -> str:
@@ -230,15 +241,19 @@ class Lexicon:
         particle = r"(?:(?:von|van|de|zu|vom|ten|ter)\s+(?:(?:der|den|dem)\s+)?)?"
         faction = r"(?:\s*\((?P<bracket>[^()\n]{1,60})\))?"
         body = rf"(?P<title>{titles})?(?P<names>{particle}{names})"
+        # Word boundaries before the role word or form of address are checked after its first
+        # letter (`not_after`), so that the patterns begin with letters.
+        addresses = grouped_alternation(["Herrn", "Herr", "Frau"], not_after=r"\w")  # \b(?:…)
         self.address_ref_re = re.compile(
-            rf"\b(?P<addr>Herrn|Herr|Frau)\s+(?:(?P<role>{roles})\s+)?{body}{faction}"
+            rf"(?P<addr>{addresses})\s+(?:(?P<role>{roles})\s+)?{body}{faction}"
         )
+        role_words = grouped_alternation(sorted(set(self.roles), key=len, reverse=True), r"[\w.]")
         self.role_ref_re = re.compile(
             # A role word at a line end is a list entry ("Roesner, Friedrich Bezirksbürgermeister"),
             # so the name must follow on the same line.
             # "Der Vorsitzende Herr Straßmeier": the form of address may follow the role word;
             # so may a short bracket or a Hessian "Stadtrat (hauptamtlich)".
-            rf"(?<![\w.])(?P<role>{roles})"
+            rf"(?P<role>{role_words})"  # after no letter or dot: (?<![\w.])
             r"(?:[ \t]*\([A-Za-zÄÖÜäöü]{1,6}\)|[ \t]+\((?:haupt|ehren)amtlich\))?[ \t]+"
             rf"(?:(?P<addr>Herrn|Herr|Frau)[ \t]+)?{body}{faction}"
         )
