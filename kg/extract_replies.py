@@ -14,14 +14,18 @@ import re
 from dataclasses import replace
 
 from kg.extract_entities import MentionIndex
-from kg.lexicon import lexicon, load_yaml
+from kg.lexicon import grouped_alternation, lexicon, load_yaml
 from kg.models import Span, Statement, Turn
 from kg.parse_refs import person_refs
 
 _ANSWERISH = {"Information", "Confirmation", "Presentation"}
 _WORD_RE = re.compile(r"[\wäöüÄÖÜß-]+")
 # A sentence end that is not the period of a title or an initial ("Dr.", "Prof.", "B.").
-_FIRST_SENTENCE_END_RE = re.compile(r"(?<![A-Z][a-z])(?<![A-Z])(?<!Prof)(?<!Dipl)[.!?](?=\s|$)")
+# The end of a sentence, not of an abbreviation ("Dr.", "Prof.", "B."); what stands before the
+# mark is checked after it, so that the engine looks behind only at . ! ?.
+_FIRST_SENTENCE_END_RE = re.compile(
+    r"[.!?](?<![A-Z][a-z][.!?])(?<![A-Z][.!?])(?<!Prof[.!?])(?<!Dipl[.!?])(?=\s|$)"
+)
 
 
 def link_reply(
@@ -200,10 +204,13 @@ def _reply_verb_re() -> re.Pattern[str]:
     """A reply verb, or one with the contribution replied to ("erwidert auf den Beitrag
     von"), before the person replied to."""
     cues = load_yaml("cues.yaml")
-    verbs, contribution = _alternation(cues["reply_verbs"]), cues["reply_to_contribution"]
+    verbs = grouped_alternation(  # (?<![\wäöüß]) checked after the verb's first letter
+        sorted(cues["reply_verbs"], key=len, reverse=True), not_after=r"[\wäöüß]"
+    )
+    contribution = cues["reply_to_contribution"]
     articles, of = _alternation(contribution["articles"]), _alternation(contribution["of"])
     return re.compile(
-        rf"(?<![\wäöüß])(?:{verbs})[ \t]+(?:{contribution['preposition']}[ \t]+(?:{articles})"
+        rf"(?:{verbs})[ \t]+(?:{contribution['preposition']}[ \t]+(?:{articles})"
         rf"[ \t]+\w+[ \t]+(?:{of})[ \t]+)?"
     )
 
