@@ -21,6 +21,7 @@ _INITIALS = re.compile(rf"^(?:[{UPPER}]\.\s*-?\s*)+$")
 _LOCAL_GROUP = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ&./ -]{1,12}")
 
 
+@functools.lru_cache(maxsize=16384)  # the same surnames recur in every document of a town
 def surname_key(surname: str) -> str:
     """The bucket of a surname: folded, name particles dropped, dashes and spaces as "-".
 
