@@ -23,7 +23,7 @@ from kg.curation import Curation, load_curation, save_curation
 from kg.ids import document_key
 from kg.models import SourceDocument
 from kg.pipeline import BATCH_SIZE, build_update, process_document
-from kg.rdf import Triple, ntriples_lines
+from kg.rdf import Triple
 from kg.rdf_roster import Roster, parse_roster, read_roster, roster_digest, roster_triples
 from kg.resolve import person_outcome
 from kg.resolve_registry import Registry, Signature, best_spelling, given_key
@@ -36,7 +36,7 @@ from kg.store_registry import (
     entity_labels,
     graph_entities,
     resolution_prefix,
-    resolution_records,
+    stored_labels,
     stored_metadata,
     stored_texts,
 )
@@ -167,13 +167,28 @@ def _reconcile_municipality(
         updates += _stale_rosters(store, settings, manifest, registry, municipality, report)
     for start in range(0, len(updates), BATCH_SIZE):
         store.replace_graphs(updates[start : start + BATCH_SIZE])
+    if entities is not None:  # settled: merges and external links stay, only labels can move
+        _refresh_labels(store, settings, registry, curation, municipality, entities)
+        return
     prefix, documents = resolution_prefix(settings, municipality)
-    stored = resolution_records(store, settings, municipality) if entities is not None else []
-    records = municipality_records(
-        store, settings, registry, curation, external, municipality, entities, stored
-    )
-    if entities is None or set(ntriples_lines(records)) != set(ntriples_lines(stored)):
-        store.replace_resolution_records(prefix, records, keep=documents)
+    records = municipality_records(store, settings, registry, curation, external, municipality)
+    store.replace_resolution_records(prefix, records, keep=documents)
+
+
+def _refresh_labels(
+    store: Store,
+    settings: Settings,
+    registry: Registry,
+    curation: Curation,
+    municipality: str,
+    entities: frozenset[str],
+) -> None:
+    """Rewrite the canonical labels of `entities` (IRIs) that changed, and only those: a
+    look-up per entity, not a scan of the municipality's records."""
+    fresh = set(_label_records(store, settings, registry, curation, municipality, entities))
+    stored = set(stored_labels(store, settings, municipality, entities))
+    if fresh != stored:
+        store.swap_resolution_records(removed=stored - fresh, added=fresh - stored)
 
 
 def _stale_documents(
@@ -256,31 +271,38 @@ def municipality_records(
     curation: Curation,
     external: list[ExternalPerson],
     municipality: str,
-    entities: frozenset[str] | None = None,
-    stored: Iterable[Triple] = (),
 ) -> list[Triple]:
-    """Canonical labels and owl:sameAs links of a municipality's entities.
-
-    With `entities` (IRIs), only their labels are looked up: the labels of all other entities
-    are taken from `stored` (the municipality's `resolution_records`, computed from the same
-    registry, curation and labelled mentions).
-    """
+    """Canonical labels and owl:sameAs links of a municipality's entities."""
     base = settings.base_iri
-    aliases = registry.aliases()
-    renamed = {registry.rewrite(aliases.get(k, k)): v for k, v in curation.labels(base).items()}
-    canonical = registry.labels()
-    triples: list[Triple] = []
-    if entities is not None:
-        triples += [t for t in stored if t[1] == SKOS.prefLabel and str(t[0]) not in entities]
-    for key, labels in sorted(entity_labels(store, settings, municipality, entities).items()):
-        label = renamed.get(key) or canonical.get(key) or _fullest(labels)
-        triples.append((URIRef(base + key), SKOS.prefLabel, Literal(label, lang="de")))
+    triples = _label_records(store, settings, registry, curation, municipality)
     prefix = resolution_prefix(settings, municipality)[0][len(base) :]
     for source in sorted(registry.merges):
         target = registry.rewrite(source)
         if source.startswith(prefix) and target != source:
             triples.append((URIRef(base + source), OWL.sameAs, URIRef(base + target)))
     triples += _external_links(external, registry, settings)
+    return triples
+
+
+def _label_records(
+    store: Store,
+    settings: Settings,
+    registry: Registry,
+    curation: Curation,
+    municipality: str,
+    entities: frozenset[str] | None = None,
+) -> list[Triple]:
+    """The canonical label (skos:prefLabel) of each entity of a municipality that a graph
+    labels (only of `entities`, IRIs, when given): curated, else the registry's, else the
+    fullest label the graphs give it."""
+    base = settings.base_iri
+    aliases = registry.aliases()
+    renamed = {registry.rewrite(aliases.get(k, k)): v for k, v in curation.labels(base).items()}
+    canonical = registry.labels()
+    triples: list[Triple] = []
+    for key, labels in sorted(entity_labels(store, settings, municipality, entities).items()):
+        label = renamed.get(key) or canonical.get(key) or _fullest(labels)
+        triples.append((URIRef(base + key), SKOS.prefLabel, Literal(label, lang="de")))
     return triples
 
 

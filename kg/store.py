@@ -295,6 +295,23 @@ class Store:
             parts.append(f"INSERT DATA {{ GRAPH {graph} {{\n{records}}} }}")
         self._update(" ;\n".join(parts), documents=False)
 
+    def swap_resolution_records(
+        self, *, removed: Iterable[Triple] = (), added: Iterable[Triple] = ()
+    ) -> None:
+        """Remove some triples from `rg:resolution` and add others, in one transaction.
+
+        Raises:
+            StoreError: when the store cannot be written.
+        """
+        graph = RESOLUTION_GRAPH.n3()
+        parts = []
+        for verb, triples in (("DELETE", removed), ("INSERT", added)):
+            lines = "".join(ntriples_lines(triples))
+            if lines:
+                parts.append(f"{verb} DATA {{ GRAPH {graph} {{\n{lines}}} }}")
+        if parts:
+            self._update(" ;\n".join(parts), documents=False)
+
     def _update(self, sparql: str, *, documents: bool = True) -> None:
         """Run a SPARQL update; `documents=False`: it changes only rg:resolution."""
         if self.read_only:

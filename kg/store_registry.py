@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 
 from kg.curation import Curation, load_curation
 from kg.ids import municipality_key
@@ -20,7 +20,7 @@ from kg.resolve_registry import Observation, Registry, faction_key
 from kg.settings import Settings
 from kg.store import Store
 from kg.store_manifest import Manifest
-from kg.vocab import RESOLUTION_GRAPH
+from kg.vocab import RESOLUTION_GRAPH, SKOS
 
 ROSTER_SEGMENT = "roster/"
 ENTITY_SEGMENTS = ("person", "faction", "party", "unit", "initiative", "place", "paper", "body")
@@ -126,8 +126,7 @@ def entity_labels(
     """`{entity key: labels the graphs give it}` for the entities of a municipality (only those
     with the IRIs `entities`, when given: a look-up per entity instead of a scan of the
     municipality's graphs)."""
-    prefix = settings.base_iri + municipality_key(municipality) + "/"
-    wanted = tuple(prefix + segment + "/" for segment in ENTITY_SEGMENTS)
+    wanted = _entity_prefixes(settings, municipality)
     labels: dict[str, set[str]] = defaultdict(set)
     query = _LABELS
     if entities is not None:
@@ -160,17 +159,27 @@ def graph_entities(store: Store, graphs: Iterable[str]) -> dict[str, set[str]]:
     return found
 
 
-def resolution_records(store: Store, settings: Settings, municipality: str) -> list[Triple]:
-    """The triples of rg:resolution that `Store.replace_resolution_records` replaces for a
-    municipality (see `resolution_prefix`)."""
-    prefix, documents = resolution_prefix(settings, municipality)
-    condition = f"STRSTARTS(STR(?s), {Literal(prefix).n3()})"
-    condition += f" && !STRSTARTS(STR(?s), {Literal(documents).n3()})"
+def stored_labels(
+    store: Store, settings: Settings, municipality: str, entities: Iterable[str]
+) -> list[Triple]:
+    """The canonical labels (skos:prefLabel in rg:resolution) stored for those `entities`
+    (IRIs) that belong to a municipality."""
+    wanted = _entity_prefixes(settings, municipality)
+    values = " ".join(URIRef(e).n3() for e in sorted(entities) if e.startswith(wanted))
+    if not values:
+        return []
     rows = store.select(
-        f"SELECT ?s ?p ?o WHERE {{ GRAPH rg:resolution {{ ?s ?p ?o FILTER ({condition}) }} }}",
+        f"SELECT ?s ?o WHERE {{ VALUES ?s {{ {values} }} "
+        "GRAPH rg:resolution { ?s skos:prefLabel ?o } }",
         union=False,
     )
-    return [(row["s"], row["p"], row["o"]) for row in rows]
+    return [(row["s"], SKOS.prefLabel, row["o"]) for row in rows]
+
+
+def _entity_prefixes(settings: Settings, municipality: str) -> tuple[str, ...]:
+    """The IRI prefixes of a municipality's entities (persons, factions, units, ...)."""
+    prefix = settings.base_iri + municipality_key(municipality) + "/"
+    return tuple(prefix + segment + "/" for segment in ENTITY_SEGMENTS)
 
 
 def stored_texts(store: Store, graphs: list[str]) -> dict[str, str]:
