@@ -130,6 +130,7 @@ def clean_given(given: str | None) -> str | None:
     return given
 
 
+@functools.lru_cache(maxsize=16384)
 def faction_key(text: str | None) -> str | None:
     """The folded key of a faction named in brackets or a roster; None for non-factions.
 
@@ -150,6 +151,7 @@ def faction_key(text: str | None) -> str | None:
     return fold(name)
 
 
+@functools.lru_cache(maxsize=16384)
 def person_key(municipality: str, surname: str, qualifier: str | None = None) -> str:
     """IRI key of a person: surname, plus first name (or other qualifier) when needed.
 
