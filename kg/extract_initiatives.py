@@ -118,7 +118,10 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
             re.compile(
                 # "Sozialgerechte Bodennutzung (SoBoN)": an adjective, a noun and a bracketed
                 # abbreviation of two or more capitals.
-                rf"\b(?P<acr_name>[A-ZÄÖÜ][a-zäöüß]+{_ADJECTIVE_STEM}(?:e|er|es|en)[ \t]+"
+                # (the \b before the capital is checked after it: the engine then skips from
+                # capital to capital)
+                rf"(?P<acr_name>[A-ZÄÖÜ](?<!\w[A-ZÄÖÜ])[a-zäöüß]+{_ADJECTIVE_STEM}"
+                rf"(?:e|er|es|en)[ \t]+"
                 rf"[A-ZÄÖÜ][a-zäöüß]+"
                 rf"(?:-[A-ZÄÖÜ][a-zäöüß]+)?){_GAP}"
                 rf"\((?P<acr>[A-ZÄÖÜ](?=[a-zäöü]*[A-ZÄÖÜ])[A-Za-zÄÖÜäöü]{{1,7}})\)"
