@@ -461,3 +461,17 @@ def test_small_loads_add_up_to_a_compaction(
     assert len(second.added) == 1 and second.compacted
     third = ingest(files, settings, workers=1)  # the count starts again
     assert len(third.added) == 1 and not third.compacted
+
+
+def test_models_pickle_to_equal_objects() -> None:
+    """Bulk ingest sends extractions between processes pickled (`kg.models` pickles them by
+    their field values): what arrives must equal what was sent, down to every span."""
+    import pickle
+
+    resolved = process_document(read_document(sorted(EXAMPLES.glob("*.txt"))[0]))
+    again = pickle.loads(pickle.dumps(resolved, pickle.HIGHEST_PROTOCOL))
+    assert again == resolved and again is not resolved
+    assert again.extraction.mentions and again.extraction.mentions[0].span == (
+        resolved.extraction.mentions[0].span
+    )
+    assert build_update(again, EXAMPLE_SETTINGS) == build_update(resolved, EXAMPLE_SETTINGS)
