@@ -55,7 +55,11 @@ _PLACE_RE = re.compile(
     r"^(?P<place>(?:[^\n]{0,60},\s*)?(?:Rathaus|Ratssaal|Sitzungssaal|Saal|Bürgerhaus)[^\n]{0,80})$",
     re.MULTILINE,
 )
-_SENTENCE_START = re.compile(r"(?:^|(?<=[.!?:;])\s+|\n\s*)(?=\S)", re.MULTILINE)
+# A break before a sentence or line: a line break or a space after . ! ? : ;, with the spaces
+# after it (the break ends at the next character that is no space). It starts with a space,
+# so that the engine skips from space to space.
+_SENTENCE_BREAK = re.compile(r"(?:\n|\s(?<=[.!?:;]\s))\s*(?=\S)")
+_NOT_SPACE = re.compile(r"\S")
 _WORD = re.compile(r"[\wäöüÄÖÜß]+")
 _GENITIVE_BODY = (
     ("Rates", "Rat"), ("Rats", "Rat"), ("Ausschusses", "Ausschuss"),
@@ -277,24 +281,25 @@ def _turn_starts(
 ) -> Iterator[tuple[int, PersonRef]]:
     finite = _finite_cues(lex)
     verbs = [m.start() for m in _WORD.finditer(text, span.start, span.end) if m[0] in finite]
-    # A line start usually matches twice: after the line break's match, the empty match of "^"
-    # at the same place. The speaker found there is the same; look for it once.
-    last: tuple[int, bool, PersonRef | None] = (-1, False, None)
-    for m in _SENTENCE_START.finditer(text, span.start, span.end):
-        pos = m.end()
-        line_start = "\n" in m.group(0) or m.start() == 0 or text[m.start() - 1] == "\n"
-        if last[:2] == (pos, line_start):
-            ref = last[2]
-        else:
-            ref = (
-                (_speaker_line(text, pos, span.end, lex) if line_start else None)
-                or _subject_speaker(text, pos, span.end, lex)
-                or _inverted_speaker(text, pos, span.end, lex, verbs)
-                or (_chair_speaker(text, pos, span.end, lex, chair) if chair else None)
-            )
-            last = (pos, line_start, ref)
+    for pos, line_start in _sentence_starts(text, span):
+        ref = (
+            (_speaker_line(text, pos, span.end, lex) if line_start else None)
+            or _subject_speaker(text, pos, span.end, lex)
+            or _inverted_speaker(text, pos, span.end, lex, verbs)
+            or (_chair_speaker(text, pos, span.end, lex, chair) if chair else None)
+        )
         if ref is not None:
             yield pos, ref
+
+
+def _sentence_starts(text: str, span: Span) -> Iterator[tuple[int, bool]]:
+    """Where sentences and lines begin inside `span` (at their first character that is no
+    space), in order, each once, and whether a line begins there."""
+    start = span.start
+    if (start == 0 or text[start - 1] == "\n") and _NOT_SPACE.match(text, start, span.end):
+        yield start, True
+    for m in _SENTENCE_BREAK.finditer(text, start, span.end):
+        yield m.end(), "\n" in m.group(0) or m.start() == 0 or text[m.start() - 1] == "\n"
 
 
 _PRONOUNS = frozenset({"Er", "Sie", "Es", "Man", "Ihr", "Sein", "Seine", "Ihre", "Dies", "Das"})
