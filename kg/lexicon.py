@@ -215,6 +215,7 @@ class Lexicon:
         self._group_not_endings = tuple(fold(e) for e in groups["not_endings"])
         self._group_not_lists = tuple(groups["not_lists"])
         self.faction_by_variant: dict[str, FactionEntry] = {}
+        self._faction_entries: dict[str, FactionEntry | None] = {}  # faction_entry's answers
         for entry in self.factions:
             for variant in (*entry.variants, entry.abbreviation, entry.label):
                 self.faction_by_variant.setdefault(fold(variant), entry)
@@ -269,6 +270,15 @@ class Lexicon:
         >>> lexicon().faction_entry("Bündnis 90/Die Grünen").abbreviation
         'GRÜNE'
         """
+        if text in self._faction_entries:
+            return self._faction_entries[text]
+        if len(self._faction_entries) >= 4096:
+            self._faction_entries.clear()
+        entry = self._faction_entries[text] = self._find_faction_entry(text)
+        return entry
+
+    def _find_faction_entry(self, text: str) -> FactionEntry | None:
+        """`faction_entry` without the memory of earlier answers."""
         key = fold(text).strip(" .:")
         candidates = [key, key + "."]
         for suffix in ("-fraktion", " fraktion", "-ratsfraktion"):
