@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from kg.errors import KgError, SourceError
 from kg.extract import extract
-from kg.models import Extraction, ResolvedDocument, SourceDocument
+from kg.models import Extraction, ResolvedDocument, SourceDocument, pickle_by_fields
 from kg.parse import parse
 from kg.pipeline_workers import CHUNK_SIZE, Runner, chunks, run_tasks, start_runner
 from kg.pipeline_workers import dask_executor as dask_executor  # part of this module's API
@@ -74,6 +74,7 @@ class IngestReport:
         return not self.failed
 
 
+@pickle_by_fields
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """A document parsed, extracted and serialised (by a worker), ready for the writer."""
@@ -84,6 +85,7 @@ class Prepared:
     record: DocumentRecord | None = None  # what cross-document resolution needs to know
 
 
+@pickle_by_fields
 @dataclass(frozen=True, slots=True)
 class Failed:
     """A file that could not be turned into a graph, with a one-line reason."""
@@ -92,6 +94,7 @@ class Failed:
     reason: str
 
 
+@pickle_by_fields
 @dataclass(frozen=True, slots=True)
 class Extracted:
     """Phase one's result for one file: whom it names (for the batch's registries) and its

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from kg.ids import short_hash
+from kg.models import pickle_by_fields
 from kg.resolve_names import (
     ADDRESSES,
     address_of_given,
@@ -46,6 +47,7 @@ __all__ = [
 # ---------------------------------------------------------------- observations and identities
 
 
+@pickle_by_fields
 @dataclass(frozen=True, slots=True)
 class Observation:
     """One way a source names a person; what the registry is built from.
@@ -90,6 +92,7 @@ class Observation:
 Period = tuple[str, str | None, str | None]
 
 
+@pickle_by_fields
 @dataclass(frozen=True, slots=True)
 class Identity:
     """One person of a bucket: a full first name, or an initial/address signature.
@@ -126,6 +129,7 @@ class Identity:
         return f"{given} {surname}" if given else surname
 
 
+@pickle_by_fields
 @dataclass(frozen=True, slots=True)
 class Signature:
     """What one reference tells about a person, for fitting against identities."""
@@ -290,6 +294,7 @@ def _only_fit(obs: Observation, identity: Identity, identities: list[Identity]) 
 # ---------------------------------------------------------------- the registry
 
 
+@pickle_by_fields
 @dataclass(frozen=True, slots=True)
 class Split:
     """Curation: the mentions of `entity` in `document` are someone else.

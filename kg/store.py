@@ -24,6 +24,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import StoreError, StoreLockedError
+from kg.models import pickle_by_fields
 from kg.rdf import ntriples_lines
 from kg.vocab import PREFIXES, RESOLUTION_GRAPH, RG
 
@@ -37,6 +38,7 @@ LOADED_FILE = "loaded.json"
 READ_ATTEMPTS = 12  # a reader opening beside a writer may catch it mid-way: retry briefly
 
 
+@pickle_by_fields
 @dataclass(frozen=True, slots=True)
 class GraphUpdate:
     """The new content of one document graph plus its records in the resolution graph.

@@ -23,7 +23,7 @@ import orjson
 
 from kg.errors import StoreError
 from kg.ids import document_key
-from kg.models import ResolvedDocument, SourceDocument
+from kg.models import ResolvedDocument, SourceDocument, pickle_by_fields
 from kg.resolve import meeting_date, named_keys, observations, outcome_digest
 from kg.resolve_registry import Observation, Registry
 from kg.settings import Settings
@@ -36,6 +36,7 @@ _Stamp = tuple[int, int, int]  # inode, size, mtime_ns of the file a manifest wa
 _READ: dict[Path, tuple[_Stamp, Manifest]] = {}  # one ingest reads it several times
 
 
+@pickle_by_fields
 @dataclass(frozen=True, slots=True)
 class DocumentRecord:
     """One stored document as re-resolution sees it (see the module docstring)."""

@@ -15,6 +15,7 @@ from rdflib import URIRef
 
 from kg.curation import Curation, load_curation
 from kg.ids import municipality_key
+from kg.models import pickle_by_fields
 from kg.rdf import Triple
 from kg.resolve_registry import Observation, Registry, faction_key
 from kg.settings import Settings
@@ -52,6 +53,7 @@ SELECT DISTINCT ?m ?e ?label WHERE {
 """
 
 
+@pickle_by_fields
 @dataclass(frozen=True, slots=True)
 class ExternalPerson:
     """A person of a roster or OParl graph, with one observation per stated membership."""
@@ -244,6 +246,7 @@ def build_registry(
     return Registry.build(municipality, observed, merges, splits), external
 
 
+@pickle_by_fields
 @dataclass(frozen=True, slots=True)
 class Observed:
     """Phase one of an ingest: the people one file names (see `BatchRegistries`)."""
