@@ -98,10 +98,12 @@ _TITLE_WORDS = frozenset({"Dr.", "Prof.", "Dipl.", "Ing.", "med.", "phil.", "jur
 
 # Parse and extract read the same references several times (a speaker at a sentence start,
 # then every mention of the text); the answer depends only on the text, the pattern and where
-# the match and its groups lie (and the lexicon). Bounded: cleared when full.
+# the match and its groups lie (and the lexicon). Kept for the text read last (so that no
+# earlier document stays in memory) and bounded: cleared when another text comes or when full.
 _RefKey = tuple[Lexicon, str, int, tuple[tuple[int, int], ...]]
 _REF_CACHE: dict[_RefKey, RefMatch | None] = {}
 _REF_CACHE_SIZE = 4096
+_REF_CACHE_TEXT: list[str] = [""]  # the text read last
 
 
 def _cached_ref(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
@@ -110,8 +112,9 @@ def _cached_ref(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
     if key in _REF_CACHE:
         return _REF_CACHE[key]
     ref = _ref_from_match(m, lex)
-    if len(_REF_CACHE) >= _REF_CACHE_SIZE:
+    if m.string is not _REF_CACHE_TEXT[0] or len(_REF_CACHE) >= _REF_CACHE_SIZE:
         _REF_CACHE.clear()
+        _REF_CACHE_TEXT[0] = m.string
     _REF_CACHE[key] = ref
     return ref
 
