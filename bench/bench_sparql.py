@@ -94,16 +94,16 @@ def run(
         queries = bound_queries(data.params, only)
         with Store(store_dir, read_only=True) as store:
             ox_times = {
-                name: _time_store(store, name, q, mode.repeats) for name, q in queries.items()
+                name: time_store(store, name, q, mode.repeats) for name, q in queries.items()
             }
         ox_rss = _peak_rss_mb()
         del nquads
         if not rdflib:
             return _oxigraph_rows(data.triples, ox_times, ox_load, size, ox_rss)
-        rdflib_load = _load_rdflib(data.nquads)
+        rdflib_load = load_rdflib(data.nquads)
         rdflib_rss = _peak_rss_mb()
         rdflib_times = {
-            name: _time_rdflib(name, q, mode.repeats, mode.rdflib_cutoff)
+            name: time_rdflib(name, q, mode.repeats, mode.rdflib_cutoff)
             for name, q in queries.items()
         }
     rows = [_query_row(name, ox_times[name], rdflib_times[name]) for name in queries]
@@ -165,7 +165,7 @@ def _load_oxigraph(store_dir: Path, nquads: bytes) -> tuple[float, int]:
     return seconds, size
 
 
-def _time_store(store: Store, name: str, sparql: str, repeats: int) -> list[float]:
+def time_store(store: Store, name: str, sparql: str, repeats: int) -> list[float]:
     def once() -> None:
         result = store.raw_query(sparql)
         for _ in result:
@@ -180,16 +180,21 @@ def _time_store(store: Store, name: str, sparql: str, repeats: int) -> list[floa
 _DATASET: Dataset | None = None
 
 
-def _load_rdflib(nquads: str) -> float:
+def load_rdflib(nquads: str | Path) -> float:
+    """Parse N-Quads (text, or a file) into the `Dataset` that `time_rdflib` queries;
+    seconds taken."""
     global _DATASET
     started = time.perf_counter()
     dataset = Dataset(default_union=True)
-    dataset.parse(data=nquads, format="nquads")
+    if isinstance(nquads, Path):
+        dataset.parse(source=str(nquads), format="nquads")
+    else:
+        dataset.parse(data=nquads, format="nquads")
     _DATASET = dataset
     return time.perf_counter() - started
 
 
-def _time_rdflib(name: str, sparql: str, repeats: int, cutoff: float) -> list[float] | str:
+def time_rdflib(name: str, sparql: str, repeats: int, cutoff: float) -> list[float] | str:
     """Timings in a forked child (it shares the loaded dataset), which is killed at the
     cut-off; a reason instead when it did not finish or failed."""
     context = multiprocessing.get_context("fork")
