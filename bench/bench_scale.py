@@ -129,13 +129,20 @@ def _rdflib(dump: Path, queries: dict[str, str], pick: int) -> dict[str, list[fl
     child.start()
     sender.close()
     limit = RDFLIB_LOAD_LIMIT[pick] + len(queries) * (RDFLIB_CUTOFF[pick] + 5) * 2
+    started = time.perf_counter()
     try:
         if not receiver.poll(limit):
             return f"did not finish within {limit:.0f} s"
         result: dict[str, list[float] | str] | str = receiver.recv()
         return result
-    except EOFError:
-        return "died while loading (killed for memory?)"
+    except EOFError:  # the child ended without a word: killed, or crashed out of memory
+        child.join()
+        how = f"signal {-child.exitcode}" if (child.exitcode or 0) < 0 else "exit"
+        cap = RDFLIB_MEMORY[pick] / 2**30
+        return (
+            f"could not load the quads: its process ended ({how}, code {child.exitcode}) after "
+            f"{time.perf_counter() - started:.0f} s with its memory capped at {cap:.1f} GB"
+        )
     finally:
         child.kill()
         child.join()
@@ -144,15 +151,20 @@ def _rdflib(dump: Path, queries: dict[str, str], pick: int) -> dict[str, list[fl
 def _rdflib_child(sender: Any, dump: Path, queries: dict[str, str], pick: int) -> None:
     """Load the dump into rdflib under the memory cap, then time every query."""
     cap = RDFLIB_MEMORY[pick]
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    unlimited = resource.getrlimit(resource.RLIMIT_AS)[1]
+    resource.setrlimit(resource.RLIMIT_AS, (cap, unlimited))  # soft: can be lifted again
     started = time.perf_counter()
+    failure = ""
     try:
         load_rdflib(dump)
-    except MemoryError:
-        sender.send(
-            f"rdflib could not load the store's quads within {cap / 2**30:.0f} GB "
-            f"(MemoryError after {time.perf_counter() - started:.0f} s)"
+    except Exception as error:  # MemoryError, or what rdflib's parser makes of it
+        failure = (
+            f"could not load the quads within {cap / 2**30:.1f} GB "
+            f"({type(error).__name__} after {time.perf_counter() - started:.0f} s)"
         )
+    if failure:  # lift the cap again, or even sending the reason fails for memory
+        resource.setrlimit(resource.RLIMIT_AS, (unlimited, unlimited))
+        sender.send(failure)
         return
     log.info("rdflib loaded in %.0f s", time.perf_counter() - started)
     cutoff = RDFLIB_CUTOFF[pick]
