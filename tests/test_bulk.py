@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 import kg.pipeline as pipeline
 from kg.cli import app
-from kg.errors import KgError, RdfError
+from kg.errors import KgError, RdfError, StoreError
 from kg.models import EXAMPLE_RESOLVED
 from kg.pipeline import build_update, ingest, process_document
 from kg.rdf import build_graph, document_ntriples, nt_term, resolution_triples
@@ -131,6 +131,30 @@ def test_parallel_ingest_stores_what_a_sequential_one_stores(
     assert parallel.triples == sequential.triples > 5000
     assert seen == list(range(1, len(parallel.added) + 1))
     assert _dump(tmp_path / "one") == _dump(tmp_path / "two")
+
+
+def test_a_failed_commit_stops_the_ingest_and_later_batches_are_not_written(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches are handed to the commit thread ahead of time; once one fails, the ones after
+    it must not be stored (the next run takes up from the documents really stored)."""
+    folder = _folder(tmp_path, corpus)
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 3)  # several batches waiting to be committed
+    loads: list[int] = []
+    real_add = Store.add_graphs
+
+    def failing_second(store: Store, updates: Any) -> None:
+        loads.append(len(loads))
+        if len(loads) == 2:
+            raise StoreError("disk full (simulated)")
+        real_add(store, updates)
+
+    monkeypatch.setattr(Store, "add_graphs", failing_second)
+    with pytest.raises(StoreError, match="simulated"):
+        ingest([folder], Settings(store_dir=tmp_path / "s"), workers=1)
+    assert loads == [0, 1]  # the batches after the failed one were never loaded
+    with Store(tmp_path / "s", read_only=True) as store:
+        assert len(store.document_hashes()) == 3  # the first batch, and only it
 
 
 def test_unchanged_files_are_skipped_before_parsing(
