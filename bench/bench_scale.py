@@ -154,17 +154,17 @@ def _rdflib_child(sender: Any, dump: Path, queries: dict[str, str], pick: int) -
     unlimited = resource.getrlimit(resource.RLIMIT_AS)[1]
     resource.setrlimit(resource.RLIMIT_AS, (cap, unlimited))  # soft: can be lifted again
     started = time.perf_counter()
-    failure = ""
+    failed: type[BaseException] | None = None
     try:
         load_rdflib(dump)
     except Exception as error:  # MemoryError, or what rdflib's parser makes of it
-        failure = (
-            f"could not load the quads within {cap / 2**30:.1f} GB "
-            f"({type(error).__name__} after {time.perf_counter() - started:.0f} s)"
-        )
-    if failure:  # lift the cap again, or even sending the reason fails for memory
+        failed = type(error)  # nothing allocated here: at the cap even a message fails
+    if failed is not None:  # lift the cap again first, or sending the reason fails for memory
         resource.setrlimit(resource.RLIMIT_AS, (unlimited, unlimited))
-        sender.send(failure)
+        sender.send(
+            f"could not load the quads within {cap / 2**30:.1f} GB "
+            f"({failed.__name__} after {time.perf_counter() - started:.0f} s)"
+        )
         return
     log.info("rdflib loaded in %.0f s", time.perf_counter() - started)
     cutoff = RDFLIB_CUTOFF[pick]
