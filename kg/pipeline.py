@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
-from collections import deque
 from collections.abc import Callable, Generator, Iterable, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import closing
@@ -44,7 +43,6 @@ MAX_TEXT_CHARS = 2_000_000  # about 600 pages; parsing takes ~15 ms per 1,000 ch
 MAX_TEXT_FILE_BYTES = 32_000_000  # text and HTML files larger than this are not read
 BATCH_SIZE = 200  # documents per commit ...
 BATCH_TRIPLES = 300_000  # ... and about this many triples at most
-COMMITS_AHEAD = 2  # batches handed to the commit thread before the writer waits for one
 PARALLEL_MIN_FILES = 50  # fewer files to process are not worth starting worker processes
 KEEP_BYTES = 1_000_000_000  # phase one's extractions kept for phase two, up to about this much
 RECALLED_GRAPHS = 200  # replacing more, reconciliation looks up the labels of every entity
@@ -330,10 +328,9 @@ class _Writer:
         self.replaced_entities: dict[str, set[str]] | None = {}
         self.size = 0
         # Commits run in a thread (Oxigraph releases the GIL), so that this thread keeps the
-        # workers busy while batches are being written, up to COMMITS_AHEAD of them.
+        # workers busy while a batch is being written.
         self._commits = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-commit")
-        self._committing: deque[Future[None]] = deque()
-        self._broken = False  # a commit failed: later batches are not written
+        self._committing: Future[None] | None = None
 
     def skip_unchanged(
         self, path: Path, settings: Settings, metadata: Metadata | None, tick: _Ticker
@@ -380,31 +377,22 @@ class _Writer:
     def flush(self) -> None:
         """Hand the batch to the commit thread and go on collecting the next one.
 
-        Batches commit one at a time and in order; with COMMITS_AHEAD batches waiting, the
-        next one waits for the oldest.
+        Batches commit one at a time and in order: a full batch waits for the one before.
         """
         if not (self.new or self.changed):
             return
         batch = (list(self.new.values()), self.changed, self.size)
         self.new, self.changed, self.size = {}, [], 0
-        while len(self._committing) >= COMMITS_AHEAD:
-            self._committing.popleft().result()
-        self._committing.append(self._commits.submit(self._commit, *batch))
+        self.wait()
+        self._committing = self._commits.submit(self._commit, *batch)
 
     def _commit(self, new: list[GraphUpdate], changed: list[GraphUpdate], size: int) -> None:
-        """New documents in one bulk load, then changed ones in one transaction; nothing once
-        an earlier batch failed (the ingest stops with that batch's error)."""
-        if self._broken:
-            return
-        try:
-            if new:
-                self.store.add_graphs(new)
-            if changed:
-                self._recall_entities([str(update.graph) for update in changed])
-                self.store.replace_graphs(changed)
-        except BaseException:
-            self._broken = True
-            raise
+        """New documents in one bulk load, then changed ones in one transaction."""
+        if new:
+            self.store.add_graphs(new)
+        if changed:
+            self._recall_entities([str(update.graph) for update in changed])
+            self.store.replace_graphs(changed)
         self.report.triples += size
 
     def _recall_entities(self, graphs: list[str]) -> None:
@@ -416,13 +404,14 @@ class _Writer:
             recalled.setdefault(graph, set()).update(entities)
 
     def wait(self) -> None:
-        """Block until every batch handed to the commit thread is stored.
+        """Block until the batch being committed is stored.
 
         Raises:
-            StoreError: when a commit failed (disk full, store not writable).
+            StoreError: when the commit failed (disk full, store not writable).
         """
-        while self._committing:
-            self._committing.popleft().result()
+        committing, self._committing = self._committing, None
+        if committing is not None:
+            committing.result()
 
     def finish(self) -> None:
         """Commit what is left and stop the commit thread.
