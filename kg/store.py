@@ -81,8 +81,8 @@ class GraphUpdate:
         Raises:
             RdfError: for a term N-Triples cannot carry.
         """
-        document = self.document_lines() if self.triples or self.ntriples else ""
-        records = self.resolution_lines() if self.resolution or self.resolution_ntriples else ""
+        document = "".join(ntriples_lines(self.triples)) + self.ntriples
+        records = "".join(ntriples_lines(self.resolution)) + self.resolution_ntriples
         parts = [
             document.replace(" .\n", f" {self.graph.n3()} .\n"),
             records.replace(" .\n", f" {RESOLUTION_GRAPH.n3()} .\n"),
