@@ -499,3 +499,13 @@ def test_models_pickle_to_equal_objects() -> None:
         resolved.extraction.mentions[0].span
     )
     assert build_update(again, EXAMPLE_SETTINGS) == build_update(resolved, EXAMPLE_SETTINGS)
+
+
+def test_bulk_lines_hold_every_part_once() -> None:
+    update = build_update(EXAMPLE_RESOLVED, EXAMPLE_SETTINGS)
+    extra = '<https://example.org/s> <https://example.org/p> "x" .\n'
+    mixed = GraphUpdate(update.graph, ntriples=extra, nquads=update.nquads,
+                        nquads_count=update.nquads_count)  # fmt: skip
+    lines = mixed.bulk_lines().decode("utf-8").splitlines()
+    assert len(lines) == len(set(lines)) == update.nquads.count(b"\n") + 1
+    assert mixed.size == update.size + 1
