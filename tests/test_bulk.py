@@ -358,6 +358,21 @@ def test_every_benchmark_has_a_quick_budget_and_all_fit_in_three_minutes() -> No
     assert sum(QUICK_BUDGET.get(m, DEFAULT_QUICK_BUDGET) for m in modules) <= 180
 
 
+@pytest.mark.heavy
+def test_quick_bench_runs_every_module_to_a_report(tmp_path: Path) -> None:
+    """`make bench-quick` as CI runs it: every module within its budget, each with figures."""
+    from bench.run import discover, main
+
+    report = tmp_path / "RESULTS.md"
+    assert main(["--quick", "-o", str(report)]) == 0, report.read_text(encoding="utf-8")
+    text = report.read_text(encoding="utf-8")
+    for module in discover():
+        row = next(line for line in text.splitlines() if line.startswith(f"| {module} |"))
+        status, rows = row.split("|")[2].strip(), int(row.split("|")[4])
+        assert status == "ok" and rows > 0, row
+        assert f"## {module}\n" in text
+
+
 def test_a_change_naming_the_same_people_checks_no_other_document(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
