@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kg.cli_common import (
@@ -103,13 +104,17 @@ def queries_command() -> None:
     from kg.query import saved_queries
 
     found = saved_queries()
-    table = Table(title="Saved queries: kg query --name NAME [--param key=value]")
+    table = Table(title="Saved queries: kg query --name NAME [--param key=value]", show_lines=True)
     table.add_column("name", no_wrap=True, min_width=max(map(len, found), default=4))
-    for column in ("title", "parameters", "description"):
-        table.add_column(column, overflow="fold", ratio=2 if column == "description" else 1)
+    table.add_column("what it answers", overflow="fold")
     for saved in found.values():
-        params = "\n".join(f"{key}: {text}" for key, text in saved.params.items())
-        table.add_row(saved.name, saved.title, params, saved.description)
+        params = "".join(
+            f"\n[italic]--param {key}=…[/italic]  {escape(text)}"
+            for key, text in saved.params.items()
+        )
+        table.add_row(
+            saved.name, f"[bold]{escape(saved.title)}[/bold]\n{escape(saved.description)}{params}"
+        )
     console.print(table)
     console.print(f"{len(found)} saved queries")
 

@@ -404,10 +404,16 @@ def test_saved_query_finds_rows_in_the_bench_graph(
 runner = CliRunner()
 
 
-def test_cli_lists_saved_queries() -> None:
-    result = runner.invoke(app, ["queries"], terminal_width=200)
+@pytest.mark.parametrize("width", [80, 200])
+def test_cli_lists_saved_queries(width: int) -> None:
+    """Names stay whole and every parameter is shown, also in an 80-column terminal."""
+    result = runner.invoke(app, ["queries"], terminal_width=width)
     assert result.exit_code == 0, result.output
-    assert all(name in result.output for name in saved_queries())
+    cells = [line.split("│")[1].strip() for line in result.output.splitlines() if "│" in line]
+    assert {cell for cell in cells if cell} == set(saved_queries())
+    flat = " ".join(result.output.replace("│", " ").split())
+    for saved in saved_queries().values():
+        assert all(f"--param {key}=…" in flat for key in saved.params)
     assert f"{len(saved_queries())} saved queries" in result.output
 
 
