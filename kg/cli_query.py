@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -50,18 +52,27 @@ def query(
     text, saved = _query_text(sparql, file, name)
     bindings = q.parse_params(param or [], saved)
     if endpoint:
-        from kg.query import remote_select
-
-        rows = remote_select(endpoint, text, bindings)
+        rows = _run(saved, text, bindings, partial(q.remote_select, endpoint))
     else:
         from kg.store import Store
 
         with Store(store_settings(store).store_dir, read_only=True) as opened:
-            rows = q.select(opened, text, bindings)
+            rows = _run(saved, text, bindings, partial(q.select, opened))
     if fmt == "table":
         _print_table(rows, saved.title if saved else None)
     else:
         sys.stdout.write(q.format_rows(rows, fmt))
+
+
+def _run(saved: Any, text: str, bindings: dict[str, Any], run: Callable[..., Any]) -> Any:
+    """Run the query; names given for a saved query's IRI parameters are looked up first."""
+    from kg import query as q
+
+    if saved is not None:
+        bindings, said = q.names_to_iris(bindings, saved, run)
+        for line in said:
+            err_console.print(line, highlight=False)
+    return run(text, bindings)
 
 
 def _query_text(sparql: str | None, file: Path | None, name: str | None) -> tuple[str, Any]:

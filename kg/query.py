@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import QueryError, StoreError
+from kg.ids import fold
 from kg.store import Store
 
 QUERIES_DIR = Path(__file__).parent / "queries"
@@ -118,6 +120,63 @@ def parse_params(pairs: list[str], query: SavedQuery | None = None) -> dict[str,
             raise QueryError(f"query {query.name!r} has no parameter {key!r}")
         bound[key] = _term(value)
     return bound
+
+
+#: Types a name given for an IRI parameter must have, by parameter name (others: any type).
+PARAM_TYPES = {"person": "Person", "entity": "", "topic": "", "unit": ""}
+_MAX_CANDIDATES = 10
+
+
+def iri_params(query: SavedQuery) -> list[str]:
+    """The parameters a saved query documents as IRIs ("IRI of …", "optional IRI of …")."""
+    return [key for key, text in query.params.items() if re.match(r"(optional )?IRI\b", text)]
+
+
+def names_to_iris(
+    bindings: dict[str, Node], query: SavedQuery, run: Callable[[str, dict[str, Node]], Rows]
+) -> tuple[dict[str, Node], list[str]]:
+    """Bindings with names given for IRI parameters replaced by the one entity so named.
+
+    `topic=Quartiersmanagement` becomes the IRI of the entity whose canonical name is
+    "Quartiersmanagement" (or the only one whose name contains it), looked up with the saved
+    query `entity-search` through `run` (local store or remote endpoint). Returns the bindings
+    and one line per replacement, for the caller to show: nothing is replaced silently.
+
+    Raises:
+        QueryError: when no entity, or more than one, fits a name (the candidates are listed).
+    """
+    resolved, said = dict(bindings), []
+    search = saved_query("entity-search")
+    for key in iri_params(query):
+        value = bindings.get(key)
+        if not isinstance(value, Literal):
+            continue
+        wanted = PARAM_TYPES.get(key, "")
+        rows = [
+            row
+            for row in run(search.sparql, {"name": Literal(str(value))}).rows
+            if wanted in str(row.get("types", ""))
+        ]
+        exact = [row for row in rows if fold(str(row["label"])) == fold(str(value))]
+        found = exact if exact else rows
+        if len(found) != 1:
+            raise QueryError(_no_single_entity(key, str(value), found))
+        resolved[key] = found[0]["entity"]
+        said.append(f"{key}: {str(value)!r} is {found[0]['label']} <{found[0]['entity']}>")
+    return resolved, said
+
+
+def _no_single_entity(key: str, name: str, rows: list[dict[str, Node]]) -> str:
+    if not rows:
+        return (
+            f"{key}: no entity is named {name!r}; find one with "
+            f"`kg query --name entity-search --param name=…` and give its IRI"
+        )
+    listed = "; ".join(
+        f"{row['label']} ({row['types']}) <{row['entity']}>" for row in rows[:_MAX_CANDIDATES]
+    )
+    more = f" and {len(rows) - _MAX_CANDIDATES} more" if len(rows) > _MAX_CANDIDATES else ""
+    return f"{key}: {len(rows)} entities fit {name!r}, give the IRI of one: {listed}{more}"
 
 
 def _term(value: str) -> Node:

@@ -13,20 +13,25 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Literal, URIRef
 from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import QueryError
 from kg.pipeline import ingest
 from kg.query import (
+    Rows,
     cell,
     check_read_only,
     mask_lexemes,
+    names_to_iris,
     parse_params,
     saved_queries,
+    saved_query,
     select,
     with_prefixes,
 )
@@ -452,3 +457,71 @@ def test_cli_unknown_query_is_one_line_error(store_dir: Path) -> None:
     result = runner.invoke(app, ["query", "--name", "nope", "--store", str(store_dir)])
     assert result.exit_code == 1
     assert "no saved query named 'nope'" in result.output
+
+
+def test_cli_takes_a_name_for_an_iri_parameter_and_says_which_entity_it_is(
+    store_dir: Path,
+) -> None:
+    by_iri = ["query", "--name", "statements-by-person", "--param", f"person={B}person/kuehn"]
+    by_name = ["query", "--name", "statements-by-person", "--param", "person=Kuehn"]
+    expected = runner.invoke(app, [*by_iri, "--format", "csv", "--store", str(store_dir)])
+    result = runner.invoke(app, [*by_name, "--format", "csv", "--store", str(store_dir)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == expected.stdout and KUEHN_2 in result.stdout
+    assert f"person: 'Kuehn' is Maria Kühn <{B}person/kuehn>" in result.stderr
+
+
+def test_cli_prefers_the_entity_named_exactly_over_names_containing_it(store_dir: Path) -> None:
+    for name, iri in [("Klimaschutz", "klimaschutzkonzept"), ("förderprogramm", "foerderprogramm")]:
+        args = ["query", "--name", "questions-about-topic", "--param", f"topic={name}"]
+        result = runner.invoke(app, [*args, "--store", str(store_dir)])
+        assert result.exit_code == 0, result.output
+        assert f"<{B}initiative/{iri}>" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("param", "message"),
+    [
+        (
+            "topic=Fachbereich",
+            "2 entities fit 'Fachbereich', give the IRI of one: Fachbereich "
+            "Stadtentwicklung (OrganizationalUnit) <" + B + "unit/fachbereich-stadtentwicklung>",
+        ),
+        ("person=Förderprogramm", "person: no entity is named 'Förderprogramm'"),
+    ],
+    ids=["several-fit", "none-of-the-type"],
+)
+def test_cli_refuses_a_name_that_fits_no_single_entity(
+    store_dir: Path, param: str, message: str
+) -> None:
+    """A name is never resolved by guessing: no fit or several fits stop with the candidates."""
+    name = "statements-by-person" if param.startswith("person") else "questions-about-topic"
+    result = runner.invoke(
+        app, ["query", "--name", name, "--param", param, "--store", str(store_dir)]
+    )
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert message in " ".join(result.output.split())
+
+
+def test_a_name_equal_to_one_entitys_name_wins_over_names_that_contain_it() -> None:
+    """ "Keller" is Keller, not Kellermann; "Kell" fits both and is refused."""
+
+    def run(sparql: str, bindings: dict[str, Any]) -> Rows:
+        assert "skos:prefLabel" in sparql
+        people = [("Keller", "keller"), ("Kellermann", "kellermann")]
+        return Rows(
+            ["label", "types", "entity"],
+            [
+                {"label": Literal(label), "types": Literal("Person"), "entity": URIRef(B + slug)}
+                for label, slug in people
+                if str(bindings["name"]).lower() in label.lower()
+            ],
+        )
+
+    query = saved_query("statements-by-person")
+    bound, said = names_to_iris({"person": Literal("Keller")}, query, run)
+    assert bound == {"person": URIRef(B + "keller")} and len(said) == 1
+    with pytest.raises(QueryError, match="2 entities fit 'Kell'"):
+        names_to_iris({"person": Literal("Kell")}, query, run)
+    iri = {"person": URIRef(B + "kellermann")}
+    assert names_to_iris(iri, query, run) == (iri, [])  # an IRI is taken as given
