@@ -151,6 +151,8 @@ def names_to_iris(
         value = bindings.get(key)
         if not isinstance(value, Literal):
             continue
+        if not str(value).strip():
+            raise QueryError(f"{key}: give an IRI or a name, not an empty value")
         wanted = PARAM_TYPES.get(key, "")
         rows = [
             row

@@ -488,8 +488,9 @@ def test_cli_prefers_the_entity_named_exactly_over_names_containing_it(store_dir
             "Stadtentwicklung (OrganizationalUnit) <" + B + "unit/fachbereich-stadtentwicklung>",
         ),
         ("person=Förderprogramm", "person: no entity is named 'Förderprogramm'"),
+        ("topic= ", "topic: give an IRI or a name, not an empty value"),
     ],
-    ids=["several-fit", "none-of-the-type"],
+    ids=["several-fit", "none-of-the-type", "empty"],
 )
 def test_cli_refuses_a_name_that_fits_no_single_entity(
     store_dir: Path, param: str, message: str
