@@ -135,13 +135,14 @@ def _oxigraph_rows(
 
 
 def bound_queries(params: dict[str, str], only: frozenset[str]) -> dict[str, str]:
-    """Every saved query (or those in `only`) with its parameters bound (VALUES, as `kg query`
-    does)."""
+    """Every saved query (or those in `only`) with the parameters `params` has bound (VALUES,
+    as `kg query` does); the others (optional date bounds) stay free, as users mostly leave
+    them."""
     bound = {}
     for name, query in saved_queries().items():
         if only and name not in only:
             continue
-        pairs = [f"{key}={params[key]}" for key in query.params]
+        pairs = [f"{key}={params[key]}" for key in query.params if key in params]
         values = parse_params(pairs, query)
         bound[name] = bind_values(query.sparql, values) if values else query.sparql
     return bound

@@ -41,6 +41,8 @@ PARAMS = {
     "q": "Gründächer",
     "name": "schmidt",
     "entity": f"{B}person/lange",
+    "since": "2024-01-01",
+    "until": "2024-12-31",
 }
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 runner = CliRunner()
