@@ -45,6 +45,7 @@ eval: $(STAMP)
 	$(BIN)/kg eval tests/heldout4 --corpus tests/heldout4
 	$(BIN)/kg eval tests/heldout5 --corpus tests/heldout5
 	$(BIN)/kg eval tests/heldout6 --corpus tests/heldout6
+	$(BIN)/kg eval tests/heldout7 --corpus tests/heldout7
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

@@ -1,4 +1,4 @@
-"""The held-out gold sets in tests/heldout to heldout6: format, texts, and `kg eval`.
+"""The held-out gold sets in tests/heldout to heldout7: format, texts, and `kg eval`.
 
 Each folder holds hand-written protocol excerpts from towns and council systems that are not
 in ../shared/corpus, each with a gold file in the format of tests/gold/README.md. Each set was
@@ -9,7 +9,8 @@ data now; sets 4 and 5 are still blind: measure with them, never tune on them. S
 memberships and heads of units) was written blind to the code but is a development set from
 the start: its scores are no estimate of generalisation. No score
 threshold is asserted here on purpose: a threshold would turn the sets into one more
-development target.
+development target. Set 7 (2026-12-07; full protocols of ten more towns) is blind like sets 4
+and 5.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ HELDOUT_DIRS = (
     TESTS / "heldout4",
     TESTS / "heldout5",
     TESTS / "heldout6",
+    TESTS / "heldout7",
 )
 CORPUS_INDEX = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "INDEX.tsv"
 MIN_FILES = {
@@ -42,6 +44,7 @@ MIN_FILES = {
     "heldout4": 10,
     "heldout5": 10,
     "heldout6": 12,
+    "heldout7": 10,
 }
 INDEX_HEADER = ["file", "url", "city", "system", "date", "body"]
 
