@@ -32,6 +32,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "council"
 B = "https://w3id.org/ratsgraph/id/beispielstadt/"
 HOSTILE = URIRef(B + "person/hostile")
 HOSTILE_LABEL = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+UMWELT_IRI = B + "unit/fachbereich-umwelt-und-gruenflaechen"
 PERSONS = "SELECT DISTINCT ?name WHERE { ?p a foaf:Person ; foaf:name ?name } ORDER BY ?name"
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 TIMEOUT = 2.0
@@ -403,6 +404,24 @@ def test_browser_runs_saved_query_and_follows_links(server: Server) -> None:
         page.locator("#results a.iri", has_text=B + "person/kuehn").first.click()
         page.wait_for_selector("#entity-label")
         assert page.inner_text("#entity-label") == "Maria Kühn"
+
+        # A name where an IRI is asked for: one fit runs at once, several are offered.
+        page.goto(server.url + "/")
+        page.select_option("#example", "questions-about-topic")
+        page.fill("#params input[data-param=topic]", "förderprogramm")
+        page.click("#run")
+        expect(page.locator("#results tbody tr")).to_have_count(2)
+        assert "topic: 'förderprogramm' is Förderprogramm" in page.inner_text("#status")
+        page.select_option("#example", "initiatives-by-department")
+        page.fill("#params input[data-param=unit]", "Fachbereich")
+        page.click("#run")
+        expect(page.locator("#choices button")).to_have_count(2)
+        assert "2 entities fit 'Fachbereich', choose one" in page.inner_text("#status")
+        assert page.locator("#results tbody tr").count() == 0
+        page.locator("#choices button", has_text="Umwelt und Grünflächen").click()
+        expect(page.locator("#results tbody tr")).to_have_count(2)
+        assert page.input_value("#params input[data-param=unit]") == UMWELT_IRI
+        assert page.locator("#choices button").count() == 0
 
         page.goto(server.url + "/")
         page.fill("#query", PERSONS)
