@@ -8,6 +8,7 @@ terms through SPARQL substitutions, never by pasting user input into the query t
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -24,6 +25,9 @@ from kg.store import Store
 
 QUERIES_DIR = Path(__file__).parent / "queries"
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+XSD_DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
+#: Parameters that are days (saved queries compare them with meeting dates).
+DATE_PARAMS = frozenset({"date", "since", "until"})
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 # Applied to the masked text (strings, IRIs and comments blanked), so neither a comment before
 # an update nor a "#" inside an IRI can hide a keyword.
@@ -118,8 +122,27 @@ def parse_params(pairs: list[str], query: SavedQuery | None = None) -> dict[str,
             raise QueryError(f"parameter {pair!r} must look like name=value")
         if query is not None and query.params and key not in query.params:
             raise QueryError(f"query {query.name!r} has no parameter {key!r}")
-        bound[key] = _term(value)
+        bound[key] = _day(key, value) if key in DATE_PARAMS and query else _term(value)
     return bound
+
+
+def _day(key: str, value: str) -> Literal:
+    """A day parameter as xsd:date, from 2024-04-30 or the German 30.04.2024.
+
+    Raises:
+        QueryError: for anything else (a wrong day would match nothing, silently).
+    """
+    text = value.strip()
+    german = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+    if german:
+        text = f"{german[3]}-{int(german[2]):02d}-{int(german[1]):02d}"
+    try:
+        day = dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise QueryError(f"{key}: give a day as 2024-04-30 or 30.04.2024, not {value!r}")
+    return Literal(day.isoformat(), datatype=XSD_DATE)
 
 
 #: Types a name given for an IRI parameter must have, by parameter name (others: any type).
@@ -190,7 +213,7 @@ def _term(value: str) -> Node:
             raise QueryError(f"not a valid IRI: {stripped[:80]!r}")
         return URIRef(stripped)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", stripped):
-        return Literal(stripped, datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))
+        return Literal(stripped, datatype=XSD_DATE)
     return Literal(value)
 
 

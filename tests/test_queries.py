@@ -543,3 +543,18 @@ def test_a_name_equal_to_one_entitys_name_wins_over_names_that_contain_it() -> N
         names_to_iris({"person": Literal("Kell")}, query, run)
     iri = {"person": URIRef(B + "kellermann")}
     assert names_to_iris(iri, query, run) == (iri, [])  # an IRI is taken as given
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [("2024-04-30", "2024-04-30"), ("30.04.2024", "2024-04-30"), ("1.4.2024", "2024-04-01")],
+)
+def test_day_parameters_take_iso_and_german_dates(value: str, day: str) -> None:
+    bound = parse_params([f"since={value}"], saved_query("statements-by-person"))
+    assert bound["since"] == Literal(day, datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))
+
+
+@pytest.mark.parametrize("value", ["2024-02-30", "gestern", "04/30/2024", ""])
+def test_a_day_that_is_none_is_refused_not_matched_against_nothing(value: str) -> None:
+    with pytest.raises(QueryError, match="give a day as 2024-04-30 or 30.04.2024"):
+        parse_params([f"date={value}"], saved_query("faction-members-at-date"))
