@@ -47,7 +47,10 @@ _BODY_RE = re.compile(
     r"(?:Sitzung|Niederschrift|Protokoll)\s+(?:über die \d+\.\s+Sitzung\s+)?"
     r"(?:des|der)\s+(?P<body>(?:Rates|Rats|Ausschusses|Bezirksvertretung|Stadtbezirksrates|"
     r"Ortsrates|Kreistages|Beirates|Hauptausschusses|Schul-|Betriebsausschusses|"
-    r"[A-ZÄÖÜ][\w-]*ausschusses|[A-ZÄÖÜ][\w-]*beirates)[^\n,]{0,80}?)"
+    r"[A-ZÄÖÜ][\w-]*ausschusses|[A-ZÄÖÜ][\w-]*beirates)"
+    # a name goes on with a capital, a number or a joining word, not with a verb of the prose
+    # ("als er die Sitzung der Bezirksvertretung schloss")
+    r"(?!\s+(?!(?:für|der|des|und|von|zur|zum|am|vom|im|in)\b)[a-zäöüß])[^\n,]{0,80}?)"
     r"(?=\s+(?:am|vom|im|in)\b|,|\n|$)"
 )
 _GREMIUM_RE = re.compile(r"Gremium:\s*\n?\s*-?\s*(?P<body>[^\n]+)")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kg.ids import fold
 from kg.models import SourceDocument
 from kg.parse import find_body, find_date, parse
@@ -117,6 +119,24 @@ def test_dates_and_bodies() -> None:
     assert find_date("Sitzung vom 3. März 2021") == "2021-03-03"
     assert find_date("Datum: 31.02.1899") is None
     assert find_body("Protokoll der Sitzung des Kreistages am 1.2.2020") == "Kreistag"
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("Sitzung der Bezirksvertretung Hohenlimburg am 5. Mai", "Bezirksvertretung Hohenlimburg"),
+        (
+            "Niederschrift über die Sitzung des Ausschusses für Umwelt am 3.4.",
+            "Ausschuss für Umwelt",
+        ),
+        ("Protokoll der Sitzung des Rates der Stadt Hagen vom 1.2.", "Rat der Stadt Hagen"),
+        ("Als er die Sitzung der Bezirksvertretung schloss, gab es Applaus.", None),
+        ("nach der Sitzung des Hauptausschusses tagte, so hieß es", None),
+    ],
+)
+def test_a_body_name_does_not_go_on_into_the_prose(text: str, body: str | None) -> None:
+    """Press texts name bodies in running sentences: the verb after one is no part of it."""
+    assert find_body(text) == body
 
 
 def test_odd_text_parses_without_turns() -> None:
