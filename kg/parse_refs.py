@@ -127,6 +127,11 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
         particle.append(tokens.pop(0)[0])
     if not tokens:
         return None
+    misspelt = _misspelt_role(tokens[0][0], lex)
+    if misspelt:  # "Herr Oberbürgermister Schulz": a role word with a typo, then the name
+        tokens = tokens[1:]
+        if not tokens:
+            return None
     if "\n" in m.group("names") and not (
         is_given_name(tokens[0][0], lex)
         and tokens[-1][0] not in lex.roles
@@ -168,7 +173,7 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
     bracket = m.group("bracket")
     if bracket and len(tokens) == 1:
         faction, end = bracket.strip(), m.end()
-    role = lex.roles.get(m.group("role") or "")
+    role = lex.roles.get(m.group("role") or misspelt or "")
     address = lex.addresses.get(m.groupdict().get("addr") or "") or (role.address if role else None)
     ref = PersonRef(
         surname=" ".join([*particle, surname]),
@@ -197,6 +202,44 @@ def _is_role_compound(word: str, lex: Lexicon) -> bool:
 @functools.cache
 def _role_tails(lex: Lexicon) -> tuple[str, ...]:
     return tuple(w.lower() for w in lex.roles if len(w) >= 6 and w.isalpha() and w[0].isupper())
+
+
+@functools.lru_cache(maxsize=4096)
+def _misspelt_role(word: str, lex: Lexicon) -> str | None:
+    """The long role word (10 letters or more) that `word` misspells by one letter left out,
+    added, changed or two letters swapped ("Oberbürgermister"), else None. Shorter role words
+    are too close to surnames for this ("Rathe" is one letter from "Rat")."""
+    if len(word) < 10 or word in lex.roles:
+        return None
+    for role in _long_roles(lex):
+        if abs(len(role) - len(word)) <= 1 and role[:2] == word[:2] and _one_edit(role, word):
+            return role
+    return None
+
+
+@functools.cache
+def _long_roles(lex: Lexicon) -> tuple[str, ...]:
+    return tuple(w for w in lex.roles if len(w) >= 10 and w.isalpha() and w[0].isupper())
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two different words are one deletion, insertion, change or swap apart.
+
+    >>> _one_edit("Oberbürgermeister", "Oberbürgermister"), _one_edit("Ratsherr", "Ratsherrin")
+    (True, False)
+    """
+    if a == b:
+        return False
+    start = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    if len(a) == len(b):
+        swapped = a[start + 1 : start + 2] + a[start : start + 1]
+        return a[start + 1 :] == b[start + 1 :] or (
+            swapped == b[start : start + 2] and a[start + 2 :] == b[start + 2 :]
+        )
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[start + 1 :] == shorter[start:]
 
 
 # Endings of administrative units, never of a surname ("Siebdrat" ends like "Rat").

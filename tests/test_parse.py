@@ -844,3 +844,22 @@ def test_a_comma_inside_a_job_description_is_no_surname_given_pair() -> None:
     )
     surnames = [e.person.surname for e in parse(_doc(text)).attendance]
     assert surnames == ["Brandt", "Berg", "Conzen", "Schall"]
+
+
+@pytest.mark.parametrize(
+    ("text", "surname", "role"),
+    [
+        ("Herr Oberbürgermister Schulz begrüßt die Anwesenden.", "Schulz", "Oberbürgermeister"),
+        ("Frau Oberbürgermeisterin Krause eröffnet die Sitzung.", "Krause", "Oberbürgermeisterin"),
+        ("Herr Oberbügermeister Schulz begrüßt die Anwesenden.", "Schulz", "Oberbürgermeister"),
+        ("Herr Oberbürgermister erklärt, dass", None, None),
+        ("Herr Schwarzenberger fragt nach.", "Schwarzenberger", None),
+    ],
+    ids=["letter-left-out", "spelt-right", "another-letter-left-out", "no-name", "long-surname"],
+)
+def test_a_role_word_with_a_typo_is_no_surname(
+    text: str, surname: str | None, role: str | None
+) -> None:
+    """Real protocols are typed by hand: 'Herr Oberbürgermister Schulz' is Schulz, the mayor."""
+    ref = first_person_ref(text, 0, len(text))
+    assert (ref.ref.surname, ref.ref.role) == (surname, role) if ref else surname is None
