@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.lexicon import INITIAL, Lexicon, lexicon
+from kg.lexicon import INITIAL, NAME, Lexicon, lexicon
 from kg.models import PersonRef, Span
 
 
@@ -150,6 +150,10 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
             given, particle, tokens = tokens[0][0], inner, [last]
         else:
             tokens = tokens[:1]
+    elif third := _surname_after_two_given_names(tokens, m, lex):
+        # "Ratsfrau Lisa Kristin Radke sagt", "Herr Hans Peter Müller (SPD)": the pattern
+        # takes two words, the surname is the third
+        given, tokens = f"{tokens[0][0]} {tokens[1][0]}", [third]
     elif (
         len(tokens) >= 2
         and tokens[1][0] not in lex.particles
@@ -173,6 +177,9 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
     bracket = m.group("bracket")
     if bracket and len(tokens) == 1:
         faction, end = bracket.strip(), m.end()
+    elif end > m.end():  # the surname after the match: its bracket too
+        after = _BRACKET_RE.match(m.string, end)
+        faction, end = (after.group(1).strip(), after.end()) if after else (None, end)
     role = lex.roles.get(m.group("role") or misspelt or "")
     address = lex.addresses.get(m.groupdict().get("addr") or "") or (role.address if role else None)
     ref = PersonRef(
@@ -185,6 +192,33 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
         faction=faction,
     )
     return RefMatch(ref, m.start(), end)
+
+
+def _surname_after_two_given_names(
+    tokens: list[tuple[str, int]], m: re.Match[str], lex: Lexicon
+) -> tuple[str, int] | None:
+    """The surname and its end after two known first names on one line, where a name ends."""
+    if len(tokens) != 2 or not all(is_given_name(token, lex) for token, _ in tokens):
+        return None
+    if "\n" in m.group("names") or m.group("bracket"):
+        return None
+    after = _THIRD_NAME_RE.match(m.string, tokens[1][1])
+    if after is None:
+        return None
+    surname, end = after.group(1), after.end(1)
+    plain = not (
+        surname in lex.particles
+        or surname in lex.roles
+        or surname in lex.not_surnames
+        or surname in lex.addresses
+        or is_noun(surname)
+        or _is_role_compound(surname, lex)
+    )
+    return (surname, end) if plain and _ends_name(m.string, end, lex) else None
+
+
+_BRACKET_RE = re.compile(r"\s*\(([^()\n]{1,60})\)")
+_THIRD_NAME_RE = re.compile(rf"[ \t]+({NAME})(?![\w.])")
 
 
 NOUN_SUFFIXES = (

@@ -863,3 +863,23 @@ def test_a_role_word_with_a_typo_is_no_surname(
     """Real protocols are typed by hand: 'Herr Oberbürgermister Schulz' is Schulz, the mayor."""
     ref = first_person_ref(text, 0, len(text))
     assert (ref.ref.surname, ref.ref.role) == (surname, role) if ref else surname is None
+
+
+@pytest.mark.parametrize(
+    ("text", "given", "surname", "faction"),
+    [
+        ("Herr Hans Peter Müller (SPD) fragt, ob", "Hans Peter", "Müller", "SPD"),
+        ("Ratsfrau Lisa Kristin Radke sagt, die", "Lisa Kristin", "Radke", None),
+        ("Herr Karl Heinz Berg\nFrau Ute Kranz\n", "Karl Heinz", "Berg", None),
+        ("Herr Peter Müller Meyer fragt", "Peter", "Müller", None),  # Müller is no first name
+        ("Herr Hans Peter fragt, ob", "Hans", "Peter", None),  # nothing after: Peter is the name
+        ("Herr Hans Peter Frau Schulz", "Hans", "Peter", None),  # the next reference stays one
+    ],
+)
+def test_two_first_names_without_a_hyphen_then_the_surname(
+    text: str, given: str, surname: str, faction: str | None
+) -> None:
+    ref = first_person_ref(text, 0, len(text))
+    assert ref is not None
+    assert (ref.ref.given, ref.ref.surname, ref.ref.faction) == (given, surname, faction)
+    assert text[ref.start : ref.end].endswith(f"({faction})" if faction else surname)
