@@ -46,6 +46,7 @@ eval: $(STAMP)
 	$(BIN)/kg eval tests/heldout5 --corpus tests/heldout5
 	$(BIN)/kg eval tests/heldout6 --corpus tests/heldout6
 	$(BIN)/kg eval tests/heldout7 --corpus tests/heldout7
+	$(BIN)/kg eval tests/heldout8 --corpus tests/heldout8
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
