@@ -217,6 +217,18 @@ def surname_key(surname: str) -> str:
 # ---------------------------------------------------------------- departments
 
 
+# A word of a unit's name may be the cut first part of a pair ("Stadt- und Landschaftsplanung").
+_UNIT_WORD = rf"{_CAP}(?:-(?=[ \t]*(?:,|und\b|oder\b)))?"
+# A name never runs on into a person or an agenda item after a comma ("Amt für
+# Wohnungswesen, Herr Brandt", "Amt für Verkehr, TOP 5").
+_NOT_A_NAME = r"(?!(?:Herrn?|Frau|TOP|Tagesordnungspunkt)\b)"
+_UNIT_NAME = rf"(?:{_UNIT_WORD}(?:{_JOIN}{_NOT_A_NAME}{_UNIT_WORD}){{0,4}})"
+# The name on the next line when the head word ends a line of running text ("Herr Tom Jäger,
+# Leiter der Stabsstelle\nDigitalisierung"): the first word no form of address or item.
+_WRAPPED_NAME_RE = re.compile(rf"[ \t]*\n[ \t]*{_NOT_A_NAME}(?P<name>{_UNIT_NAME})")
+_TEXT_BEFORE_ON_LINE_RE = re.compile(r"\S[ \t]+$")
+
+
 @functools.cache  # one compiled pattern per lexicon
 def _department_regex(lex: Lexicon) -> re.Pattern[str]:
     heads = sorted(
@@ -228,11 +240,7 @@ def _department_regex(lex: Lexicon) -> re.Pattern[str]:
         reverse=True,
     )
     alt = "|".join(re.escape(h) for h in heads)
-    # A word of a name may be the cut first part of a pair ("Stadt- und Landschaftsplanung").
-    word = rf"{_CAP}(?:-(?=[ \t]*(?:,|und\b|oder\b)))?"
-    # A name never runs on into a person or an agenda item after a comma ("Amt für
-    # Wohnungswesen, Herr Brandt", "Amt für Verkehr, TOP 5").
-    name = rf"(?:{word}(?:{_JOIN}(?!(?:Herrn?|Frau|TOP|Tagesordnungspunkt)\b){word}){{0,4}})"
+    name = _UNIT_NAME
     # "Straßen- und Grünflächenamt", "Bau-, Planungs- und Umweltamt": pairs sharing the "-amt".
     pair = r"(?:[A-ZÄÖÜ][a-zäöüß]+-(?:,[ \t]+[A-ZÄÖÜ][a-zäöüß]+-)*[ \t]+(?:und|oder)[ \t]+)?"
     whole = "|".join(re.escape(w) for w in lex.departments["named_units"])
@@ -241,7 +249,7 @@ def _department_regex(lex: Lexicon) -> re.Pattern[str]:
         # lookahead lets the engine skip every other place quickly.
         rf"(?=[A-ZÄÖÜkb])(?:\b(?P<head>{alt})(?![\w-])"
         rf"(?P<rest>[ \t]+(?:des|der)[ \t]+(?:Ober)?[Bb]ürgermeisters?(?:in)?"
-        rf"|[ \t]+(?:Nr\.[ \t]*)?(?P<num>\d{{1,3}}(?:/\d+)?)"
+        rf"|[ \t]+(?:Nr\.[ \t]*)?(?P<num>\d{{1,3}}(?:/\d+)?|[IVX]{{1,4}}(?![\w-]))"
         rf"(?:[ \t]+(?:[-–][ \t]+)?(?P<numbered>{name}))?"  # "Fachbereich 3 – Bauen"
         rf"|[ \t]+für[ \t]+{name}|[ \t]+{name})?"
         rf"(?P<trunc>\.\.\.|…)?"
@@ -448,6 +456,15 @@ def _department_mention(m: re.Match[str], numbers: dict[str, str], lex: Lexicon)
     head, rest = m.group("head"), " ".join((m.group("rest") or "").split())
     canonical_head = _canonical_head(head, lex)
     number = m.group("num")
+    numbered = m.group("numbered")
+    if numbered and _is_role(numbered.split()[0], lex):
+        # "Burkhardt, Stephanie (Dez. II - Beigeordnete)": the office after the unit's number
+        rest, span = m.group("num"), Span(m.start(), m.end("num"))
+    wrapped = None if rest else _wrapped_name(m, lex)
+    if wrapped is not None:
+        rest, span = " ".join(wrapped.group("name").split()), Span(m.start(), wrapped.end())
+    if head in lex.departments["leader_heads"] and rest.startswith(f"{canonical_head} "):
+        rest = rest[len(canonical_head) + 1 :]  # "Fachbereichsleiterin Fachbereich Tiefbau"
     if (
         head in lex.departments["leader_heads"]
         and not number
@@ -471,6 +488,22 @@ def _department_mention(m: re.Match[str], numbers: dict[str, str], lex: Lexicon)
     else:
         label = ""  # an unnamed "der neue Fachbereich": resolved by context below
     return Mention("department", span, fold(label.replace("&", "und")), label)
+
+
+def _is_role(word: str, lex: Lexicon) -> bool:
+    """A role or leader word ("Beigeordnete", "Leiterin"), not a word of a unit's name."""
+    return word in lex.roles or word in lex.departments["leader_words"]
+
+
+def _wrapped_name(m: re.Match[str], lex: Lexicon) -> re.Match[str] | None:
+    """The unit's name on the next line, for a head word that ends a line of running text."""
+    forms = lex.departments["head_words"].values()
+    if m.group("trunc") or not any(m.group("head") in spec["forms"] for spec in forms):
+        return None
+    line_start = m.string.rfind("\n", 0, m.start()) + 1
+    if _TEXT_BEFORE_ON_LINE_RE.search(m.string, line_start, m.start()) is None:
+        return None  # a head word alone on its line is a heading: "Verwaltung\nAmt\n…"
+    return _WRAPPED_NAME_RE.match(m.string, m.end())
 
 
 # "Herr Olaf Roth, Sachgebietsleiter Hochbau": after a named person the word is the unit.

@@ -48,7 +48,7 @@ _LOWER_WORD_RE = re.compile(r"(?<![\wäöüß.-])[a-zäöüß]+(?![\wäöüß.-]
 _DOUBLE_NAME_RE = re.compile(r"[A-ZÄÖÜ][a-zäöüß]+-[A-ZÄÖÜ][a-zäöüß]+")
 # The text patterns below begin with a literal word, which lets the regex engine skip
 # quickly to its occurrences; `at_word_start` stands in for a leading \b.
-_APPOSITION_RE = re.compile(r"Leit(?:er(?:in)?|ung)[ \t]+(?:des|der|vom)\s+")
+_APPOSITION_RE = re.compile(r"(?:Werkl|L)eit(?:er(?:in)?|ung)\s+(?:des|der|vom)\s+")
 _BETWEEN_BEFORE_RE = re.compile(r"[\s,()–-]*")
 _BETWEEN_AFTER_RE = re.compile(r"[ \t]*,[ \t]*")
 _COMMA_OR_BRACKET_RE = re.compile(r"[ \t]*[,(][ \t]*")
@@ -355,8 +355,9 @@ def _unit_at_lead(
 
 
 def _apposition_heads(text: str, index: MentionIndex) -> Iterator[Claim]:
-    """ "Frau X, Leiterin des Fachbereichs Y" and "der Leiter des Amtes für Z, Herr Y"."""
-    if "Leit" not in text:  # cheap tests like this one spare the scan of most texts
+    """ "Frau X, Leiterin des Fachbereichs Y", "der Leiter des Amtes für Z, Herr Y" and "Herr Y,
+    Werkleiter des Eigenbetriebs Z"."""
+    if "eit" not in text:  # cheap tests like this one spare the scan of most texts
         return
     for m in at_word_start(_APPOSITION_RE, text):
         if STELLV_RE.search(text, max(0, m.start() - 16), m.start()):

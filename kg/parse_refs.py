@@ -165,8 +165,10 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
     surname, end = tokens[0]
     if surname in lex.not_surnames or surname in lex.roles or len(surname) < 2:
         return None
-    if given is None and is_unit_word(surname):
-        return None  # "Amtsleiter Ordnungsamt  Kahl, Jan": the unit, then the name
+    if is_unit_word(surname if given is None else given):
+        # "Amtsleiter Ordnungsamt  Kahl, Jan": the unit, then the name; "Werkleiter
+        # Abfallwirtschaftsbetrieb Musterstadt" names the unit only
+        return None
     if given in lex.not_surnames:
         return None  # "Bürgermeisterin Gemeinde Barkelsby" names a place, not a person
     if _is_role_compound(surname, lex) or (given is not None and _is_role_compound(given, lex)):
@@ -279,6 +281,7 @@ def _one_edit(a: str, b: str) -> bool:
 # Endings of administrative units, never of a surname ("Siebdrat" ends like "Rat").
 _UNIT_SUFFIXES = (
     "amt", "stelle", "bereich", "büro", "verwaltung", "behörde", "dienst", "referat", "ung",
+    "betrieb", "betriebe",
 )  # fmt: skip
 
 

@@ -1043,3 +1043,55 @@ def test_the_unit_of_a_dezernent_fuer_is_the_dezernat_the_text_names() -> None:
         "Frau Dr. Anna Kessler (Dezernentin für Umwelt und Ordnung) bringt die Vorlage ein.\n"
     )
     assert _labels(ex, "department") == {"Dezernat Umwelt und Ordnung"}
+
+
+def test_heads_of_enterprises_groups_and_dezernate_in_more_layouts() -> None:
+    """Werkleiter of an Eigenbetrieb, a Fachgruppe, a Bürgermeister's bracket with his
+    Dezernat, a Kreisrätin or Stadtbaurat beside a Dezernat, and a unit whose name wraps."""
+    ex = _document(
+        "Niederschrift über die Sitzung des Werkausschusses\n\nAnwesend:\n\nVerwaltung:\n"
+        "Herr Udo Zeller, Werkleiter des Eigenbetriebs Stadtentwässerung\n"
+        "Frau Nina Kaps, Leiterin der Fachgruppe Stadtplanung\n"
+        "Wolff, Markus (Bürgermeister, Dezernat Bauen)\n"
+        "Kreisrätin Dr. Ina Rohde, Dezernat III - Bauen, Umwelt und Mobilität\n"
+        "Stadtbaurat Tom Senn                Dezernat IV\n"
+        "Herr Olaf Brink, Werkleiter Abfallwirtschaftsbetrieb Musterstadt\n\n"
+        "Von der Verwaltung nahmen Frau Eva Lohse, Bürgermeisterin, und Herr Jan Prell, Leiter\n"
+        "der Stabsstelle\nDigitalisierung, teil.\n\nTagesordnung\n"
+    )
+    assert _heads(ex) >= {
+        ("zeller", "Eigenbetrieb Stadtentwässerung"),
+        ("kaps", "Fachgruppe Stadtplanung"),
+        ("wolff", "Dezernat Bauen"),
+        ("rohde", "Dezernat III - Bauen, Umwelt und Mobilität"),
+        ("senn", "Dezernat IV"),
+        ("brink", "Abfallwirtschaftsbetrieb Musterstadt"),
+        ("prell", "Stabsstelle Digitalisierung"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        (
+            "Frau Eva Ruh (Fachbereichsleiterin Fachbereich Tiefbau und Verkehr)",
+            "Fachbereich Tiefbau und Verkehr",
+        ),
+        ("Burkhardt, Stephanie (Dez. II - Beigeordnete)", "Dez. II"),
+        (
+            "Frau Ute Lenz, Geschäftsbereich II - Bürgerdienste und Soziales;",
+            "Geschäftsbereich II - Bürgerdienste und Soziales",
+        ),
+    ],
+)
+def test_unit_labels_neither_double_the_head_word_nor_take_in_the_office(
+    text: str, label: str
+) -> None:
+    ex = _document(f"Anwesend:\n\nVerwaltung:\n{text}\n\nTagesordnung\n")
+    assert label in _labels(ex, "department")
+
+
+def test_a_head_word_alone_on_its_line_takes_no_name_from_the_next() -> None:
+    ex = _document("Anwesend:\n\nAmt\nHerr Udo Zeller\nStabsstelle\nPresse und Kommunikation\n")
+    assert not any(label.startswith("Amt Herr") for label in _labels(ex, "department"))
+    assert "Stabsstelle Presse und Kommunikation" not in _labels(ex, "department")
