@@ -63,11 +63,13 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
     capitalised = grouped_alternation([f"{w[:1].upper()}{w[1:]}" for w in ordered])
     suffixes = f"{grouped_alternation(ordered)}|-(?:{capitalised})"
     heads = grouped_alternation(lex.initiatives["named_heads"])
+    # A head that is also a compound plan keeps its name: "Masterplan Umwelt", not "Masterplan".
+    plan_heads = _alternatives([h for h in lex.initiatives["named_heads"] if h.endswith("plan")])
     compound = re.compile(
         # Every match starts with a capital: the lookahead lets the engine skip other places.
         rf"(?=[A-ZÄÖÜ])(?:"
         rf"(?P<adj>\b[A-ZÄÖÜ][a-zäöüß]+(?:isch|lich|al|iert|ig|(?<!st)ell|iv)(?:e|en|er|es|em)\s+)?"
-        rf"\b(?P<word>[A-ZÄÖÜ][\wäöüß-]*(?:{suffixes}))\b"
+        rf"\b(?!(?:{plan_heads})(?:es|s)?\s+{_CAP})(?P<word>[A-ZÄÖÜ][\wäöüß-]*(?:{suffixes}))\b"
         rf"|\b(?P<head>{heads})(?:es|s)?\s+(?P<name>{_CAP}(?:[ \t]+{_CAP})?))"
     )
     quoted_endings = _alternatives(lex.initiatives["quoted_head_endings"])
@@ -153,6 +155,11 @@ _EXTERNAL_RE = re.compile(
     r"[ \t]+(?:des[ \t]+(?:Landes|Bundes|Freistaate?s)|der[ \t]+(?:EU|Europäischen[ \t]+Union))\b"
 )
 _NAMED_RE = re.compile(r"[ \t]+(?:[A-ZÄÖÜ]|\d{4})")  # "des Nahverkehrsplans Kreis X 2025"
+# "Bericht zur Umsetzung des Lärmaktionsplans": a step in the life of a plan names that plan.
+_PLAN_STEP_RE = re.compile(
+    r"(?:Umsetzung|Fortschreibung|Aufstellung|Erarbeitung|Entwurf|Evaluation|Evaluierung)"
+    r"\s+des\s+$"
+)
 _PROCEDURE_RE = re.compile(r"(?:beschluss|ung|verfahren|bericht|vorlage|antrag)$")
 
 
@@ -164,6 +171,7 @@ def initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
     patterns = _initiative_patterns(lex)
     excluded = set(lex.initiatives["not_initiatives"])
     organisations = tuple(lex.initiatives["acronym_not_endings"])
+    plan_not_endings = tuple(lex.initiatives["plan_not_endings"])
     found: list[Mention] = []
     for m in patterns.known.finditer(text):
         known_label = patterns.canon[m.group(0)]
@@ -182,10 +190,8 @@ def initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
             continue
         if m.groupdict().get("word") and _EXTERNAL_RE.match(text, m.end()):
             continue
-        if (m.groupdict().get("word") or "").endswith("plans") and not _NAMED_RE.match(
-            text, m.end()
-        ):
-            continue  # "bis zum Vorliegen des Nahverkehrsplans": the plan in general
+        if m.groupdict().get("word") and not _is_plan_of_the_town(text, m, plan_not_endings):
+            continue
         if m.groupdict().get("works") and _PRIVATE_WORKS_RE.search(
             text, max(0, m.start() - 40), m.start()
         ):
@@ -199,6 +205,25 @@ def initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
         if m.groupdict().get("acr"):
             found += _acronym_uses(text, m, label)
     yield from _merge_initiative_variants(found)
+
+
+def _is_plan_of_the_town(text: str, m: re.Match[str], not_endings: tuple[str, ...]) -> bool:
+    """Whether a compound is no plan at all or a named plan of the town: not a budget,
+    schedule or land-use plan ("Wirtschaftsplan"), and in the genitive only with a name after
+    it or a step of its life before it ("bis zum Vorliegen des Nahverkehrsplans" is the plan
+    in general, "die Umsetzung des Lärmaktionsplans" a plan of the town)."""
+    word = m.group("word").lower()
+    stem = word.removesuffix("es") if word.endswith("planes") else word.removesuffix("s")
+    if not stem.endswith("plan"):
+        return True
+    if stem.endswith(not_endings):
+        return False
+    if stem == word:
+        return True
+    return bool(
+        _NAMED_RE.match(text, m.end())
+        or _PLAN_STEP_RE.search(text, max(0, m.start() - 40), m.start())
+    )
 
 
 def _acronym_uses(text: str, defined: re.Match[str], label: str) -> Iterator[Mention]:
@@ -231,7 +256,7 @@ def _initiative_label(m: re.Match[str]) -> str | None:
     word = m.group("word")
     if word.endswith(("managements", "konzepts", "programms", "projekts", "modells", "plans")):
         word = word[:-1]
-    elif word.endswith(("konzeptes", "programmes", "projektes")):
+    elif word.endswith(("konzeptes", "programmes", "projektes", "planes")):
         word = word[:-2]
     adjective = m.group("adj")
     if adjective:
@@ -245,13 +270,15 @@ def _initiative_label(m: re.Match[str]) -> str | None:
 
 def _merge_initiative_variants(found: list[Mention]) -> Iterator[Mention]:
     """A bare "Konfliktmanagement" is the "Kommunales Konfliktmanagement" of the same text, a
-    bare "Förderprogramm" its "Förderprogramm Grüne Höfe" (when the text names only one)."""
+    bare "Förderprogramm" its "Förderprogramm Grüne Höfe", a bare "Managementplan" its
+    "Welterbe-Managementplan" (when the text names only one)."""
     labels = {m.label for m in found}
     for mention in found:
         longer = {
             lb
             for lb in labels
-            if lb.endswith(" " + mention.label) or lb.startswith(mention.label + " ")
+            if lb.endswith((" " + mention.label, "-" + mention.label))
+            or lb.startswith(mention.label + " ")
         }
         if len(longer) == 1:
             label = longer.pop()

@@ -78,3 +78,30 @@ def test_a_scheme_of_the_state_or_the_eu_is_no_initiative_of_the_town() -> None:
     assert _labels("Das Sportstättenförderprogramm der Stadt läuft aus.") == {
         "Sportstättenförderprogramm"
     }
+
+
+def test_compound_plans_of_the_town_are_initiatives() -> None:
+    assert _labels("Die Stadt legt den Starkregenvorsorgeplan für die Südstadt vor.") == {
+        "Starkregenvorsorgeplan"
+    }
+    assert _labels("Frau Ahrens fragt, wann der Baumpflanzplan endlich komme.") == {
+        "Baumpflanzplan"
+    }
+    assert _labels("TOP 8  Bericht zur Umsetzung des Luftreinhalteplans") == {"Luftreinhalteplan"}
+    assert _labels("der Weltkulturerbe-Managementplan; der Managementplan sieht das vor") == {
+        "Weltkulturerbe-Managementplan"
+    }
+
+
+def test_budget_schedule_and_land_use_plans_are_no_initiatives() -> None:
+    text = (
+        "Der Wirtschaftsplan 2026 des Eigenbetriebs und der Stellenplan werden beschlossen. "
+        "Das Vorhaben liegt im Zeitplan; der Bauzeitenplan und der Lageplan liegen bei. "
+        "Der Kreis erstellt einen neuen Regionalplan. Bis zum Vorliegen des Klimaplans vertagt."
+    )
+    assert _labels(text) == set()
+
+
+def test_a_plan_head_keeps_its_name() -> None:
+    assert _labels("2.2 Masterplan Einzelhandel") == {"Masterplan Einzelhandel"}
+    assert _labels("Der Masterplan wird überarbeitet.") == set()
