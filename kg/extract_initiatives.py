@@ -21,7 +21,8 @@ from kg.models import Mention, Span
 _CAP = r"[A-ZÄÖÜ][\wäöüß]*(?:-[A-ZÄÖÜ]?[\wäöüß]+)*"
 _OPEN_QUOTE = r"[„“\"»‚]"
 _CLOSE_QUOTE = r"[“”\"«‘]"
-_QUOTED = r"[^„“”\"«»\n]{3,60}"
+# A quoted name, also broken over two lines ("im Rahmen des Projekts "Digitale Schule\nMerseburg"")
+_QUOTED = r"[^„“”\"«»\n]{3,60}(?:\n[ \t]*[^„“”\"«»\s][^„“”\"«»\n]{0,40})?"
 _GAP = r"(?:[ \t]+|[ \t]*\n[ \t]*)"  # between the words of a name, also at a line break
 # Head nouns by gender: the adjective before them takes its nominative ending
 # ("des Kommunalen Wärmeplans" -> Kommunaler Wärmeplan, "der Integrierten Strategie" ->
@@ -248,9 +249,9 @@ def _initiative_label(m: re.Match[str]) -> str | None:
         if g.get("bare_name"):  # not a step of the procedure ("Nr. 12 Aufstellungsbeschluss")
             procedure = _PROCEDURE_RE.search(g["bare_name"])
             return f"{plan}{number} {g['bare_name']}" if g.get("number") and not procedure else None
-        return f"{plan}{number} „{g['plan_name'].strip()}“"
+        return f"{plan}{number} „{' '.join(g['plan_name'].split())}“"
     if g.get("quoted_head"):
-        return f"{g['quoted_head']} {g['quoted'].strip()}"
+        return f"{g['quoted_head']} {' '.join(g['quoted'].split())}"
     if g.get("head"):
         return f"{g['head']} {g['name']}"
     word = m.group("word")

@@ -105,3 +105,15 @@ def test_budget_schedule_and_land_use_plans_are_no_initiatives() -> None:
 def test_a_plan_head_keeps_its_name() -> None:
     assert _labels("2.2 Masterplan Einzelhandel") == {"Masterplan Einzelhandel"}
     assert _labels("Der Masterplan wird überarbeitet.") == set()
+
+
+def test_a_quoted_name_broken_over_two_lines() -> None:
+    text = 'Im Rahmen des Projekts "Offene Bibliothek\nSüdstadt" werden Räume geöffnet.'
+    assert _labels(text) == {"Projekt Offene Bibliothek Südstadt"}
+    assert _labels('Bebauungsplan Nr. 17 "Wohnen am\n  Lindenbach" - Satzung') == {
+        "Bebauungsplan Nr. 17 „Wohnen am Lindenbach“"
+    }
+
+
+def test_building_works_on_a_building_in_the_short_genitive() -> None:
+    assert _labels("TOP 4  Sanierung des Hallenbads Oststadt") == {"Sanierung des Hallenbads"}
