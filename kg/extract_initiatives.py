@@ -161,6 +161,10 @@ _PLAN_STEP_RE = re.compile(
     r"(?:Umsetzung|Fortschreibung|Aufstellung|Erarbeitung|Entwurf|Evaluation|Evaluierung)"
     r"\s+des\s+$"
 )
+# A district name with a hyphen after a compound: "Rahmenplan Ziehers-Nord"
+_DISTRICT_AFTER_RE = re.compile(
+    r"[ \t]+(?P<district>[A-ZÄÖÜ][a-zäöüß]+-[A-ZÄÖÜ][a-zäöüß]+)(?![\w-])"
+)
 _PROCEDURE_RE = re.compile(r"(?:beschluss|ung|verfahren|bericht|vorlage|antrag)$")
 
 
@@ -254,6 +258,16 @@ def _initiative_label(m: re.Match[str]) -> str | None:
         return f"{g['quoted_head']} {' '.join(g['quoted'].split())}"
     if g.get("head"):
         return f"{g['head']} {g['name']}"
+    word = _compound_label(m)
+    district = _DISTRICT_AFTER_RE.match(m.string, m.end())
+    if district:  # "Entwicklungskonzept Kirchmöser-West": a plan for a named district
+        return f"{word} {district.group('district')}"
+    return None if _GENERIC_RE.fullmatch(word) else word
+
+
+def _compound_label(m: re.Match[str]) -> str:
+    """The nominative of a compound and its adjective ("des Kommunalen Wärmeplans" ->
+    Kommunaler Wärmeplan)."""
     word = m.group("word")
     if word.endswith(("managements", "konzepts", "programms", "projekts", "modells", "plans")):
         word = word[:-1]
@@ -266,7 +280,7 @@ def _initiative_label(m: re.Match[str]) -> str | None:
         if adj and ending:
             return f"{adj.group('stem')}{ending} {word}"
         return f"{adjective.strip()} {word}"
-    return None if _GENERIC_RE.fullmatch(word) else word
+    return word
 
 
 def _merge_initiative_variants(found: list[Mention]) -> Iterator[Mention]:

@@ -117,3 +117,13 @@ def test_a_quoted_name_broken_over_two_lines() -> None:
 
 def test_building_works_on_a_building_in_the_short_genitive() -> None:
     assert _labels("TOP 4  Sanierung des Hallenbads Oststadt") == {"Sanierung des Hallenbads"}
+
+
+def test_a_generic_concept_or_plan_for_a_named_district() -> None:
+    assert _labels("Frau Lenz stellt das Entwicklungskonzept Oberdorf-Süd vor.") == {
+        "Entwicklungskonzept Oberdorf-Süd"
+    }
+    assert _labels("Vorlage 12/2025: Rahmenplan Hafen-Ost; der Rahmenplan sieht Wohnungen vor") == {
+        "Rahmenplan Hafen-Ost"
+    }
+    assert _labels("Ein Entwicklungskonzept für den Ortsteil fehlt noch.") == set()
