@@ -49,6 +49,7 @@ class _InitiativePatterns:
     known: re.Pattern[str]
     canon: dict[str, str]
     compound: re.Pattern[str]
+    external: re.Pattern[str]
     rare: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]
 
 
@@ -144,7 +145,12 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
     )
     firsts = "".join(sorted({re.escape(v[0]) for v in canon}))
     known = re.compile(rf"(?=[{firsts}])(?<![\w-])(?:{variants})(?![\w-])")
-    return _InitiativePatterns(known, canon, compound, rare)
+    external = re.compile(
+        r"[ \t\n]*[„“\"»]?(?:"
+        + "|".join(r"\s+".join(map(re.escape, n.split())) for n in lex.initiatives["external"])
+        + r")(?![\w-])"
+    )
+    return _InitiativePatterns(known, canon, compound, external, rare)
 
 
 _PRIVATE_WORKS_RE = re.compile(r"(?:Baugenehmigung|Bauantrag|Bauvoranfrage|Vorbescheid)\w*[^.\n]*$")
@@ -195,6 +201,8 @@ def initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
             continue
         if m.groupdict().get("word") and _EXTERNAL_RE.match(text, m.end()):
             continue
+        if _names_external_programme(m, patterns.external):
+            continue
         if m.groupdict().get("word") and not _is_plan_of_the_town(text, m, plan_not_endings):
             continue
         if m.groupdict().get("works") and _PRIVATE_WORKS_RE.search(
@@ -210,6 +218,16 @@ def initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
         if m.groupdict().get("acr"):
             found += _acronym_uses(text, m, label)
     yield from _merge_initiative_variants(found)
+
+
+def _names_external_programme(m: re.Match[str], external: re.Pattern[str]) -> bool:
+    """Whether the name of a programme is a federal or state scheme the town draws on
+    ("Mittel aus dem Förderprogramm Stadtumbau Ost", "das Programm „Lebendige Zentren“")."""
+    g = m.groupdict()
+    if g.get("word"):
+        return external.match(m.string, m.end()) is not None
+    name = next((n for n in ("name", "quoted") if g.get(n)), None)
+    return name is not None and external.match(m.string, m.start(name)) is not None
 
 
 def _is_plan_of_the_town(text: str, m: re.Match[str], not_endings: tuple[str, ...]) -> bool:

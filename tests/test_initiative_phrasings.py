@@ -127,3 +127,14 @@ def test_a_generic_concept_or_plan_for_a_named_district() -> None:
         "Rahmenplan Hafen-Ost"
     }
     assert _labels("Ein Entwicklungskonzept für den Ortsteil fehlt noch.") == set()
+
+
+def test_federal_urban_development_programmes_are_no_initiatives_of_the_town() -> None:
+    text = (
+        "Der Umbau werde aus dem Förderprogramm Lebendige Zentren bezahlt; die Stadt bewirbt "
+        "sich zudem für das Programm „Zukunft Stadtgrün“ und das Förderprogramm Stadtumbau\nWest."
+    )
+    assert _labels(text) == set()
+    assert _labels("Das Förderprogramm Grüne Dächer der Stadt startet im Mai.") == {
+        "Förderprogramm"
+    }
