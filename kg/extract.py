@@ -162,7 +162,7 @@ def _turn_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[tuple[str, ...], bo
     opening = text[turn.span.start : ref.start] + " \u2063 " + after
     opening = _WRAP_RE.sub(" ", opening)
     surname = turn.speaker.surname.split()[-1]
-    answers = False
+    answers = content = False
     for number, sentence in enumerate(_SENTENCE_RE.finditer(opening)):
         body = sentence.group(0).replace("\u2063", "SPEAKER")
         if "Fraktion" in body or "Gruppe" in body:  # the cue's words stand around it
@@ -172,12 +172,15 @@ def _turn_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[tuple[str, ...], bo
         words = _WORD_RE.findall(body)
         speaker_at = words.index("SPEAKER") if number == 0 and "SPEAKER" in words else None
         cues = _sentence_acts(words, speaker_at, surname, lex)
-        if sentence.group(0).rstrip().endswith("?") and (len(words) > 1 or _asks_why(words)):
+        if lex.vote_call_re.match(sentence.group(0)):
+            cues = [(0, "Procedural")]  # "Wer ist dafür?" calls the vote, asks nothing
+        elif sentence.group(0).rstrip().endswith("?") and (len(words) > 1 or _asks_why(words)):
             cues.append((len(words), "Question"))  # not the chair's "Gegenprobe?"
         elif (objection := _objection(words, cues)) is not None:
             cues.append((objection, "Criticism"))
         if number == 0 and lex.answer_opener_re.search(sentence.group(0)):
             answers = True
+        content = content or (number > 0 and not cues and len(words) > 3)
         others = [i for i, act in cues if act not in ("Information", _OPINION)]
         informs = informs or any(
             act == "Information" and all(j < i for j in others) for i, act in cues
@@ -186,7 +189,8 @@ def _turn_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[tuple[str, ...], bo
         opinion = opinion or any(act == _OPINION for _, act in cues)
     if answers:
         acts.add("Answer")
-    if informs or not acts:
+    if informs or not acts or (content and "Presentation" in acts):
+        # a presentation's content ("stellt die Planung vor. Vorgesehen seien …") informs
         acts.add("Information")
     default_only = not (informs or opinion) and acts == {"Information"}
     return tuple(sorted(acts, key=lex.act_order.index)), default_only

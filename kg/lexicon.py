@@ -203,6 +203,9 @@ class Lexicon:
             rf"(?<!\w)(?:{_alternation(cues['answer_openers'])})(?!\w)", re.IGNORECASE
         )
         self.act_order = tuple(cues["speech_verbs"])
+        self.vote_call_re = re.compile(
+            rf"\s*(?:{_alternation(cues['vote_calls'])})(?!\w)[^.!?]*\?", re.IGNORECASE
+        )
 
     def _load_factions(self, data: dict[str, Any]) -> None:
         self.factions = tuple(

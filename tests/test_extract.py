@@ -1095,3 +1095,22 @@ def test_a_head_word_alone_on_its_line_takes_no_name_from_the_next() -> None:
     ex = _document("Anwesend:\n\nAmt\nHerr Udo Zeller\nStabsstelle\nPresse und Kommunikation\n")
     assert not any(label.startswith("Amt Herr") for label in _labels(ex, "department"))
     assert "Stabsstelle Presse und Kommunikation" not in _labels(ex, "department")
+
+
+def test_a_presentation_with_content_informs_and_a_vote_call_asks_nothing() -> None:
+    ex = _page(
+        "Frau Adler stellt die Planung vor. Vorgesehen seien zwei Querungshilfen und "
+        "zusätzliche Fahrradbügel.\n\n"
+        "Herr Brandt stellt den Zwischenbericht vor.\n\n"
+        "Oberbürgermeisterin Kahl: Wir kommen zu Punkt 6. Wer ist dafür? – 30. "
+        "Wer ist dagegen? – 4. Enthaltungen? – 2. Damit ist der Antrag angenommen.\n\n"
+        "Frau Conrad erklärt sich damit einverstanden.\n\n"
+        "Beigeordnete Orth: Das sagen wir gerne zu.\n"
+    )
+    assert _acts(ex) == [
+        {"Presentation", "Information"},  # the sentence after the presentation is its content
+        {"Presentation"},
+        {"Procedural"},  # neither a Question nor Support: the chair calls the vote
+        {"Confirmation"},
+        {"Answer"},
+    ]
