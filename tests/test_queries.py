@@ -556,5 +556,5 @@ def test_day_parameters_take_iso_and_german_dates(value: str, day: str) -> None:
 
 @pytest.mark.parametrize("value", ["2024-02-30", "gestern", "04/30/2024", ""])
 def test_a_day_that_is_none_is_refused_not_matched_against_nothing(value: str) -> None:
-    with pytest.raises(QueryError, match="give a day as 2024-04-30 or 30.04.2024"):
+    with pytest.raises(QueryError, match=r"give a day as 2024-04-30 or 30\.04\.2024"):
         parse_params([f"date={value}"], saved_query("faction-members-at-date"))
