@@ -143,6 +143,17 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
             ),
         ),
     )
+    rare += (
+        (
+            ("Antrag",),
+            # 'Antrag der Fraktion Die Linke Nr. 2025/043 "Sozialticket für den Stadtbus"': the
+            # quoted title of a motion names the measure it asks for.
+            re.compile(
+                rf"\bAntrag\b[^\n„“”\"«»]{{0,60}}?{_OPEN_QUOTE}"
+                rf"(?P<motion>[A-ZÄÖÜ][^„“”\"«»\n]{{3,80}}){_CLOSE_QUOTE}"
+            ),
+        ),
+    )
     firsts = "".join(sorted({re.escape(v[0]) for v in canon}))
     known = re.compile(rf"(?=[{firsts}])(?<![\w-])(?:{variants})(?![\w-])")
     external = re.compile(
@@ -260,6 +271,8 @@ def _initiative_label(m: re.Match[str]) -> str | None:
     g = m.groupdict()
     if g.get("acr"):
         return f"{' '.join(g['acr_name'].split())} ({g['acr']})"
+    if g.get("motion"):
+        return _motion_subject(g["motion"])
     if g.get("town_model"):
         return f"{g['town_model']} Modell"
     if g.get("works"):
@@ -281,6 +294,15 @@ def _initiative_label(m: re.Match[str]) -> str | None:
     if district:  # "Entwicklungskonzept Kirchmöser-West": a plan for a named district
         return f"{word} {district.group('district')}"
     return None if _GENERIC_RE.fullmatch(word) else word
+
+
+def _motion_subject(title: str) -> str | None:
+    """The measure a motion's title names, not an action ("Schulwegsicherung an der X",
+    "Prüfung einer Stadtwache") nor a question."""
+    first = title.split()[0]
+    if re.search(r"ung(?:en)?$", first) or title.rstrip().endswith("?"):
+        return None
+    return " ".join(title.split())
 
 
 def _compound_label(m: re.Match[str]) -> str:

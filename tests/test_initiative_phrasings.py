@@ -138,3 +138,17 @@ def test_federal_urban_development_programmes_are_no_initiatives_of_the_town() -
     assert _labels("Das Förderprogramm Grüne Dächer der Stadt startet im Mai.") == {
         "Förderprogramm"
     }
+
+
+def test_the_quoted_title_of_a_motion_names_the_measure_it_asks_for() -> None:
+    assert _labels('TOP 9  Antrag der CDU-Fraktion Nr. 2024/311 "Nachtbus am Wochenende"') == {
+        "Nachtbus am Wochenende"
+    }
+    assert _labels(
+        "Antrag der Gruppe FW/FDP vom 3.2.2025 „Kostenlose Schwimmkurse für Kinder“"
+    ) == {"Kostenlose Schwimmkurse für Kinder"}
+
+
+def test_a_motion_title_naming_an_action_or_a_question_is_no_initiative() -> None:
+    assert _labels('Antrag der SPD-Fraktion Nr. 2025/009 "Verlegung der Bushaltestelle"') == set()
+    assert _labels('Antrag der Fraktion Die PARTEI "Wann kommt der Nachtbus?"') == set()
