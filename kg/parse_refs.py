@@ -318,7 +318,12 @@ def _ends_name(text: str, pos: int, lex: Lexicon, verbs: bool = True) -> bool:
         or word.endswith(NOUN_SUFFIXES)
         or lex.faction_re.match(text, pos + 1) is not None
         or text.startswith(("i. V.", "i.V."), pos + 1)
+        or _ORIGIN_AFTER_NAME_RE.match(text, pos) is not None
     )
+
+
+# Where a citizen comes from, after the name: "Herr Jörn Feddersen aus Mürwik fragt".
+_ORIGIN_AFTER_NAME_RE = re.compile(r" (?:aus|vom|von der) [A-ZÄÖÜ]")
 
 
 _NEXT_WORD_RE = re.compile(r"[\wäöüÄÖÜß-]+")

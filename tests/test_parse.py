@@ -874,6 +874,7 @@ def test_a_role_word_with_a_typo_is_no_surname(
         ("Herr Peter Müller Meyer fragt", "Peter", "Müller", None),  # Müller is no first name
         ("Herr Hans Peter fragt, ob", "Hans", "Peter", None),  # nothing after: Peter is the name
         ("Herr Hans Peter Frau Schulz", "Hans", "Peter", None),  # the next reference stays one
+        ("Herr Jörn Feddersen aus Mürwik fragt", "Jörn", "Feddersen", None),  # a citizen's home
     ],
 )
 def test_two_first_names_without_a_hyphen_then_the_surname(
