@@ -191,7 +191,7 @@ def _alternatives(words: list[str]) -> str:
 
 def initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
     patterns = _initiative_patterns(lex)
-    excluded = set(lex.initiatives["not_initiatives"])
+    excluded = {*lex.initiatives["not_initiatives"], *lex.initiatives["generic_compounds"]}
     organisations = tuple(lex.initiatives["acronym_not_endings"])
     plan_not_endings = tuple(lex.initiatives["plan_not_endings"])
     found: list[Mention] = []

@@ -152,3 +152,15 @@ def test_the_quoted_title_of_a_motion_names_the_measure_it_asks_for() -> None:
 def test_a_motion_title_naming_an_action_or_a_question_is_no_initiative() -> None:
     assert _labels('Antrag der SPD-Fraktion Nr. 2025/009 "Verlegung der Bushaltestelle"') == set()
     assert _labels('Antrag der Fraktion Die PARTEI "Wann kommt der Nachtbus?"') == set()
+
+
+def test_management_disciplines_offices_and_expert_reports_are_no_initiatives() -> None:
+    text = (
+        "Herr Uhl dankt dem Citymanagement. Das Energiemanagement der Schulen und das "
+        "Entwässerungskonzept des Baugebiets liegen vor; der Beschluss wartet auf das "
+        "Brandschutzkonzept."
+    )
+    assert _labels(text) == set()
+    assert _labels("Das Quartiersmanagement im Nordviertel wird verlängert.") == {
+        "Quartiersmanagement"
+    }
