@@ -38,6 +38,7 @@ from kg.parse_attendance_rows import (
 from kg.parse_refs import (
     NOUN_SUFFIXES,
     RefMatch,
+    first_person_ref,
     is_given_name,
     is_noun,
     is_unit_word,
@@ -114,7 +115,11 @@ def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceSta
                         found.append((start, end, status, bare))
             start = head.find(word, start + 1)
     pos = 0
+    grouped = False  # a line "CSU:  StR Huber, StRin Aigner" opened the members' list
     for line in head.split("\n"):
+        if not grouped and _faction_line(line, lex):
+            found.append((pos, pos, "present", "Mitglieder"))
+            grouped = True
         body = line[_ENUMERATION.match(line).end() :].strip().rstrip(":").strip()  # type: ignore[union-attr]
         if body[:1].islower():  # a header alone on its line in lower case: "entschuldigt"
             body = body[:1].upper() + body[1:]
@@ -133,6 +138,24 @@ def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceSta
         first = min(start for start, _, _, _ in found)
         found += [section for section in sections if section[0] > first]
     return sorted(set(found))
+
+
+def _faction_line(line: str, lex: Lexicon) -> bool:
+    """A line of a Fraktion's members under its label, without a header above the list:
+    "CSU:              StR Korbinian Huber, StRin Theresa Gschwendtner"."""
+    label, colon, rest = line.partition(":")
+    if not colon or not 1 < len(label.strip()) <= 30 or label[:1].isspace():
+        return False
+    if lex.faction_entry(label.strip()) is None:
+        return False
+    words = _LOWER_WORD_RE.findall(re.sub(r"\([^()]*\)", " ", rest))
+    if not set(words) <= _NAME_LIST_WORDS:
+        return False  # a sentence: "SPD: Frau Lamm fragt, wann …"
+    return first_person_ref(rest, 0, len(rest)) is not None
+
+
+_LOWER_WORD_RE = re.compile(r"(?<![\w.])[a-zäöüß]+(?![\w.])")
+_NAME_LIST_WORDS = frozenset({"von", "van", "de", "zu", "der", "den", "und", "vom", "ten", "ter"})
 
 
 _ROMAN = frozenset("IVX")

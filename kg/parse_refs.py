@@ -177,6 +177,8 @@ def _ref_from_match(m: re.Match[str], lex: Lexicon) -> RefMatch | None:
         return None  # a title whose name did not match: "Frau Dr." is no Frau "Dr"
     faction = None
     bracket = m.group("bracket")
+    if bracket and _STAND_IN_BRACKET_RE.match(bracket):
+        bracket = None  # "StR Wimmer (i. V. für StRin Stadler)": whom he stands in for
     if bracket and len(tokens) == 1:
         faction, end = bracket.strip(), m.end()
     elif end > m.end():  # the surname after the match: its bracket too
@@ -219,6 +221,7 @@ def _surname_after_two_given_names(
     return (surname, end) if plain and _ends_name(m.string, end, lex) else None
 
 
+_STAND_IN_BRACKET_RE = re.compile(r"\s*(?:i\.\s?V\.|Vertretung|Vertreter(?:in)?)\s+für\s")
 _BRACKET_RE = re.compile(r"\s*\(([^()\n]{1,60})\)")
 _THIRD_NAME_RE = re.compile(rf"[ \t]+({NAME})(?![\w.])")
 

@@ -500,3 +500,35 @@ def test_a_name_line_with_a_job_after_it_and_the_job_is_no_unit() -> None:
     assert [s for _, s, _, _ in _rows(protocol)] == ["Fichte", "Hollweg"]
     units = {m.label for m in extract(protocol).mentions if m.kind == "department"}
     assert not any(u.startswith("Geschäftsführer") for u in units)
+
+
+def test_faction_lines_without_a_header_above_them_are_the_members_present() -> None:
+    """Bavarian heads list members by Fraktion right under the chair, with no "Anwesend:";
+    "(i. V. für StRin Stadler)" names the member a substitute stands in for, not a faction."""
+    text = (
+        "Niederschrift über die Sitzung des Werkausschusses\n\n"
+        "Vorsitzende: Bürgermeisterin Angelika Rieder-Haas\n\n"
+        "CSU:              StR Korbinian Huber, StRin Theresa Gschwendtner\n"
+        "Grüne:            StRin Miriam Dallmayr\n"
+        "SPD:              StR Herbert Wimmer (i. V. für StRin Ursula Stadler)\n"
+        "Verwaltung:       Herr Markus Zehetmair, Kämmerer\n\n"
+        "Nr. 3   Wirtschaftsplan\n"
+    )
+    entries = {(e.person.surname, e.status, e.person.faction) for e in _parse(text).attendance}
+    assert entries == {
+        ("Rieder-Haas", "present", None),
+        ("Huber", "present", "CSU"),
+        ("Gschwendtner", "present", "CSU"),
+        ("Dallmayr", "present", "Grüne"),
+        ("Wimmer", "present", "SPD"),
+        ("Stadler", "absent", "SPD"),
+        ("Zehetmair", "present", None),
+    }
+
+
+def test_a_faction_label_in_the_prose_opens_no_list() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Rates\n\nTOP 1 Haushalt\n"
+        "SPD: Frau Lamm fragt, wann der Haushalt vorgelegt werde.\n"
+    )
+    assert [e.person.surname for e in _parse(text).attendance] == []
