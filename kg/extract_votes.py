@@ -63,7 +63,7 @@ def _sentence_patterns(spec: dict[str, list[str]]) -> dict[str, list[re.Pattern[
 
     subject = rf"(?:{words('articles')})\s+[A-ZÄÖÜ][\w-]*\s"
     sentence = (
-        rf"(?:^|[.!?:–]\s+)(?:{subject}(?:[^.]*?\s)?(?:{words('deciding_verbs')})\b|"
+        rf"(?:^(?:-\s+)?|[.!?:–]\s+)(?:{subject}(?:[^.]*?\s)?(?:{words('deciding_verbs')})\b|"
         rf"(?:{subject}[^.]*?\b(?:{words('verbs')})|"
         rf"(?:{words('announcements')})\s+(?:{words('announcement_verbs')})|"
         rf"(?<=–\s)(?:{words('after_pause')})\s+(?:{words('announcement_verbs')}))\b"

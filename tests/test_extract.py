@@ -1114,3 +1114,23 @@ def test_a_presentation_with_content_informs_and_a_vote_call_asks_nothing() -> N
         {"Confirmation"},
         {"Answer"},
     ]
+
+
+def test_decisions_after_a_dash_taking_note_with_vom_and_a_body_deferring() -> None:
+    ex = _document(
+        "Niederschrift über die Sitzung des Kreistages\n\n"
+        "TOP 1 Antrag der FWG\n\n"
+        "Landrat Hahn: Ich lasse über den Antrag der FWG abstimmen.\n"
+        "- Der Antrag wird abgelehnt.\n\n"
+        "TOP 2 Zwischenbericht Hochwasserschutz\n\n"
+        "Vom Zwischenbericht wird Kenntnis genommen.\n\n"
+        "TOP 3 Dorfentwicklungsprogramm\n\n"
+        "Der Kreistag stellt die Beschlussfassung einstimmig zurück.\n\n"
+        "TOP 4 Anfragen\n\n"
+        "Die Antragstellerin zieht ihren Antrag zurück.\n"
+    )
+    assert _votes(ex) == [
+        ("1", "Rejected", None, None, None),
+        ("2", "TakenNote", None, None, None),
+        ("3", "Deferred", True, None, None),
+    ]
