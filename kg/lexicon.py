@@ -303,6 +303,8 @@ class Lexicon:
         [True, True, False]
         >>> lexicon().local_group("Zukunft Tal", town="Tal"), lexicon().local_group("Zukunft Tal")
         (True, False)
+        >>> lexicon().local_group("Offene Klever", town="Kleve"), lexicon().local_group("Pro Au")
+        (True, True)
         """
         spec = self.local_groups
         name = name.strip(' „“"')
@@ -312,7 +314,9 @@ class Lexicon:
         folded = [fold(w).strip(".,") for w in words]
         if folded[-1].endswith(self._group_not_endings):
             return False
-        if town and fold(town) in folded and 2 <= len(words) <= 4:
+        place = max(re.findall(r"\w{3,}", fold(town)), key=len, default="")  # "Bad Kreuznach"
+        if place and any(w.startswith(place) for w in folded) and 2 <= len(words) <= 4:
+            # the town or its demonym: "Hagen Aktiv", "Offene Klever"
             return all(w[:1].isupper() or w in ("für", "in") for w in words) and not any(
                 w.endswith(self._group_not_endings) for w in folded
             )
@@ -325,6 +329,8 @@ class Lexicon:
             for w in folded
         ):
             return True
+        if len(words) == 2 and words[0] in spec["place_openers"] and words[1][:1].isupper():
+            return True  # "Pro Kirchmöser"
         joined = any(w in ("für", "in") for w in words[1:-1]) or words[-1] == "alle"
         if words[0] in spec["openers"] and (joined or words[1:2] in (["Bürger"], ["Wähler"])):
             return True

@@ -61,7 +61,7 @@ def substituted(text: str, entry: AttendanceEntry) -> AttendanceEntry:
 
 # A line of its own that may head a faction's names: "Fraktion Bürger für Tal", "Wir für Tal:".
 GROUP_HEADER_RE = re.compile(
-    r"(?m)^[ \t]*(?:Mitglieder[ \t]+der[ \t]+)?"
+    r"(?m)^[ \t]*(?:Mitglieder[ \t]+(?:der[ \t]+)?)?"  # "Mitglieder Freie Wähler"
     r"(?P<fraktion>(?:Rats|Kreistags)?[Ff]raktion[ \t]+(?:der[ \t]+)?|Gruppe[ \t]+)?"
     r"(?P<group>[A-ZÄÖÜ][^\n:();,]{1,50}?)[ \t]*:?[ \t]*$"
 )

@@ -92,7 +92,7 @@ def scan_person_ref(text: str, start: int, end: int) -> tuple[RefMatch | None, i
 
 _TOKEN_RE = re.compile(r"\S+")
 _INITIAL_RE = re.compile(INITIAL)
-_NAME_END_RE = re.compile(r"[ \t]*(?:\(|\n|$)|[ \t]{2}|\t")
+_NAME_END_RE = re.compile(r"[ \t]*(?:\(|\n|$)|,[ \t\n]|[ \t]{2}|\t")
 _TITLE_WORDS = frozenset({"Dr.", "Prof.", "Dipl.", "Ing.", "med.", "phil.", "jur."})
 
 

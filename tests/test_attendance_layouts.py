@@ -532,3 +532,21 @@ def test_a_faction_label_in_the_prose_opens_no_list() -> None:
         "SPD: Frau Lamm fragt, wann der Haushalt vorgelegt werde.\n"
     )
     assert [e.person.surname for e in _parse(text).attendance] == []
+
+
+def test_local_groups_by_place_or_demonym_members_headers_and_a_comma_after_the_name() -> None:
+    """"Pro Kirchmöser", "Offene Klever" (in Kleve), a "Mitglieder Freie Wähler" header, and
+    "Herr Kevin Sauer, Fachgruppe …" (a first name the list does not know, then a comma)."""
+    protocol = _parse(
+        "Niederschrift über die Sitzung des Ortsbeirates Kirchmöser\n\nAnwesend:\n"
+        "Herr Uwe Freitag (Pro Kirchmöser)\nHerr Udo Rütten (Offene Klever)\n"
+        "Mitglieder Freie Wähler\nHerr Klaus Wichern\n"
+        "Verwaltung\nHerr Kevin Sauer, Fachgruppe Straßen und Brücken\n\nTagesordnung\n",
+    )
+    rows = {(e.person.given, e.person.surname, e.person.faction) for e in protocol.attendance}
+    assert rows >= {
+        ("Uwe", "Freitag", "Pro Kirchmöser"),
+        ("Klaus", "Wichern", "Freie Wähler"),
+        ("Kevin", "Sauer", None),
+    }
+    assert not any(surname == "Kevin" for _, surname, _ in rows)
