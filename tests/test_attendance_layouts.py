@@ -535,7 +535,7 @@ def test_a_faction_label_in_the_prose_opens_no_list() -> None:
 
 
 def test_local_groups_by_place_or_demonym_members_headers_and_a_comma_after_the_name() -> None:
-    """"Pro Kirchmöser", "Offene Klever" (in Kleve), a "Mitglieder Freie Wähler" header, and
+    """ "Pro Kirchmöser", "Offene Klever" (in Kleve), a "Mitglieder Freie Wähler" header, and
     "Herr Kevin Sauer, Fachgruppe …" (a first name the list does not know, then a comma)."""
     protocol = _parse(
         "Niederschrift über die Sitzung des Ortsbeirates Kirchmöser\n\nAnwesend:\n"
