@@ -50,6 +50,7 @@ class _InitiativePatterns:
     canon: dict[str, str]
     compound: re.Pattern[str]
     external: re.Pattern[str]
+    title_step: re.Pattern[str]
     rare: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]
 
 
@@ -149,7 +150,7 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
             # 'Antrag der Fraktion Die Linke Nr. 2025/043 "Sozialticket für den Stadtbus"': the
             # quoted title of a motion names the measure it asks for.
             re.compile(
-                rf"\bAntrag\b[^\n„“”\"«»]{{0,60}}?{_OPEN_QUOTE}"
+                rf"Antrag(?<!\wAntrag)\b[^\n„“”\"«»]{{0,60}}?{_OPEN_QUOTE}"
                 rf"(?P<motion>[A-ZÄÖÜ][^„“”\"«»\n]{{3,80}}){_CLOSE_QUOTE}"
             ),
         ),
@@ -161,7 +162,9 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
         + "|".join(r"\s+".join(map(re.escape, n.split())) for n in lex.initiatives["external"])
         + r")(?![\w-])"
     )
-    return _InitiativePatterns(known, canon, compound, external, rare)
+    steps = grouped_alternation(lex.initiatives["project_steps"])
+    title_step = re.compile(rf"[–-](?<=[ \t][–-])[ \t]+(?:{steps})(?![\w-])")
+    return _InitiativePatterns(known, canon, compound, external, title_step, rare)
 
 
 _PRIVATE_WORKS_RE = re.compile(r"(?:Baugenehmigung|Bauantrag|Bauvoranfrage|Vorbescheid)\w*[^.\n]*$")
@@ -181,6 +184,18 @@ _PLAN_STEP_RE = re.compile(
 # A district name with a hyphen after a compound: "Rahmenplan Ziehers-Nord"
 _DISTRICT_AFTER_RE = re.compile(
     r"[ \t]+(?P<district>[A-ZÄÖÜ][a-zäöüß]+-[A-ZÄÖÜ][a-zäöüß]+)(?![\w-])"
+)
+# The title before "– <step>": after an item number ("TOP 3.1", "Ö 7", "Nr. 62", "Zu Punkt 5"),
+# one to six words without punctuation, paper numbers or quotes.
+_TITLE_NUMBER_RE = re.compile(
+    r"[ \t]*(?:(?:[Zz]u[ \t]+)?(?:TOP|Ö|N|Nr\.|Punkt)[ \t]*)?(?:\d+(?:\.\d+)*\.?[ \t]+)?"
+    r"(?P<project>[A-ZÄÖÜ][\wäöüß-]*(?:[ \t]+[\wäöüß-]+){0,5})[ \t]*$"
+)
+# A topic, an action or a paper is no project: "Verkehrssicherheit", "Neuordnung", "Anfrage";
+# nor is a sentence ("Die Stadtbahn – Vorstellung folgt im Mai").
+_NO_PROJECT_RE = re.compile(
+    r"(?:ung|ungen|heit|keit|antrag|anfrage|vorlage|bericht|mitteilung|beschluss|Auszug)$"
+    r"|^(?:Der|Die|Das|Den|Dem|Des|Ein|Eine|Einen|Einem|Einer|Eines|Wir|Ich|Er|Sie|Es)$"
 )
 _PROCEDURE_RE = re.compile(r"(?:beschluss|ung|verfahren|bericht|vorlage|antrag)$")
 
@@ -228,7 +243,27 @@ def initiative_mentions(text: str, lex: Lexicon) -> Iterator[Mention]:
         found.append(Mention("initiative", Span(m.start(), m.end()), fold(label), label))
         if m.groupdict().get("acr"):
             found += _acronym_uses(text, m, label)
+    found += _agenda_title_projects(text, patterns.title_step, found)
     yield from _merge_initiative_variants(found)
+
+
+def _agenda_title_projects(
+    text: str, title_step: re.Pattern[str], found: list[Mention]
+) -> Iterator[Mention]:
+    """Projects named by an agenda title "<project> – <step>" that no other rule found."""
+    for step in title_step.finditer(text):
+        line_start = text.rfind("\n", 0, step.start()) + 1
+        title = _TITLE_NUMBER_RE.match(text, line_start, step.start())
+        if title is None:
+            continue
+        start, end = title.start("project"), title.end("project")
+        if any(m.span.start < end and start < m.span.end for m in found):
+            continue  # "Radverkehrskonzept 2030 – Fortschreibung" is found already
+        label = " ".join(title.group("project").split())
+        first = label.split()[0]
+        if _NO_PROJECT_RE.search(first):
+            continue
+        yield Mention("initiative", Span(start, end), fold(label), label)
 
 
 def _names_external_programme(m: re.Match[str], external: re.Pattern[str]) -> bool:

@@ -164,3 +164,30 @@ def test_management_disciplines_offices_and_expert_reports_are_no_initiatives() 
     assert _labels("Das Quartiersmanagement im Nordviertel wird verlängert.") == {
         "Quartiersmanagement"
     }
+
+
+def test_an_agenda_title_names_its_project_before_a_step_of_its_life() -> None:
+    text = (
+        "TOP 5  Stadtbahnlinie Nordring – Sachstandsbericht\n"
+        "Ö 6.2  Quartiersgarage Am Anger - Vorstellung der Entwurfsplanung\n"
+        "Punkt 7 Wohnpark Lindenhöhe III - Erschließungsvertrag\n"
+    )
+    assert _labels(text) == {
+        "Stadtbahnlinie Nordring",
+        "Quartiersgarage Am Anger",
+        "Wohnpark Lindenhöhe III",
+    }
+
+
+def test_a_topic_an_action_or_a_paper_before_a_step_is_no_project() -> None:
+    text = (
+        "TOP 4  Verkehrssicherheit an der Grundschule – Sachstandsbericht\n"
+        "TOP 5  Anfrage F0456/25 – Sachstand\n"
+        "TOP 6  Seniorenarbeit – Umsetzung der Leitlinien\n"
+        "Die Stadtbahn – Vorstellung folgt im Mai.\n"
+    )
+    assert _labels(text) == set()
+
+
+def test_a_titled_project_found_by_another_rule_is_not_repeated() -> None:
+    assert _labels("Ö 3  Klimaschutzkonzept 2035 – Fortschreibung") == {"Klimaschutzkonzept"}
