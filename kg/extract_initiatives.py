@@ -146,6 +146,13 @@ def _initiative_patterns(lex: Lexicon) -> _InitiativePatterns:
     )
     rare += (
         (
+            tuple(f"{w} " for w in lex.initiatives["dated_networks"]),
+            re.compile(
+                rf"\b(?P<network>[A-ZÄÖÜ][a-zäöüß]*(?:{_alternatives(lex.initiatives['dated_networks'])}))"
+                rf"[ \t]+(?P<year>20\d\d)(?![\w/.-])"
+            ),
+        ),
+        (
             ("Antrag",),
             # 'Antrag der Fraktion Die Linke Nr. 2025/043 "Sozialticket für den Stadtbus"': the
             # quoted title of a motion names the measure it asks for.
@@ -306,6 +313,8 @@ def _initiative_label(m: re.Match[str]) -> str | None:
     g = m.groupdict()
     if g.get("acr"):
         return f"{' '.join(g['acr_name'].split())} ({g['acr']})"
+    if g.get("network"):
+        return f"{g['network']} {g['year']}"
     if g.get("motion"):
         return _motion_subject(g["motion"])
     if g.get("town_model"):

@@ -191,3 +191,14 @@ def test_a_topic_an_action_or_a_paper_before_a_step_is_no_project() -> None:
 
 def test_a_titled_project_found_by_another_rule_is_not_repeated() -> None:
     assert _labels("Ö 3  Klimaschutzkonzept 2035 – Fortschreibung") == {"Klimaschutzkonzept"}
+
+
+def test_a_network_with_its_target_year_is_a_plan() -> None:
+    assert _labels("Mit dem Radnetz 2030 erhalten alle Ortsteile eine Anbindung.") == {
+        "Radnetz 2030"
+    }
+    assert _labels("Das Busnetz wird 2025 neu geordnet; das Glasfasernetz bleibt.") == set()
+
+
+def test_the_integrated_urban_development_concept_by_its_abbreviation() -> None:
+    assert _labels("Die Maßnahme ist Teil des ISEK Nordstadt.") == {"ISEK Nordstadt"}
