@@ -202,3 +202,11 @@ def test_a_network_with_its_target_year_is_a_plan() -> None:
 
 def test_the_integrated_urban_development_concept_by_its_abbreviation() -> None:
     assert _labels("Die Maßnahme ist Teil des ISEK Nordstadt.") == {"ISEK Nordstadt"}
+
+
+def test_plans_for_one_case_or_one_service_and_budget_parts_are_no_initiatives() -> None:
+    text = (
+        "Der Erfolgsplan und der Vermögensplan des Eigenbetriebs, der Hilfeplan des Kindes und "
+        "der Winterdienstplan werden erläutert."
+    )
+    assert _labels(text) == set()
