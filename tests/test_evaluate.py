@@ -21,9 +21,9 @@ THRESHOLDS = {
     "memberships": 0.96,
     "head_of": 0.93,
     "attendance": 0.96,
-    "speaker_attribution": 0.95,
-    "statements": 0.95,
-    "speech_acts": 0.82,
+    "speaker_attribution": 0.96,
+    "statements": 0.96,
+    "speech_acts": 0.83,
     "replies": 0.96,
     "votes": 0.94,
 }
