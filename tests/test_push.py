@@ -171,6 +171,18 @@ def test_kg_query_endpoint_prints_the_local_result(store_dir: Path, oxigraph: st
     assert "Frau Kühn (FDP) fragt" in remote.output
 
 
+def test_kg_query_endpoint_looks_up_a_name_on_the_endpoint(store_dir: Path, oxigraph: str) -> None:
+    """A name for an IRI parameter is looked up with entity-search on the same endpoint."""
+    runner.invoke(app, ["push", "--endpoint", oxigraph, "--store", str(store_dir)])
+    args = ["query", "--name", "questions-about-topic", "--param", "topic=Förderprogramm"]
+    by_name = runner.invoke(app, [*args, "--format", "csv", "--endpoint", oxigraph])
+    assert by_name.exit_code == 0, by_name.output
+    assert f"topic: 'Förderprogramm' is Förderprogramm <{PARAMS['topic']}>" in by_name.stderr
+    by_iri = ["query", "--name", "questions-about-topic", "--param", f"topic={PARAMS['topic']}"]
+    expected = runner.invoke(app, [*by_iri, "--format", "csv", "--endpoint", oxigraph])
+    assert by_name.stdout == expected.stdout and by_name.stdout.count("\n") == 3
+
+
 def test_unreachable_endpoint_is_a_one_line_error(store_dir: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}/query"
     args = ["push", "--endpoint", url, "--retries", "1", "--store", str(store_dir)]
