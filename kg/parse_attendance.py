@@ -115,11 +115,15 @@ def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceSta
                         found.append((start, end, status, bare))
             start = head.find(word, start + 1)
     pos = 0
-    grouped = False  # a line "CSU:  StR Huber, StRin Aigner" opened the members' list
+    # "CSU:  StR Huber, StRin Aigner" under the chair's line opens the list of those present
+    # when no header came before it (after "Abwesend:" it is a line of those absent)
+    lists = [start for start, _, _, bare in found if f"{bare}:" not in _line_headers(lex)]
+    grouped = False
     for line in head.split("\n"):
         if not grouped and _faction_line(line, lex):
-            found.append((pos, pos, "present", "Mitglieder"))
             grouped = True
+            if not any(start < pos for start in lists):
+                found.append((pos, pos, "present", "Mitglieder"))
         body = line[_ENUMERATION.match(line).end() :].strip().rstrip(":").strip()  # type: ignore[union-attr]
         if body[:1].islower():  # a header alone on its line in lower case: "entschuldigt"
             body = body[:1].upper() + body[1:]

@@ -145,8 +145,8 @@ def _day(key: str, value: str) -> Literal:
     return Literal(day.isoformat(), datatype=XSD_DATE)
 
 
-#: Types a name given for an IRI parameter must have, by parameter name (others: any type).
-PARAM_TYPES = {"person": "Person", "entity": "", "topic": "", "unit": ""}
+#: The type a name given for an IRI parameter must have, by parameter (others: any type).
+PARAM_TYPES = {"person": "Person"}
 _MAX_CANDIDATES = 10
 
 

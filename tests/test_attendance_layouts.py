@@ -550,3 +550,13 @@ def test_local_groups_by_place_or_demonym_members_headers_and_a_comma_after_the_
         ("Kevin", "Sauer", None),
     }
     assert not any(surname == "Kevin" for _, surname, _ in rows)
+
+
+def test_faction_lines_after_an_absent_header_stay_absent() -> None:
+    text = (
+        "Niederschrift über die Sitzung des Werkausschusses\n\n"
+        "Vorsitzende: Bürgermeisterin Angelika Rieder-Haas\n\n"
+        "Abwesend:\nCSU:              StR Korbinian Huber\n\nNr. 3   Wirtschaftsplan\n"
+    )
+    entries = {(e.person.surname, e.status) for e in _parse(text).attendance}
+    assert entries == {("Rieder-Haas", "present"), ("Huber", "absent")}
