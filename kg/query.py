@@ -107,7 +107,8 @@ def saved_query(name: str) -> SavedQuery:
 
 
 def parse_params(pairs: list[str], query: SavedQuery | None = None) -> dict[str, Node]:
-    """`key=value` strings to RDF terms: `<…>`/http(s) values become IRIs, others literals.
+    """`key=value` strings to RDF terms: `<…>`/http(s) values become IRIs, others literals;
+    `date`, `since` and `until` are days (2024-04-30 or 30.04.2024).
 
     Raises:
         QueryError: when a pair has no `=` or names a parameter the query does not declare.
@@ -122,7 +123,7 @@ def parse_params(pairs: list[str], query: SavedQuery | None = None) -> dict[str,
             raise QueryError(f"parameter {pair!r} must look like name=value")
         if query is not None and query.params and key not in query.params:
             raise QueryError(f"query {query.name!r} has no parameter {key!r}")
-        bound[key] = _day(key, value) if key in DATE_PARAMS and query else _term(value)
+        bound[key] = _day(key, value) if key in DATE_PARAMS else _term(value)
     return bound
 
 

@@ -193,9 +193,10 @@ def test_unacceptable_media_type_is_406(server: Server) -> None:
     assert sparql(server, PERSONS, "image/png").status_code == 406
 
 
-def test_saved_query_with_bound_parameter(server: Server) -> None:
+@pytest.mark.parametrize("day", ["2024-04-30", "30.04.2024"])
+def test_saved_query_with_bound_parameter(server: Server, day: str) -> None:
     query = saved_queries()["faction-members-at-date"].sparql
-    response = sparql(server, query, param="date=2024-04-30")
+    response = sparql(server, query, param=f"date={day}")
     rows = response.json()["results"]["bindings"]
     assert ("FDP-Fraktion", "Maria Kühn") in {
         (r["faction"]["value"], r["member"]["value"]) for r in rows
@@ -226,6 +227,7 @@ def test_row_limit_cuts_results_and_says_so(server: Server) -> None:
         ({"query": "SELECT * WHERE { ?s ?p }"}, "syntax"),
         ({"query": PERSONS, "default-graph-uri": B + "x"}, "not supported"),
         ({"param": "date=2024-01-01"}, "'query'"),
+        ({"query": PERSONS, "param": "since=gestern"}, "since: give a day as 2024-04-30"),
     ],
 )
 def test_refused_with_400_and_a_clear_message(
