@@ -111,7 +111,8 @@ def parse_params(pairs: list[str], query: SavedQuery | None = None) -> dict[str,
     `date`, `since` and `until` are days (2024-04-30 or 30.04.2024).
 
     Raises:
-        QueryError: when a pair has no `=` or names a parameter the query does not declare.
+        QueryError: when a pair has no `=`, names a parameter the query does not declare, or
+            gives a day that is none.
 
     >>> parse_params(["person=https://example.org/p/1", "q=Müll"])
     {'person': rdflib.term.URIRef('https://example.org/p/1'), 'q': rdflib.term.Literal('Müll')}
