@@ -24,7 +24,8 @@ _CHAIR_OF_RE = re.compile(r"Vorsitz(?:es)?[ \t]+(?:des|der|im)[ \t]+")
 # with a role word between, "Vorsitz: Stadtverordnetenvorsteherin X"), or a heading line
 # "Vorsitz" / "Vorsitzender des Kreistages" over it; "(of)" is the body a heading names.
 _CHAIR_HEADING_RE = re.compile(
-    r"Vorsitz(?:ende[rn]?)?(?:[ \t]+(?:führte|hatte|hat))?"
+    # also the Präsident(in) of a Bürgerschaft ("Präsident der Bürgerschaft" over the name)
+    r"(?:Vorsitz(?:ende[rn]?)?|Präsident(?:in)?(?=[ \t]+de[rs][ \t]))(?:[ \t]+(?:führte|hatte|hat))?"
     r"(?:[ \t]+(?:des|der)[ \t]+(?P<of>[A-ZÄÖÜ][\wäöüß-]*)[^\n:]{0,60}?)?"
     r"(?P<end>[ \t]*:[ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t]*)"
 )
@@ -62,7 +63,7 @@ def chair_heads(protocol: Protocol, index: MentionIndex) -> Iterator[Claim]:
     """ "Frau Selter legt den Vorsitz des Naturschutzbeirats nieder"; the meeting's chair
     in the protocol head (see `_meeting_chairs`)."""
     text = protocol.document.text
-    if "Vorsitz" not in text:
+    if "Vorsitz" not in text and "Präsident" not in text:
         return
     for m in at_word_start(_CHAIR_OF_RE, text):
         if STELLV_RE.search(text, max(0, m.start() - 16), m.start()):

@@ -1134,3 +1134,26 @@ def test_decisions_after_a_dash_taking_note_with_vom_and_a_body_deferring() -> N
         ("2", "TakenNote", None, None, None),
         ("3", "Deferred", True, None, None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("heading", "heads"),
+    [
+        ("Präsident der Bürgerschaft", {("kieckhaefer", "Bürgerschaft der Hansestadt Stralsund")}),
+        (
+            "Präsidentin der Bürgerschaft",
+            {("kieckhaefer", "Bürgerschaft der Hansestadt Stralsund")},
+        ),
+        ("Präsident des Landesamtes", set()),  # another body's president chairs nothing here
+    ],
+)
+def test_the_president_of_a_buergerschaft_heading_the_list_chairs_it(
+    heading: str, heads: set[tuple[str, str]]
+) -> None:
+    ex = _document(
+        "Niederschrift über die Sitzung der Bürgerschaft der Hansestadt Stralsund\n\nAnwesend\n\n"
+        f"{heading}\nHerr Torsten Kieckhäfer                  CDU/FDP\nMitglieder\n"
+        "Frau Annegret Lüdtke                     CDU/FDP\n\nTagesordnung\n",
+        body="Bürgerschaft der Hansestadt Stralsund",
+    )
+    assert _heads(ex) == heads
