@@ -25,7 +25,8 @@ _CHAIR_OF_RE = re.compile(r"Vorsitz(?:es)?[ \t]+(?:des|der|im)[ \t]+")
 # "Vorsitz" / "Vorsitzender des Kreistages" over it; "(of)" is the body a heading names.
 _CHAIR_HEADING_RE = re.compile(
     # also the Präsident(in) of a Bürgerschaft ("Präsident der Bürgerschaft" over the name)
-    r"(?:Vorsitz(?:ende[rn]?)?|Präsident(?:in)?(?=[ \t]+de[rs][ \t]))(?:[ \t]+(?:führte|hatte|hat))?"
+    r"(?:Vorsitz(?:ende[rn]?)?|Präsident(?:in)?(?=[ \t]+de[rs][ \t]))"
+    r"(?:[ \t]+(?:führte|hatte|hat))?"
     r"(?:[ \t]+(?:des|der)[ \t]+(?P<of>[A-ZÄÖÜ][\wäöüß-]*)[^\n:]{0,60}?)?"
     r"(?P<end>[ \t]*:[ \t]*(?:\n[ \t]*)?|[ \t]*\n[ \t]*)"
 )
