@@ -26,6 +26,7 @@ from kg.models import (
     Statement,
     Turn,
 )
+from kg.parse_refs import first_person_ref
 
 # A sentence ends at . ! ? before a space or at a line end; "TOP I.6.19" goes on.
 _SENTENCE_RE = re.compile(r"(?:[^.!?\n]+|[.!?](?=[^\s.!?]))+(?:[.!?]+|\n|$)")
@@ -159,6 +160,8 @@ def _turn_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[tuple[str, ...], bo
     first = _WORD_RE.search(apposition.group(0)) if apposition else None
     if apposition and (first is None or first.group(0) not in lex.cue_heads):
         after = after[apposition.end() :]  # not the verb itself: "Herr X, antwortete, …"
+    if _gives_the_floor(after):
+        return ("Procedural",), False  # "Vorsteherin X: Frau Stadträtin Kowalczyk."
     opening = text[turn.span.start : ref.start] + " \u2063 " + after
     opening = _WRAP_RE.sub(" ", opening)
     surname = turn.speaker.surname.split()[-1]
@@ -194,6 +197,25 @@ def _turn_acts(text: str, turn: Turn, lex: Lexicon) -> tuple[tuple[str, ...], bo
         acts.add("Information")
     default_only = not (informs or opinion) and acts == {"Information"}
     return tuple(sorted(acts, key=lex.act_order.index)), default_only
+
+
+def _gives_the_floor(after: str) -> bool:
+    """A chair's turn that only names who speaks next: "Frau Stadträtin Kowalczyk.", "Herr
+    Lindqvist, bitte.", "Dazu wird Herr Lindqvist antworten." (it answers nothing itself)."""
+    said = after.lstrip(" \t:").strip()
+    if len(said) > 120 or "\n" in said:
+        return False
+    if _NEXT_SPEAKER_RE.fullmatch(said):
+        return True
+    ref = first_person_ref(said, 0, len(said))
+    return ref is not None and ref.start == 0 and _FLOOR_END_RE.fullmatch(said, ref.end) is not None
+
+
+_FLOOR_END_RE = re.compile(r"(?:,[ \t]*bitte(?:[ \t]+schön)?)?[ \t]*[.!]?")
+_NEXT_SPEAKER_RE = re.compile(
+    r"(?:(?:Dazu|Hierzu|Darauf)[ \t]+)?wird[ \t]+(?:Herr|Frau)[ \t][^.!?]{2,80}?"
+    r"[ \t](?:antworten|Stellung[ \t]+nehmen|ausführen)[ \t]*[.!]?"
+)
 
 
 def _objection(words: list[str], cues: list[tuple[int, str]]) -> int | None:

@@ -1157,3 +1157,16 @@ def test_the_president_of_a_buergerschaft_heading_the_list_chairs_it(
         body="Bürgerschaft der Hansestadt Stralsund",
     )
     assert _heads(ex) == heads
+
+
+def test_a_chair_naming_the_next_speaker_answers_nothing() -> None:
+    """ "Frau Stadträtin Kowalczyk." after a question only gives the floor; her answer then
+    replies to the question."""
+    ex = _page(
+        "Stadtverordneter Rauch (CDU): Wie werden die Stellen finanziert?\n\n"
+        "Stadtverordnetenvorsteherin Wenzel: Frau Stadträtin Kowalczyk.\n\n"
+        "Stadträtin Kowalczyk: Herr Rauch, die Stellen sind im Stellenplan eingeplant.\n\n"
+        "Oberbürgermeisterin Hadžić: Dazu wird Herr Lindqvist antworten.\n"
+    )
+    assert _acts(ex)[1] == {"Procedural"} and _acts(ex)[3] == {"Procedural"}
+    assert [s.reply_to for s in ex.statements][:3] == [None, None, 0]
