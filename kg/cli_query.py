@@ -33,7 +33,8 @@ def query(
         str | None, typer.Option("--name", "-n", help="Run a saved query (kg/queries).")
     ] = None,
     param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="Bind name=value.")
+        list[str] | None,
+        typer.Option("--param", "-p", help="Bind name=value (an IRI, a name, a day or text)."),
     ] = None,
     fmt: Annotated[
         str, typer.Option("--format", help="table, csv, tsv, json or markdown.")
@@ -45,7 +46,8 @@ def query(
 ) -> None:
     """Run a SPARQL query (ad hoc, from a file or saved by name) and print the rows.
 
-    Example: kg query --name statements-by-person --param person=<IRI>
+    Example: kg query --name questions-about-topic --param topic=Quartiersmanagement
+    --param since=2024-01-01 (a name where an IRI is asked for is looked up; see kg queries)
     """
     from kg import query as q
 
