@@ -560,3 +560,17 @@ def test_faction_lines_after_an_absent_header_stay_absent() -> None:
     )
     entries = {(e.person.surname, e.status) for e in _parse(text).attendance}
     assert entries == {("Rieder-Haas", "present"), ("Huber", "absent")}
+
+
+def test_voting_and_advisory_committee_members_under_lettered_headings_are_present() -> None:
+    text = (
+        "Niederschrift\nüber die Sitzung des Hauptausschusses\n\n"
+        "a) stimmberechtigte Ausschussmitglieder\nHerr Klaus Puschaddel, Vorsitzender\n"
+        "Herr Fick\nFrau Kaske\n"
+        "b) nicht stimmberechtigtes Ausschussmitglied\nHerr Saxe, Bürgermeister\n\nTagesordnung\n"
+    )
+    entries = {(e.person.surname, e.status) for e in _parse(text).attendance}
+    assert entries == {
+        ("Puschaddel", "present"), ("Fick", "present"), ("Kaske", "present"),
+        ("Saxe", "present"),
+    }  # fmt: skip
