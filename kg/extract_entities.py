@@ -22,11 +22,11 @@ from kg.extract_factions import faction_mentions, staff_person_starts
 from kg.extract_initiatives import initiative_mentions
 from kg.extract_staff import affiliation_units, leader_compound_units, office_holder_refs
 from kg.ids import fold
-from kg.lexicon import Lexicon
+from kg.lexicon import NAME, Lexicon
 from kg.models import EntityKind, Mention, PersonRef, Protocol, Span
 from kg.parse import person_refs
 from kg.parse_attendance_rows import office_apposition
-from kg.parse_refs import RefMatch
+from kg.parse_refs import RefMatch, is_given_name
 
 _PAPER_RE = re.compile(
     r"(?:Drucksache(?:n)?|Drucks\.|Vorlage|DS|Drs\.|Antrag|Anfrage|Beschlussvorlage)"
@@ -179,12 +179,46 @@ def _person_mentions(protocol: Protocol, lex: Lexicon) -> Iterator[Mention]:
         if match.start not in refs and _after_listed_name(text, match, listed_ends, lex):
             continue  # "Herr Jan Kahl, Ortsvorsteher Markendorf": his district, no person
         refs.setdefault(match.start, match.ref)
+        for ref in _coordinated_refs(text, match, lex):
+            refs.setdefault(ref.span.start, ref)
     taken = [r.span for r in refs.values()]
     for ref in office_holder_refs(protocol.document.text, lex):
         if not any(s.start < ref.span.end and ref.span.start < s.end for s in taken):
             refs[ref.span.start] = ref
     for ref in refs.values():
         yield person_mention(ref)
+
+
+# The next name of a list after a plural role word: "die Bezirksvorsteher Erich Eilers, Erwin
+# Eilers, Krause, Rüther und Tammen", "die Fachbereichsleiter (FBL) Kock und Rosendahl".
+_NEXT_IN_LIST_RE = re.compile(
+    rf"(?:,[ \t]*|[ \t]+und[ \t]+)(?:(?P<given>{NAME})[ \t]+)?(?P<surname>{NAME})"
+    r"(?=[ \t]*(?:,|und\b|sowie\b|[.;]|$))"
+)
+_PLURAL_ARTICLE_RE = re.compile(r"(?:^|\s)(?:die|den)[ \t]+$")
+
+
+def _coordinated_refs(text: str, match: RefMatch, lex: Lexicon) -> Iterator[PersonRef]:
+    """The other names of a list that a plural role word heads ("die Bezirksvorsteher A, B
+    und C"): each a person with that role; the list ends at anything that is no plain name."""
+    role = match.ref.role
+    if role is None or not _PLURAL_ARTICLE_RE.search(text, max(0, match.start - 6), match.start):
+        return
+    end = match.end
+    while (m := _NEXT_IN_LIST_RE.match(text, end)) is not None:
+        given, surname = m.group("given"), m.group("surname")
+        words = [w for w in (given, surname) if w]
+        if any(w in lex.roles or w in lex.addresses or w in lex.not_surnames for w in words):
+            return
+        if given is not None and not is_given_name(given, lex):
+            return
+        yield PersonRef(
+            surname=surname,
+            span=Span(m.start("given" if given else "surname"), m.end()),
+            given=given,
+            role=role,
+        )
+        end = m.end()
 
 
 def _after_listed_name(text: str, match: RefMatch, listed_ends: set[int], lex: Lexicon) -> bool:

@@ -1170,3 +1170,14 @@ def test_a_chair_naming_the_next_speaker_answers_nothing() -> None:
     )
     assert _acts(ex)[1] == {"Procedural"} and _acts(ex)[3] == {"Procedural"}
     assert [s.reply_to for s in ex.statements][:3] == [None, None, 0]
+
+
+def test_names_listed_after_a_plural_role_word_are_persons() -> None:
+    ex = _document(
+        "Ratsvorsitzender Schmidt eröffnet die Sitzung. Namentlich begrüßt er die "
+        "Fachbereichsleiter (FBL) Kock und Rosendahl sowie die Bezirksvorsteher Erich Eilers, "
+        "Erwin Eilers, Krause und Tammen. Die Ratsfrau Lenz und Herr Brandt fehlen.\n"
+    )
+    persons = {m.label for m in ex.mentions if m.kind == "person"}
+    assert {"Kock", "Rosendahl", "Erich Eilers", "Erwin Eilers", "Krause", "Tammen"} <= persons
+    assert "Herr" not in persons and "Brandt" in persons  # a list ends at a form of address
