@@ -14,13 +14,13 @@ from kg.evaluate import Score, evaluate
 
 GOLD = Path(__file__).parent / "gold"
 THRESHOLDS = {
-    "persons": 0.97,
+    "persons": 0.98,
     "factions": 0.96,
     "departments": 0.94,
     "initiatives": 0.92,
     "memberships": 0.96,
     "head_of": 0.93,
-    "attendance": 0.96,
+    "attendance": 0.98,
     "speaker_attribution": 0.96,
     "statements": 0.96,
     "speech_acts": 0.83,
