@@ -47,6 +47,7 @@ eval: $(STAMP)
 	$(BIN)/kg eval tests/heldout6 --corpus tests/heldout6
 	$(BIN)/kg eval tests/heldout7 --corpus tests/heldout7
 	$(BIN)/kg eval tests/heldout8 --corpus tests/heldout8
+	$(BIN)/kg eval tests/heldout9 --corpus tests/heldout9
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run

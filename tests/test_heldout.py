@@ -1,4 +1,4 @@
-"""The held-out gold sets in tests/heldout to heldout8: format, texts, and `kg eval`.
+"""The held-out gold sets in tests/heldout to heldout9: format, texts, and `kg eval`.
 
 Each folder holds hand-written protocol excerpts from towns and council systems that are not
 in ../shared/corpus, each with a gold file in the format of tests/gold/README.md. Each set was
@@ -10,8 +10,9 @@ memberships and heads of units) was written blind to the code but is a developme
 the start: its scores are no estimate of generalisation. No score
 threshold is asserted here on purpose: a threshold would turn the sets into one more
 development target. Set 7 (2026-12-07; full protocols of ten more towns) is blind like sets 4
-and 5. Set 8 (twelve towns; votes, initiatives, speech acts and heads of units) was written blind
-to the code as a development set, like set 6.
+and 5. Set 8 (twelve towns; votes, initiatives, speech acts and heads of units) and set 9 (ten
+towns; attendance lists and vote records in new layouts) were written blind to the code as
+development sets, like set 6.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ HELDOUT_DIRS = (
     TESTS / "heldout6",
     TESTS / "heldout7",
     TESTS / "heldout8",
+    TESTS / "heldout9",
 )
 CORPUS_INDEX = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "INDEX.tsv"
 MIN_FILES = {
@@ -48,6 +50,7 @@ MIN_FILES = {
     "heldout6": 12,
     "heldout7": 10,
     "heldout8": 12,
+    "heldout9": 10,
 }
 INDEX_HEADER = ["file", "url", "city", "system", "date", "body"]
 
