@@ -55,8 +55,47 @@ def parse_attendance(
     (a list section numbered like an item, "3. Verwaltung", does not end it). `town`: the
     municipality, whose name local groups often carry ("Mehrwertstadt Erfurt").
     """
+    columns = _status_columns(text)
     for start, end, status, section in _attendance_regions(text, lex, headings):
-        yield from _attendance_entries(text, (start, end), status, section, lex, town)
+        for entry in _attendance_entries(text, (start, end), status, section, lex, town):
+            yield _in_status_column(text, entry, columns)
+
+
+# A head row of two columns: "anwesend                 entschuldigt" over rows of names.
+_STATUS_COLUMNS_RE = re.compile(
+    r"(?im)^[ \t]*anwesend:?(?P<gap>[ \t]{3,})(?:entschuldigt|abwesend|es[ \t]+fehlten):?[ \t]*$"
+)
+
+
+_CHECKBOX_RE = re.compile(r"[ \t]*\[(?P<mark>[xX✓ ])\]")
+
+
+def _status_columns(text: str) -> list[tuple[int, int, int]]:
+    """(start, end, column of the second) of each two-column attendance table: the rows up to
+    the first empty line."""
+    tables = []
+    for m in _STATUS_COLUMNS_RE.finditer(text[:20000]):
+        column = m.end("gap") - m.start()
+        blank = text.find("\n\n", m.end())
+        tables.append((m.end(), len(text) if blank < 0 else blank, column))
+    return tables
+
+
+def _in_status_column(
+    text: str, entry: AttendanceEntry, columns: list[tuple[int, int, int]]
+) -> AttendanceEntry:
+    """An entry in the right-hand ("entschuldigt") column of a two-column table is absent, as
+    is a row with an empty checkbox ("[ ] 10. Schwarz, Patrick   AfD")."""
+    at = entry.person.span.start
+    line_start = text.rfind("\n", 0, at) + 1
+    box = _CHECKBOX_RE.match(text, line_start, at)
+    if box is not None:
+        status: AttendanceStatus = "absent" if box.group("mark").isspace() else "present"
+        return AttendanceEntry(person=entry.person, status=status, section=entry.section)
+    for start, end, column in columns:
+        if start <= at < end and at - (text.rfind("\n", 0, at) + 1) >= column - 2:
+            return AttendanceEntry(person=entry.person, status="absent", section=entry.section)
+    return entry
 
 
 @functools.cache
@@ -120,6 +159,8 @@ def _find_headers(text: str, lex: Lexicon) -> list[tuple[int, int, AttendanceSta
     lists = [start for start, _, _, bare in found if f"{bare}:" not in _line_headers(lex)]
     grouped = False
     for line in head.split("\n"):
+        if "   " in line and _STATUS_COLUMNS_RE.fullmatch(line):
+            found.append((pos, pos + len(line), "present", "Anwesend"))  # two status columns
         if not grouped and _faction_line(line, lex):
             grouped = True
             if not any(start < pos for start in lists):

@@ -574,3 +574,38 @@ def test_voting_and_advisory_committee_members_under_lettered_headings_are_prese
         ("Puschaddel", "present"), ("Fick", "present"), ("Kaske", "present"),
         ("Saxe", "present"),
     }  # fmt: skip
+
+
+def test_two_status_columns_counted_faction_groups_and_checkboxes() -> None:
+    """ "anwesend      entschuldigt" over two columns of names; "Stimmberechtigt anwesend:"
+    over "CSU (4): StRin …" groups; a "Teilnehmerliste" of "[x]"/"[ ]" rows."""
+    columns = _parse(
+        "Niederschrift über die Sitzung des Ausschusses für Umwelt und Technik\n\n"
+        "anwesend                                      entschuldigt\n"
+        "Stadtrat Bernd Kaltenbach (CDU)               Stadträtin Ilona Brugger (CDU)\n"
+        "Stadträtin Miriam Sütterlin (CDU)\n\nTOP 3   Radweg\n"
+    )
+    assert {(e.person.surname, e.status) for e in columns.attendance} == {
+        ("Kaltenbach", "present"), ("Brugger", "absent"), ("Sütterlin", "present"),
+    }  # fmt: skip
+    groups = _parse(
+        "Niederschrift über die Sitzung des Stadtentwicklungsausschusses\n\n"
+        "Stimmberechtigt anwesend: 3 von 4\n"
+        "CSU (2): StRin Dr. Theresa Eichinger, StR Korbinian Hölzl\n"
+        "SPD (1): StR Matthias Baumgartl\n"
+        "Entschuldigt: StR Andreas Lindinger (CSU)\n\nTOP 3   Bebauungsplan\n"
+    )
+    assert {(e.person.surname, e.status, e.person.faction) for e in groups.attendance} >= {
+        ("Eichinger", "present", "CSU"), ("Baumgartl", "present", "SPD"),
+        ("Lindinger", "absent", "CSU"),
+    }  # fmt: skip
+    boxes = _parse(
+        "Niederschrift über die Sitzung des Ortsrates Erbach\n\n"
+        "Teilnehmerliste ([x] = anwesend, [ ] = nicht anwesend)\n"
+        "[x]  1. Becker, Karin           SPD    Ortsvorsteherin\n"
+        "[ ]  2. Wack, Melanie           CDU    entschuldigt\n"
+        "[ ]  3. Schwarz, Patrick        AfD\n\nTOP 3  Bebauungsplan\n"
+    )
+    assert {(e.person.surname, e.status) for e in boxes.attendance} == {
+        ("Becker", "present"), ("Wack", "absent"), ("Schwarz", "absent"),
+    }  # fmt: skip
