@@ -67,6 +67,14 @@ _STATUS_COLUMNS_RE = re.compile(
 )
 
 
+_PART_TIME_RE = re.compile(r"\b(?:ab|bis)[ \t][^,;\n]{1,30}?\banwesend\b")
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
 _CHECKBOX_RE = re.compile(r"[ \t]*\[(?P<mark>[xX✓ ])\]")
 
 
@@ -88,6 +96,11 @@ def _in_status_column(
     is a row with an empty checkbox ("[ ] 10. Schwarz, Patrick   AfD")."""
     at = entry.person.span.start
     line_start = text.rfind("\n", 0, at) + 1
+    if entry.status == "absent" and _PART_TIME_RE.search(
+        text, entry.person.span.end, _line_end(text, at)
+    ):
+        # listed as absent but "ab § 47 anwesend", "bis TOP 6 anwesend": present for a part
+        return AttendanceEntry(person=entry.person, status="present", section=entry.section)
     box = _CHECKBOX_RE.match(text, line_start, at)
     if box is not None:
         status: AttendanceStatus = "absent" if box.group("mark").isspace() else "present"
@@ -329,8 +342,10 @@ def _attendance_entries(
         elif kind == "flipped":
             run = given_surname_run(text, m.start(), entries, lex)
             given = m.group("given").split()[0]
-            if is_unit_word(m.group("surname")) or (
-                is_noun(given) and not is_given_name(given, lex)
+            if (
+                is_unit_word(m.group("surname"))
+                or m.group("surname") in lex.not_surnames  # "(siehe Anwesenheitsliste, Anlage 1)"
+                or (is_noun(given) and not is_given_name(given, lex))
             ):  # "(Immobilienwirtschaft, Projektleiter Stabsstelle)": a unit and a job
                 pos = max(m.end("surname"), least)
             elif run is not None:  # "Gäste: Ida Lamm, Jan Kahl (SPD)": no "Surname, Given"

@@ -609,3 +609,19 @@ def test_two_status_columns_counted_faction_groups_and_checkboxes() -> None:
     assert {(e.person.surname, e.status) for e in boxes.attendance} == {
         ("Becker", "present"), ("Wack", "absent"), ("Schwarz", "absent"),
     }  # fmt: skip
+
+
+def test_part_time_members_under_absent_and_the_heads_of_baden_wuerttemberg_minutes() -> None:
+    protocol = _parse(
+        "Niederschrift über die öffentliche Sitzung des Gemeinderats\n\n"
+        "Anwesend:           29 Mitglieder (siehe Anwesenheitsliste, Anlage 1)\n"
+        "Abwesend:           Stadträtin Bettina Kurz (GRÜNE), entschuldigt\n"
+        "                    Stadtrat Emre Yılmaz (SPD), ab § 47 anwesend\n"
+        "Urkundspersonen:    Stadträtin Hanna Vogt (SPD), Stadtrat Bernhard Lenz (FDP)\n\n"
+        "Zeitweise anwesend:\nRolf Stukenbrock        Reserveliste          FDP        ab TOP 5\n\n"
+        "§ 46   Sanierung des Hallenbads\n"
+    )
+    assert {(e.person.surname, e.status) for e in protocol.attendance} == {
+        ("Kurz", "absent"), ("Yılmaz", "present"), ("Vogt", "present"), ("Lenz", "present"),
+        ("Stukenbrock", "present"),
+    }  # fmt: skip
