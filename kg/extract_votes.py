@@ -25,7 +25,7 @@ from kg.models import AgendaItem, GroupCount, Protocol, Span, Vote, VoteResult
 _VOTE_WORDS = re.compile(
     r"einstimmig|mehrheitlich|abstimmungsergebnis|gegenstimme|enthaltung|kenntnis(?!nahme)|"
     r"ja-stimmen|nein-stimmen|beschlossen|beschließt|abgelehnt|vertagt|angenommen|abgesetzt|"
-    r"zurückgestellt"
+    r"zurückgestellt|wird gefolgt|\d+ ?: ?\d+(?: ?: ?\d+)? stimmen"  # "mit 7:2:1 Stimmen zu"
 )
 _GROUP_RE = re.compile(
     r"(?P<count>\d+|eine[rn]?|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn)\s+"

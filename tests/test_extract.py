@@ -1181,3 +1181,18 @@ def test_names_listed_after_a_plural_role_word_are_persons() -> None:
     persons = {m.label for m in ex.mentions if m.kind == "person"}
     assert {"Kock", "Rosendahl", "Erich Eilers", "Erwin Eilers", "Krause", "Tammen"} <= persons
     assert "Herr" not in persons and "Brandt" in persons  # a list ends at a form of address
+
+
+def test_recommendations_followed_counted_assent_no_votes_against_and_taking_note() -> None:
+    ex = _document(
+        "Niederschrift über die Sitzung des Bauausschusses\n\n"
+        "Punkt 3:\nUmgestaltung der Kreuzung\n\n"
+        "Der Ausschuss stimmt der Variante 2 (Kreisverkehr) mit 7:2:1 Stimmen zu.\n\n"
+        "Punkt 4:\nVerkehrsberuhigung Ortskern\n\n"
+        "Der Empfehlung des Ortsbeirates wird gefolgt. (einstimmig)\n\n"
+        "Punkt 5:\nFörderrichtlinie Ladenlokale\n\nBeschluss: ohne Gegenstimmen bei zwei Enthaltungen\n\n"
+        "Punkt 6:\nSachstand Hafenspitze, Informationsvorlage\n\nKenntnisnahme\n"
+    )
+    assert [(number, result) for number, result, *_ in _votes(ex)] == [
+        ("3", "Accepted"), ("4", "Accepted"), ("5", "Accepted"), ("6", "TakenNote"),
+    ]  # fmt: skip
