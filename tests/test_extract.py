@@ -1190,7 +1190,8 @@ def test_recommendations_followed_counted_assent_no_votes_against_and_taking_not
         "Der Ausschuss stimmt der Variante 2 (Kreisverkehr) mit 7:2:1 Stimmen zu.\n\n"
         "Punkt 4:\nVerkehrsberuhigung Ortskern\n\n"
         "Der Empfehlung des Ortsbeirates wird gefolgt. (einstimmig)\n\n"
-        "Punkt 5:\nFörderrichtlinie Ladenlokale\n\nBeschluss: ohne Gegenstimmen bei zwei Enthaltungen\n\n"
+        "Punkt 5:\nFörderrichtlinie Ladenlokale\n\n"
+        "Beschluss: ohne Gegenstimmen bei zwei Enthaltungen\n\n"
         "Punkt 6:\nSachstand Hafenspitze, Informationsvorlage\n\nKenntnisnahme\n"
     )
     assert [(number, result) for number, result, *_ in _votes(ex)] == [
