@@ -76,7 +76,10 @@ def group_header(m: re.Match[str], lex: Lexicon) -> bool:
 
 
 # The next cell of a table row flattened to text, after a column gap.
-NEXT_CELL_RE = re.compile(r"(?:[ \t]{2,}|\t[ \t]*)(?P<cell>[^ \t\n](?:[^\t\n ]|[ ](?![ \t]))*)")
+# The next cell of a row: after a column gap of spaces or tabs, or a bar ("Ritter, Claudia | CDU").
+NEXT_CELL_RE = re.compile(
+    r"(?:[ \t]*\|[ \t]*|[ \t]{2,}|\t[ \t]*)(?P<cell>[^ \t\n|](?:[^\t\n |]|[ ](?![ \t|]))*)"
+)
 PARTY_CELL_RE = re.compile(r"[A-ZÄÖÜ][A-ZÄÖÜ/&-]{1,11}")
 
 

@@ -625,3 +625,16 @@ def test_part_time_members_under_absent_and_the_heads_of_baden_wuerttemberg_minu
         ("Kurz", "absent"), ("Yılmaz", "present"), ("Vogt", "present"), ("Lenz", "present"),
         ("Stukenbrock", "present"),
     }  # fmt: skip
+
+
+def test_a_table_with_bars_between_its_columns_gives_each_row_its_own_faction() -> None:
+    protocol = _parse(
+        "Niederschrift der Sitzung des Haupt- und Finanzausschusses\n\n"
+        "Anwesenheit lt. Sitzplan\nPlatz | Name                   | Fraktion          | Bemerkung\n"
+        "01    | Hallbauer, Thomas      | -                 | Oberbürgermeister, Vorsitz\n"
+        "02    | Ritter, Claudia        | CDU               |\n"
+        "03    | Neubert, Elke          | AfD               |\n"
+        "04    | Kunze, Andrea          | Die Linke         | entschuldigt\n\nTOP 4   Hundesteuer\n"
+    )
+    rows = {(e.person.surname, e.person.faction) for e in protocol.attendance}
+    assert {("Ritter", "CDU"), ("Neubert", "AfD"), ("Kunze", "Die Linke")} <= rows
