@@ -58,23 +58,14 @@ def parse_attendance(
     columns = _status_columns(text)
     for start, end, status, section in _attendance_regions(text, lex, headings):
         for entry in _attendance_entries(text, (start, end), status, section, lex, town):
-            yield _in_status_column(text, entry, columns)
+            yield _row_status(text, entry, columns)
 
 
 # A head row of two columns: "anwesend                 entschuldigt" over rows of names.
 _STATUS_COLUMNS_RE = re.compile(
     r"(?im)^[ \t]*anwesend:?(?P<gap>[ \t]{3,})(?:entschuldigt|abwesend|es[ \t]+fehlten):?[ \t]*$"
 )
-
-
 _PART_TIME_RE = re.compile(r"\b(?:ab|bis)[ \t][^,;\n]{1,30}?\banwesend\b")
-
-
-def _line_end(text: str, at: int) -> int:
-    end = text.find("\n", at)
-    return len(text) if end < 0 else end
-
-
 _CHECKBOX_RE = re.compile(r"[ \t]*\[(?P<mark>[xX✓ ])\]")
 
 
@@ -89,26 +80,26 @@ def _status_columns(text: str) -> list[tuple[int, int, int]]:
     return tables
 
 
-def _in_status_column(
+def _row_status(
     text: str, entry: AttendanceEntry, columns: list[tuple[int, int, int]]
 ) -> AttendanceEntry:
-    """An entry in the right-hand ("entschuldigt") column of a two-column table is absent, as
-    is a row with an empty checkbox ("[ ] 10. Schwarz, Patrick   AfD")."""
+    """The status the entry's row gives: listed as absent but "ab § 47 anwesend" is present
+    for a part; an empty checkbox ("[ ] 10. Schwarz, Patrick   AfD") is absent, a ticked one
+    present; a name in the right-hand ("entschuldigt") column of a two-column table absent."""
     at = entry.person.span.start
     line_start = text.rfind("\n", 0, at) + 1
-    if entry.status == "absent" and _PART_TIME_RE.search(
-        text, entry.person.span.end, _line_end(text, at)
-    ):
-        # listed as absent but "ab § 47 anwesend", "bis TOP 6 anwesend": present for a part
-        return AttendanceEntry(person=entry.person, status="present", section=entry.section)
+    line_end = text.find("\n", at) % (len(text) + 1)
+    status = entry.status
     box = _CHECKBOX_RE.match(text, line_start, at)
-    if box is not None:
-        status: AttendanceStatus = "absent" if box.group("mark").isspace() else "present"
-        return AttendanceEntry(person=entry.person, status=status, section=entry.section)
-    for start, end, column in columns:
-        if start <= at < end and at - (text.rfind("\n", 0, at) + 1) >= column - 2:
-            return AttendanceEntry(person=entry.person, status="absent", section=entry.section)
-    return entry
+    if status == "absent" and _PART_TIME_RE.search(text, entry.person.span.end, line_end):
+        status = "present"
+    elif box is not None:
+        status = "absent" if box.group("mark").isspace() else "present"
+    elif any(s <= at < e and at - line_start >= column - 2 for s, e, column in columns):
+        status = "absent"
+    if status == entry.status:
+        return entry
+    return AttendanceEntry(person=entry.person, status=status, section=entry.section)
 
 
 @functools.cache
